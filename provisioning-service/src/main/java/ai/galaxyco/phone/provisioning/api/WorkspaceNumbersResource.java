@@ -1,0 +1,83 @@
+package ai.galaxyco.phone.provisioning.api;
+
+import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
+import ai.galaxyco.phone.provisioning.domain.ProvisioningAttempt;
+import ai.galaxyco.phone.provisioning.domain.Workspace;
+import io.quarkus.security.Authenticated;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/** A workspace's numbers and provisioning state, and a manual retry (the console's back end). */
+@Path("/api/workspaces/{workspaceId}/numbers")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+public class WorkspaceNumbersResource {
+
+    public record NumberView(String phoneNumber, String label, String status, String providerSid, Instant purchasedAt,
+            Instant releaseAfter, Instant releasedAt) {
+    }
+
+    public record AttemptView(String kind, Instant startedAt, Instant finishedAt, String outcome, String phoneNumber,
+            String errorCode, String errorMessage) {
+    }
+
+    public record WorkspaceNumbersView(String workspaceId, String plan, String status, int attempts, Instant nextAttemptAt,
+            String lastErrorCode, String lastError, List<NumberView> numbers, List<AttemptView> recentAttempts) {
+    }
+
+    private final WorkspaceAccess access;
+    private final Clock clock;
+
+    public WorkspaceNumbersResource(WorkspaceAccess access, Clock clock) {
+        this.access = access;
+        this.clock = clock;
+    }
+
+    @GET
+    @Transactional
+    public WorkspaceNumbersView get(@PathParam("workspaceId") String workspaceId) {
+        access.require(workspaceId);
+        Workspace workspace = Workspace.findById(workspaceId);
+        if (workspace == null || workspace.deleted) {
+            throw new NotFoundException("no workspace " + workspaceId);
+        }
+        List<NumberView> numbers = PhoneNumberRecord.<PhoneNumberRecord>list("workspaceId = ?1 order by purchasedAt desc", workspaceId)
+                .stream().map(n -> new NumberView(n.e164, n.label, n.status.name(), n.providerSid, n.purchasedAt,
+                        n.releaseAfter, n.releasedAt)).toList();
+        List<AttemptView> attempts = ProvisioningAttempt.<ProvisioningAttempt>find("workspaceId = ?1 order by id desc", workspaceId)
+                .page(0, 20).list().stream().map(a -> new AttemptView(a.kind, a.startedAt, a.finishedAt, a.outcome,
+                        a.phoneNumber, a.errorCode, a.errorMessage)).toList();
+        return new WorkspaceNumbersView(workspace.id, workspace.plan.name(), workspace.status.name(), workspace.attempts,
+                workspace.nextAttemptAt, workspace.lastErrorCode, workspace.lastError, numbers, attempts);
+    }
+
+    /** Makes a failed purchase due now instead of at its backoff time. */
+    @POST
+    @Path("/retry")
+    @Transactional
+    public Response retry(@PathParam("workspaceId") String workspaceId) {
+        access.require(workspaceId);
+        Workspace workspace = Workspace.findById(workspaceId);
+        if (workspace == null || workspace.deleted) {
+            throw new NotFoundException("no workspace " + workspaceId);
+        }
+        // only a failed purchase: a running one holds a lease, and retrying it could buy a second number
+        if (workspace.status != Workspace.Status.FAILED) {
+            throw new WebApplicationException("workspace " + workspaceId + " is " + workspace.status + "; nothing to retry", 409);
+        }
+        workspace.nextAttemptAt = clock.instant();
+        return Response.accepted().build();
+    }
+}

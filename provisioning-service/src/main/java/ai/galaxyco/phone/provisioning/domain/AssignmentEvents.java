@@ -1,0 +1,63 @@
+package ai.galaxyco.phone.provisioning.domain;
+
+import ai.galaxyco.phone.kit.messaging.Outbox;
+import ai.galaxyco.phone.kit.signalwire.SignalWireConfig;
+import ai.galaxyco.phone.model.Topics;
+import ai.galaxyco.phone.model.events.NumberAssignment;
+import ai.galaxyco.phone.model.events.ProvisioningResult;
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.model.values.WorkspaceId;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.Optional;
+
+/** The events provisioning publishes, always through the outbox in the caller's transaction. */
+@ApplicationScoped
+public class AssignmentEvents {
+
+    private final Outbox outbox;
+    private final Clock clock;
+    private final Optional<PhoneNumber> sharedNumber;
+
+    public AssignmentEvents(Outbox outbox, Clock clock, SignalWireConfig signalWire) {
+        this.outbox = outbox;
+        this.clock = clock;
+        this.sharedNumber = signalWire.phoneNumber().filter(s -> !s.isBlank()).map(PhoneNumber::parse);
+    }
+
+    public void assignDedicated(PhoneNumberRecord number) {
+        var assignment = new NumberAssignment(PhoneNumber.parse(number.e164), WorkspaceId.of(number.workspaceId), number.label,
+                false, number.providerSid, number.forwardTo == null ? null : PhoneNumber.parse(number.forwardTo), clock.instant());
+        outbox.publish(Topics.NUMBER_ASSIGNMENTS, assignment.key(), assignment);
+    }
+
+    public void unassignDedicated(PhoneNumberRecord number) {
+        outbox.tombstone(Topics.NUMBER_ASSIGNMENTS, NumberAssignment.keyFor(PhoneNumber.parse(number.e164), null));
+    }
+
+    public void assignShared(Workspace workspace) {
+        sharedNumber.ifPresent(shared -> {
+            var assignment = new NumberAssignment(shared, WorkspaceId.of(workspace.id), "Main", true, null, null, clock.instant());
+            outbox.publish(Topics.NUMBER_ASSIGNMENTS, assignment.key(), assignment);
+        });
+    }
+
+    public void unassignShared(Workspace workspace) {
+        sharedNumber.ifPresent(shared -> outbox.tombstone(Topics.NUMBER_ASSIGNMENTS,
+                NumberAssignment.keyFor(shared, WorkspaceId.of(workspace.id))));
+    }
+
+    public void result(Workspace workspace, ProvisioningResult.Status status, PhoneNumberRecord number) {
+        boolean shared = status == ProvisioningResult.Status.SHARED;
+        var result = new ProvisioningResult(WorkspaceId.of(workspace.id), status, workspace.plan,
+                number != null ? PhoneNumber.parse(number.e164) : shared ? sharedNumber.orElse(null) : null,
+                number != null ? number.providerSid : null, workspace.attempts,
+                status == ProvisioningResult.Status.FAILED ? workspace.lastErrorCode : null,
+                status == ProvisioningResult.Status.FAILED ? workspace.lastError : null, clock.instant());
+        outbox.publish(Topics.PROVISIONING_RESULTS, workspace.id, result);
+    }
+
+    public Optional<PhoneNumber> sharedNumber() {
+        return sharedNumber;
+    }
+}

@@ -1,0 +1,81 @@
+package ai.galaxyco.phone.provisioning.domain;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Optional;
+
+/** A number the project bought for a workspace, from purchase until it is released. */
+@Entity
+@Table(name = "phone_number")
+public class PhoneNumberRecord extends PanacheEntityBase {
+
+    public enum Status {
+        ACTIVE,
+        /** Kept for the grace period; a re-upgrade makes it ACTIVE again. */
+        RELEASE_PENDING,
+        /** The release call is under way; no longer reclaimable. */
+        RELEASING,
+        RELEASED
+    }
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "workspace_id", nullable = false)
+    public String workspaceId;
+
+    @Column(nullable = false)
+    public String e164;
+
+    @Column(name = "provider_sid", nullable = false)
+    public String providerSid;
+
+    @Column(nullable = false)
+    public String label = "Main";
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Status status;
+
+    @Column(name = "forward_to")
+    public String forwardTo;
+
+    @Column(name = "purchased_at", nullable = false)
+    public Instant purchasedAt;
+
+    @Column(name = "release_after")
+    public Instant releaseAfter;
+
+    @Column(name = "released_at")
+    public Instant releasedAt;
+
+    @Column(name = "release_attempts", nullable = false)
+    public int releaseAttempts;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    /** The workspace's active number (at most one: a unique index says so). */
+    public static Optional<PhoneNumberRecord> activeFor(String workspaceId) {
+        return find("workspaceId = ?1 and status = ?2", workspaceId, Status.ACTIVE).firstResultOptional();
+    }
+
+    /** A number of the workspace in its grace period, newest first. */
+    public static Optional<PhoneNumberRecord> reclaimableFor(String workspaceId) {
+        return find("workspaceId = ?1 and status = ?2 order by purchasedAt desc", workspaceId, Status.RELEASE_PENDING)
+                .firstResultOptional();
+    }
+
+    public static Optional<PhoneNumberRecord> withSid(String providerSid) {
+        return find("providerSid", providerSid).firstResultOptional();
+    }
+}

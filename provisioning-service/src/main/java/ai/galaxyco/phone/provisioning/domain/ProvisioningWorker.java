@@ -1,0 +1,287 @@
+package ai.galaxyco.phone.provisioning.domain;
+
+import ai.galaxyco.phone.kit.signalwire.SignalWireException;
+import ai.galaxyco.phone.model.events.ProvisioningResult;
+import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
+import ai.galaxyco.phone.provisioning.signalwire.NumbersApi;
+import ai.galaxyco.phone.provisioning.signalwire.NumbersApi.OwnedNumber;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Buys numbers for workspaces whose purchase is due and releases numbers whose grace period is over.
+ * Each job is claimed in a short transaction (row lock with SKIP LOCKED, a lease pushed into the future, and
+ * the attempt recorded) before SignalWire is called, so a crash mid-call leaves a trace that
+ * {@link Reconciler} resolves, and two instances never work on the same workspace.
+ */
+@ApplicationScoped
+public class ProvisioningWorker {
+
+    private static final int CLAIM_BATCH = 100;
+    private static final int CANDIDATES_PER_SEARCH = 3;
+
+    private final NumbersApi numbers;
+    private final LifecycleService lifecycle;
+    private final AssignmentEvents events;
+    private final ProvisioningConfig config;
+    private final EntityManager entityManager;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final ExecutorService executor;
+
+    record PurchaseClaim(String workspaceId, long attemptId, String preferredAreaCode) {
+    }
+
+    record ReleaseClaim(long numberId, long attemptId, String providerSid, int releaseAttempts) {
+    }
+
+    public ProvisioningWorker(NumbersApi numbers, LifecycleService lifecycle, AssignmentEvents events,
+            ProvisioningConfig config, EntityManager entityManager, Clock clock, MeterRegistry registry) {
+        this.numbers = numbers;
+        this.lifecycle = lifecycle;
+        this.events = events;
+        this.config = config;
+        this.entityManager = entityManager;
+        this.clock = clock;
+        this.registry = registry;
+        this.executor = Executors.newFixedThreadPool(config.parallelism(), r -> {
+            Thread t = new Thread(r, "provisioning-call");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        executor.shutdown();
+    }
+
+    @Scheduled(every = "${provisioning.worker-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        runDue();
+    }
+
+    /** Runs every due purchase and release once; returns how many jobs ran. */
+    public int runDue() {
+        List<Future<?>> running = new ArrayList<>();
+        for (PurchaseClaim claim : claimPurchases()) {
+            running.add(executor.submit(() -> purchase(claim)));
+        }
+        for (ReleaseClaim claim : claimReleases()) {
+            running.add(executor.submit(() -> release(claim)));
+        }
+        for (Future<?> job : running) {
+            try {
+                job.get();
+            } catch (Exception e) {
+                Log.error("Provisioning job crashed", e);
+            }
+        }
+        return running.size();
+    }
+
+    // ---------------------------------------------------------------- purchases
+
+    List<PurchaseClaim> claimPurchases() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = clock.instant();
+            @SuppressWarnings("unchecked")
+            List<Workspace> due = entityManager.createNativeQuery(
+                    "select * from workspace where next_attempt_at <= ?1 and not deleted and status in ('PROVISIONING', 'FAILED') "
+                            + "order by next_attempt_at limit " + CLAIM_BATCH + " for update skip locked", Workspace.class)
+                    .setParameter(1, now)
+                    .getResultList();
+            List<PurchaseClaim> claims = new ArrayList<>();
+            for (Workspace workspace : due) {
+                workspace.nextAttemptAt = now.plus(config.claimLease());
+                ProvisioningAttempt attempt = attempt(workspace.id, "PURCHASE", now);
+                claims.add(new PurchaseClaim(workspace.id, attempt.id, workspace.preferredAreaCode));
+            }
+            return claims;
+        });
+    }
+
+    void purchase(PurchaseClaim claim) {
+        Timer.Sample sample = Timer.start(registry);
+        try {
+            OwnedNumber bought = buy(claim);
+            QuarkusTransaction.requiringNew().run(() -> recordPurchase(claim, bought));
+            sample.stop(registry.timer("provisioning.purchase", "outcome", "succeeded"));
+        } catch (RuntimeException e) {
+            sample.stop(registry.timer("provisioning.purchase", "outcome", "failed"));
+            Log.warnf("Purchase for %s failed: %s", claim.workspaceId(), e.getMessage());
+            QuarkusTransaction.requiringNew().run(() -> recordFailure(claim, e));
+        }
+    }
+
+    private OwnedNumber buy(PurchaseClaim claim) {
+        Set<String> areaCodes = new LinkedHashSet<>();
+        if (claim.preferredAreaCode() != null) {
+            areaCodes.add(claim.preferredAreaCode());
+        }
+        config.defaultAreaCode().filter(s -> !s.isBlank()).ifPresent(areaCodes::add);
+        areaCodes.add(null); // anywhere
+        SignalWireException lastRefusal = null;
+        for (String areaCode : areaCodes) {
+            List<String> candidates = numbers.searchLocal(areaCode);
+            for (String candidate : candidates.subList(0, Math.min(CANDIDATES_PER_SEARCH, candidates.size()))) {
+                try {
+                    String base = config.publicUrl().replaceAll("/+$", "") + "/api/webhooks/signalwire/";
+                    return numbers.purchase(candidate, config.friendlyNamePrefix() + claim.workspaceId(), base + "sms",
+                            base + "voice", base + "status");
+                } catch (SignalWireException e) {
+                    if (e.code() == null || e.code() != 21422) {
+                        throw e;
+                    }
+                    lastRefusal = e; // someone else bought it between search and purchase: try the next one
+                }
+            }
+        }
+        throw lastRefusal != null ? lastRefusal
+                : new SignalWireException(404, null, "no US local numbers available (area codes tried: " + areaCodes + ")", null);
+    }
+
+    private void recordPurchase(PurchaseClaim claim, OwnedNumber bought) {
+        Instant now = clock.instant();
+        finishAttempt(claim.attemptId(), "SUCCEEDED", bought.phoneNumber(), bought.sid(), null, null);
+        Workspace workspace = Workspace.findById(claim.workspaceId(), LockModeType.PESSIMISTIC_WRITE);
+        PhoneNumberRecord number = new PhoneNumberRecord();
+        number.workspaceId = claim.workspaceId();
+        number.e164 = bought.phoneNumber();
+        number.providerSid = bought.sid();
+        number.purchasedAt = now;
+        if (workspace != null && workspace.wantsDedicatedNumber() && PhoneNumberRecord.activeFor(workspace.id).isEmpty()) {
+            number.status = PhoneNumberRecord.Status.ACTIVE;
+            number.persist();
+            workspace.attempts++;
+            lifecycle.activate(workspace, number);
+        } else {
+            // downgraded or deleted while we were buying: keep a record and give the number back at once
+            number.status = PhoneNumberRecord.Status.RELEASE_PENDING;
+            number.releaseAfter = now;
+            number.persist();
+            registry.counter("provisioning.purchases.unwanted").increment();
+        }
+    }
+
+    private void recordFailure(PurchaseClaim claim, RuntimeException e) {
+        String code = e instanceof SignalWireException s ? s.codeOrStatus() : e.getClass().getSimpleName();
+        finishAttempt(claim.attemptId(), "FAILED", null, null, code, e.getMessage());
+        Workspace workspace = Workspace.findById(claim.workspaceId(), LockModeType.PESSIMISTIC_WRITE);
+        if (workspace == null || !workspace.wantsDedicatedNumber() || workspace.status == Workspace.Status.ACTIVE) {
+            return;
+        }
+        workspace.attempts++;
+        workspace.status = Workspace.Status.FAILED;
+        workspace.lastErrorCode = code;
+        workspace.lastError = truncate(e.getMessage());
+        workspace.nextAttemptAt = clock.instant().plus(backoff(workspace.attempts));
+        workspace.updatedAt = clock.instant();
+        events.result(workspace, ProvisioningResult.Status.FAILED, null);
+    }
+
+    // ---------------------------------------------------------------- releases
+
+    List<ReleaseClaim> claimReleases() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = clock.instant();
+            @SuppressWarnings("unchecked")
+            List<PhoneNumberRecord> due = entityManager.createNativeQuery(
+                    "select * from phone_number where status = 'RELEASE_PENDING' and release_after <= ?1 "
+                            + "order by release_after limit " + CLAIM_BATCH + " for update skip locked", PhoneNumberRecord.class)
+                    .setParameter(1, now)
+                    .getResultList();
+            List<ReleaseClaim> claims = new ArrayList<>();
+            for (PhoneNumberRecord number : due) {
+                number.status = PhoneNumberRecord.Status.RELEASING;
+                number.releaseAttempts++;
+                ProvisioningAttempt attempt = attempt(number.workspaceId, "RELEASE", now);
+                attempt.phoneNumber = number.e164;
+                attempt.providerSid = number.providerSid;
+                claims.add(new ReleaseClaim(number.id, attempt.id, number.providerSid, number.releaseAttempts));
+            }
+            return claims;
+        });
+    }
+
+    void release(ReleaseClaim claim) {
+        try {
+            numbers.release(claim.providerSid());
+            QuarkusTransaction.requiringNew().run(() -> {
+                PhoneNumberRecord number = PhoneNumberRecord.findById(claim.numberId());
+                number.status = PhoneNumberRecord.Status.RELEASED;
+                number.releasedAt = clock.instant();
+                number.lastError = null;
+                finishAttempt(claim.attemptId(), "SUCCEEDED", number.e164, number.providerSid, null, null);
+                Workspace workspace = Workspace.findById(number.workspaceId);
+                if (workspace != null) {
+                    events.result(workspace, ProvisioningResult.Status.RELEASED, number);
+                }
+            });
+            registry.counter("provisioning.releases", "outcome", "succeeded").increment();
+        } catch (RuntimeException e) {
+            boolean cooldown = e instanceof SignalWireException s && Integer.valueOf(22121).equals(s.code());
+            registry.counter("provisioning.releases", "outcome", cooldown ? "cooldown" : "failed").increment();
+            Log.warnf("Release of %s failed (%s): %s", claim.providerSid(), cooldown ? "cooldown" : "error", e.getMessage());
+            QuarkusTransaction.requiringNew().run(() -> {
+                PhoneNumberRecord number = PhoneNumberRecord.findById(claim.numberId());
+                // still ours to release: back to pending, never treated as done
+                number.status = PhoneNumberRecord.Status.RELEASE_PENDING;
+                number.lastError = truncate(e.getMessage());
+                number.releaseAfter = clock.instant().plus(cooldown ? config.releaseCooldownRetry() : backoff(claim.releaseAttempts()));
+                finishAttempt(claim.attemptId(), "FAILED", number.e164, number.providerSid,
+                        e instanceof SignalWireException s ? s.codeOrStatus() : e.getClass().getSimpleName(), e.getMessage());
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    Duration backoff(int attempts) {
+        long factor = 1L << Math.min(Math.max(attempts - 1, 0), 20);
+        Duration delay = config.initialRetryDelay().multipliedBy(factor);
+        return delay.compareTo(config.maxRetryDelay()) > 0 ? config.maxRetryDelay() : delay;
+    }
+
+    private static ProvisioningAttempt attempt(String workspaceId, String kind, Instant now) {
+        ProvisioningAttempt attempt = new ProvisioningAttempt();
+        attempt.workspaceId = workspaceId;
+        attempt.kind = kind;
+        attempt.startedAt = now;
+        attempt.persistAndFlush();
+        return attempt;
+    }
+
+    private void finishAttempt(long attemptId, String outcome, String phoneNumber, String sid, String code, String message) {
+        ProvisioningAttempt attempt = ProvisioningAttempt.findById(attemptId);
+        attempt.finishedAt = clock.instant();
+        attempt.outcome = outcome;
+        if (phoneNumber != null) {
+            attempt.phoneNumber = phoneNumber;
+            attempt.providerSid = sid;
+        }
+        attempt.errorCode = code;
+        attempt.errorMessage = truncate(message);
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 1000 ? s : s.substring(0, 1000);
+    }
+}

@@ -1,0 +1,73 @@
+package ai.galaxyco.phone.provisioning.domain;
+
+import ai.galaxyco.phone.model.values.Plan;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+@Entity
+@Table(name = "workspace")
+public class Workspace extends PanacheEntityBase {
+
+    public enum Status {
+        PROVISIONING,
+        ACTIVE,
+        SHARED,
+        FAILED,
+        REMOVED
+    }
+
+    @Id
+    public String id;
+
+    public String name;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Plan plan;
+
+    @Column(name = "preferred_area_code")
+    public String preferredAreaCode;
+
+    /** Clerk's updated_at of the newest event applied; older events are stale. */
+    @Column(name = "lifecycle_version", nullable = false)
+    public long lifecycleVersion;
+
+    @Column(nullable = false)
+    public boolean deleted;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Status status;
+
+    @Column(name = "on_shared_number", nullable = false)
+    public boolean onSharedNumber;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    /** When the next purchase attempt is due; null when none is wanted. */
+    @Column(name = "next_attempt_at")
+    public Instant nextAttemptAt;
+
+    @Column(name = "last_error_code")
+    public String lastErrorCode;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    public boolean wantsDedicatedNumber() {
+        return !deleted && plan.hasDedicatedNumber();
+    }
+}

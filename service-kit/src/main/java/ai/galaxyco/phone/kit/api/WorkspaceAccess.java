@@ -1,0 +1,61 @@
+package ai.galaxyco.phone.kit.api;
+
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.ws.rs.ForbiddenException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Decides whether the caller's token may act for a workspace. The token's organization ({@code org_id}, or
+ * {@code o.id} in Clerk's v2 session tokens) must equal the workspace in the path; a token whose groups
+ * contain the configured service role may act for any workspace. Authentication itself (signature, expiry)
+ * is done by smallrye-jwt before this runs.
+ */
+@RequestScoped
+public class WorkspaceAccess {
+
+    private final JsonWebToken token;
+    private final String serviceRole;
+
+    public WorkspaceAccess(JsonWebToken token,
+            @ConfigProperty(name = "galaxyco.auth.service-role", defaultValue = "phone-service") String serviceRole) {
+        this.token = token;
+        this.serviceRole = serviceRole;
+    }
+
+    /** @throws ForbiddenException (403) when the token is for another workspace */
+    public void require(String workspaceId) {
+        if (isServiceCaller()) {
+            return;
+        }
+        String organization = organization();
+        if (organization == null || !organization.equals(workspaceId)) {
+            throw new ForbiddenException("this token is not for workspace " + workspaceId);
+        }
+    }
+
+    public boolean isServiceCaller() {
+        return token.getGroups() != null && token.getGroups().contains(serviceRole);
+    }
+
+    /** @throws ForbiddenException unless the caller holds the service role */
+    public void requireService() {
+        if (!isServiceCaller()) {
+            throw new ForbiddenException("this endpoint needs the " + serviceRole + " role");
+        }
+    }
+
+    private String organization() {
+        Object orgId = token.getClaim("org_id");
+        if (orgId != null) {
+            return orgId instanceof JsonString s ? s.getString() : orgId.toString();
+        }
+        Object o = token.getClaim("o");
+        if (o instanceof JsonObject object && object.get("id") instanceof JsonString id) {
+            return id.getString();
+        }
+        return null;
+    }
+}

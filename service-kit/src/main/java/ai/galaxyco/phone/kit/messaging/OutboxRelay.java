@@ -1,0 +1,150 @@
+package ai.galaxyco.phone.kit.messaging;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+/**
+ * Publishes outbox rows in id order on one background thread. A batch is locked with
+ * {@code FOR UPDATE SKIP LOCKED} (so several instances never publish the same row), sent, and deleted only
+ * after the broker acknowledged every record (acks=all). If Kafka is down the transaction rolls back and the
+ * rows are retried with backoff: at-least-once, deduplicated by the consumers on ce_id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    public static final String CHANNEL = "outbox";
+    private static final int BATCH_SIZE = 200;
+    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Emitter<Record<String, String>> emitter;
+    private final EntityManager entityManager;
+    private final String source;
+    private final Counter published;
+    private final Counter failures;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private volatile boolean running;
+    private Thread worker;
+
+    public OutboxRelay(@Channel(CHANNEL) Emitter<Record<String, String>> emitter, EntityManager entityManager,
+            @ConfigProperty(name = "quarkus.application.name") String applicationName, MeterRegistry registry) {
+        this.emitter = emitter;
+        this.entityManager = entityManager;
+        this.source = "/galaxyco-phone/" + applicationName;
+        this.published = registry.counter("outbox.published");
+        this.failures = registry.counter("outbox.publish.failures");
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        worker = new Thread(this::run, "outbox-relay");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        wakeUp.release();
+        if (worker != null) {
+            worker.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    void onWritten(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.OutboxWritten event) {
+        wakeUp.release();
+    }
+
+    private void run() {
+        Duration backoff = Duration.ZERO;
+        while (running) {
+            try {
+                if (!backoff.isZero()) {
+                    Thread.sleep(backoff.toMillis()); // back off after a failure, not on the happy path
+                } else {
+                    wakeUp.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                wakeUp.drainPermits();
+                while (running && publishBatch() == BATCH_SIZE) {
+                    // keep draining a backlog
+                }
+                backoff = Duration.ZERO;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                failures.increment();
+                backoff = backoff.isZero() ? Duration.ofMillis(250) : min(backoff.multipliedBy(2), MAX_BACKOFF);
+                Log.warnf("Outbox publish failed, retrying in %d ms: %s", backoff.toMillis(), e.getMessage());
+            }
+        }
+    }
+
+    /** Publishes one batch; returns how many rows it published. */
+    int publishBatch() {
+        return QuarkusTransaction.requiringNew().timeout((int) ACK_TIMEOUT.multipliedBy(2).toSeconds()).call(() -> {
+            @SuppressWarnings("unchecked")
+            List<OutboxEvent> rows = entityManager.createNativeQuery(
+                    "select * from outbox_event order by id limit " + BATCH_SIZE + " for update skip locked",
+                    OutboxEvent.class).getResultList();
+            if (rows.isEmpty()) {
+                return 0;
+            }
+            List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
+            for (OutboxEvent row : rows) {
+                acks.add(send(row));
+            }
+            try {
+                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                        .get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("broker did not acknowledge the outbox batch", e);
+            }
+            List<Long> ids = rows.stream().map(r -> r.id).toList();
+            entityManager.createQuery("delete from OutboxEvent where id in :ids").setParameter("ids", ids).executeUpdate();
+            published.increment(rows.size());
+            return rows.size();
+        });
+    }
+
+    private CompletableFuture<Void> send(OutboxEvent row) {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        var metadata = CloudEventRecords.metadata(row.topic, row.recordKey, row.eventId, row.eventType, source,
+                row.createdAt);
+        Message<Record<String, String>> message = Message.of(Record.of(row.recordKey, row.payload), Metadata.of(metadata))
+                .withAck(() -> {
+                    ack.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .withNack(failure -> {
+                    ack.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        emitter.send(message);
+        return ack;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

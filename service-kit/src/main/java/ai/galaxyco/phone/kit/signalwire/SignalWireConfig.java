@@ -1,0 +1,38 @@
+package ai.galaxyco.phone.kit.signalwire;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * SignalWire credentials, read from the seed's variables by SmallRye's environment mapping
+ * (signalwire.project-id = SIGNALWIRE_PROJECT_ID, and so on).
+ */
+@ConfigMapping(prefix = "signalwire")
+public interface SignalWireConfig {
+
+    /** SIGNALWIRE_PROJECT_ID: the Basic-auth user and the AccountSid in every path. */
+    Optional<String> projectId();
+
+    /** SIGNALWIRE_TOKEN: the API token (Basic-auth password). */
+    Optional<String> token();
+
+    /**
+     * SIGNALWIRE_SPACE_URL: {@code example.signalwire.com} (https implied), the seed's
+     * {@code example.sip.signalwire.com} (mapped to the REST host), or a full URL used as given (sandbox, tests).
+     */
+    Optional<String> spaceUrl();
+
+    /** SIGNALWIRE_PHONE_NUMBER: the shared platform number of Starter workspaces. */
+    Optional<String> phoneNumber();
+
+    /** SIGNALWIRE_SIGNING_KEY: signs the webhooks SignalWire sends (checked by the gateway). */
+    Optional<String> signingKey();
+
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    @WithDefault("15s")
+    Duration readTimeout();
+}

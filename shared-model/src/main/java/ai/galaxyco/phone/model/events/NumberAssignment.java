@@ -1,0 +1,29 @@
+package ai.galaxyco.phone.model.events;
+
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.model.values.WorkspaceId;
+import java.time.Instant;
+
+/**
+ * The current owner of a number. Published on the compacted assignments topic; a tombstone (null value)
+ * under the same key means the assignment ended. {@code shared} marks the platform number that Starter
+ * workspaces use; {@code forwardTo} is where calls to the number are dialled (null: voicemail).
+ */
+public record NumberAssignment(
+        PhoneNumber phoneNumber,
+        WorkspaceId workspaceId,
+        String label,
+        boolean shared,
+        String providerSid,
+        PhoneNumber forwardTo,
+        Instant assignedAt) {
+
+    /** The record key on the compacted topic, so that shared-number assignments do not overwrite each other. */
+    public String key() {
+        return keyFor(phoneNumber, shared ? workspaceId : null);
+    }
+
+    public static String keyFor(PhoneNumber number, WorkspaceId sharedBy) {
+        return sharedBy == null ? number.e164() : number.e164() + "#" + sharedBy.value();
+    }
+}

@@ -1,0 +1,69 @@
+package ai.galaxyco.phone.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.model.values.Plan;
+import ai.galaxyco.phone.model.values.WorkspaceId;
+import org.junit.jupiter.api.Test;
+
+class ValueTypesTest {
+
+    @Test
+    void phoneNumbersOfAnySpellingBecomeOneE164Form() {
+        assertEquals("+14155550100", PhoneNumber.parse("+1 (415) 555-0100").e164());
+        assertEquals("+14155550100", PhoneNumber.parse("415.555.0100").e164());
+        assertEquals("+14155550100", PhoneNumber.parse("  +14155550100 ").e164());
+        assertEquals("+447911123456", PhoneNumber.parse("+44 7911 123456").e164());
+        assertEquals(PhoneNumber.parse("(415) 555-0100"), PhoneNumber.parse("+14155550100"));
+    }
+
+    @Test
+    void impossibleNumbersAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("12"));
+        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("hello"));
+        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse(""));
+        assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse(null));
+        assertThrows(IllegalArgumentException.class, () -> new PhoneNumber("4155550100"));
+    }
+
+    @Test
+    void validityAndAreaCode() {
+        assertTrue(PhoneNumber.parse("+12125550143").isValid());
+        assertFalse(PhoneNumber.parse("+15555550143").isValid()); // 555 is no area code
+        assertEquals("212", PhoneNumber.parse("+12125550143").northAmericanAreaCode());
+        assertNull(PhoneNumber.parse("+447911123456").northAmericanAreaCode());
+    }
+
+    @Test
+    void plansReadCaseInsensitivelyWithStarterAsDefault() {
+        assertEquals(Plan.PRO, Plan.fromClerk("Pro"));
+        assertEquals(Plan.ENTERPRISE, Plan.fromClerk("ENTERPRISE"));
+        assertEquals(Plan.PRO, Plan.fromClerk("pro-plan"));
+        assertEquals(Plan.STARTER, Plan.fromClerk(null));
+        assertEquals(Plan.STARTER, Plan.fromClerk(" "));
+        assertThrows(IllegalArgumentException.class, () -> Plan.fromClerk("platinum"));
+        assertTrue(Plan.PRO.hasDedicatedNumber());
+        assertFalse(Plan.STARTER.hasDedicatedNumber());
+    }
+
+    @Test
+    void workspaceIdsAreChecked() {
+        assertEquals("org_2g7np7Hrk0SN6kj5EDMLDaKNL0S", WorkspaceId.of("org_2g7np7Hrk0SN6kj5EDMLDaKNL0S").value());
+        assertThrows(IllegalArgumentException.class, () -> WorkspaceId.of("org 1"));
+        assertThrows(IllegalArgumentException.class, () -> WorkspaceId.of("x'; drop table"));
+        assertThrows(IllegalArgumentException.class, () -> WorkspaceId.of(""));
+    }
+
+    @Test
+    void topicsAreUniqueAndOnlyAssignmentsAreCompacted() {
+        assertEquals(Topics.ALL.size(), Topics.ALL.stream().map(Topic::name).distinct().count());
+        assertEquals(Topics.ALL.size(), Topics.ALL.stream().map(Topic::eventType).distinct().count());
+        assertEquals(java.util.List.of(Topics.NUMBER_ASSIGNMENTS), Topics.ALL.stream().filter(Topic::compacted).toList());
+        assertEquals("inbound-messages.dlq", Topics.INBOUND_MESSAGES.deadLetter());
+    }
+}

@@ -1,0 +1,38 @@
+package ai.galaxyco.phone.sandbox;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * Runs the sandbox as a process. Configured by the same variables as the services
+ * (SIGNALWIRE_PROJECT_ID, SIGNALWIRE_TOKEN, SIGNALWIRE_SIGNING_KEY) plus SANDBOX_PORT (8090),
+ * SANDBOX_PURCHASE_LATENCY_MS, SANDBOX_RELEASE_COOLDOWN_S, SANDBOX_OUT_OF_ORDER_CALLBACKS and
+ * SANDBOX_EXHAUSTED_AREA_CODES (comma-separated).
+ */
+public final class SandboxMain {
+
+    private SandboxMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String token = env("SIGNALWIRE_TOKEN", "sandbox-token");
+        SandboxSettings settings = SandboxSettings.defaults(env("SIGNALWIRE_PROJECT_ID", "sandbox-project"), token,
+                        env("SIGNALWIRE_SIGNING_KEY", token))
+                .withPurchaseLatency(Duration.ofMillis(Long.parseLong(env("SANDBOX_PURCHASE_LATENCY_MS", "0"))))
+                .withReleaseCooldown(Duration.ofSeconds(Long.parseLong(env("SANDBOX_RELEASE_COOLDOWN_S", "0"))))
+                .withOutOfOrderCallbacks(Boolean.parseBoolean(env("SANDBOX_OUT_OF_ORDER_CALLBACKS", "false")))
+                .withExhaustedAreaCodes(Arrays.stream(env("SANDBOX_EXHAUSTED_AREA_CODES", "").split(","))
+                        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
+        SignalWireSandbox sandbox = SignalWireSandbox.start(Integer.parseInt(env("SANDBOX_PORT", "8090")), settings);
+        Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
+        System.out.println("SignalWire sandbox listening on " + sandbox.spaceUrl() + " (project " + settings.projectId() + ")");
+        Thread.currentThread().join();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+}

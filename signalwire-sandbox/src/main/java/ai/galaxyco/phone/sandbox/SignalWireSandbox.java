@@ -1,0 +1,682 @@
+package ai.galaxyco.phone.sandbox;
+
+import ai.galaxyco.phone.model.signature.SignalWireSignature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The part of SignalWire's Compatibility API that GalaxyCo Phone uses, with the real paths, Basic auth,
+ * JSON shapes and status codes: number search, purchase, list/get/update/release, and messages with
+ * correctly signed status callbacks. Control endpoints under {@code /sandbox} inject faults and simulate a
+ * person texting or calling one of the sandbox's numbers (a signed webhook to its SmsUrl or VoiceUrl).
+ */
+public final class SignalWireSandbox implements AutoCloseable {
+
+    private static final String API = "/api/laml/2010-04-01/Accounts/";
+    private static final Pattern ROUTE = Pattern.compile(
+            "/api/laml/2010-04-01/Accounts/([^/]+)/(AvailablePhoneNumbers/([A-Z]{2})/(Local|TollFree)"
+                    + "|IncomingPhoneNumbers|IncomingPhoneNumbers/([^/.]+)|Messages|Messages/([^/.]+))(\\.json)?");
+    private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private volatile SandboxSettings settings;
+    private final HttpServer server;
+    private final HttpClient callbacks = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
+    private final Clock clock = Clock.systemUTC();
+    private final Random random = new Random();
+
+    private final Map<String, Map<String, Object>> numbers = new ConcurrentHashMap<>();
+    private final Map<String, Instant> purchasedAt = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Object>> messages = new ConcurrentHashMap<>();
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedDeque<Fault> faults = new ConcurrentLinkedDeque<>();
+    private final List<Map<String, String>> deliveredCallbacks = new CopyOnWriteArrayList<>();
+
+    /** One API request as the sandbox received it, for tests to inspect. */
+    public record RecordedRequest(String method, String path, Map<String, List<String>> form, Instant at) {
+        public String param(String name) {
+            List<String> values = form.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
+
+    /** An injected failure: the next {@code count} API requests whose path contains {@code pathPart}. */
+    public record Fault(String pathPart, int status, int code, String message, boolean hang, int[] count) {
+    }
+
+    private SignalWireSandbox(SandboxSettings settings, HttpServer server) {
+        this.settings = settings;
+        this.server = server;
+    }
+
+    public static SignalWireSandbox start(int port, SandboxSettings settings) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
+        SignalWireSandbox sandbox = new SignalWireSandbox(settings, server);
+        server.createContext("/api/laml/", sandbox::handleApi);
+        server.createContext("/sandbox/", sandbox::handleControl);
+        server.setExecutor(Executors.newFixedThreadPool(16));
+        server.start();
+        return sandbox;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The value to give SIGNALWIRE_SPACE_URL so that a client talks to this sandbox. */
+    public String spaceUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public List<RecordedRequest> requests() {
+        return Collections.unmodifiableList(requests);
+    }
+
+    public List<RecordedRequest> requests(String method, String pathPart) {
+        return requests.stream().filter(r -> r.method().equals(method) && r.path().contains(pathPart)).toList();
+    }
+
+    /** Numbers currently owned by the project (purchased and not released). */
+    public List<Map<String, Object>> ownedNumbers() {
+        return List.copyOf(numbers.values());
+    }
+
+    public List<Map<String, String>> deliveredCallbacks() {
+        return Collections.unmodifiableList(deliveredCallbacks);
+    }
+
+    /** Makes the next {@code count} requests whose path contains {@code pathPart} fail with {@code status}. */
+    public void failNext(String pathPart, int count, int status, int code, String message) {
+        faults.add(new Fault(pathPart, status, code, message, false, new int[] {count}));
+    }
+
+    /** Makes the next {@code count} matching requests hang past any sane client timeout. */
+    public void hangNext(String pathPart, int count) {
+        faults.add(new Fault(pathPart, 0, 0, null, true, new int[] {count}));
+    }
+
+    /** Adds a number the project owns without going through the API, e.g. one bought outside the app. */
+    public Map<String, Object> addOwnedNumber(String e164, String friendlyName) {
+        return createNumber(Map.of("PhoneNumber", List.of(e164), "FriendlyName", List.of(friendlyName)));
+    }
+
+    public void reset() {
+        numbers.clear();
+        purchasedAt.clear();
+        messages.clear();
+        requests.clear();
+        faults.clear();
+        deliveredCallbacks.clear();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        scheduler.shutdownNow();
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- Compatibility API
+
+    private void handleApi(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            Map<String, List<String>> form = parseForm(exchange);
+            requests.add(new RecordedRequest(exchange.getRequestMethod(), path, form, clock.instant()));
+            if (!authorised(exchange)) {
+                sendJson(exchange, 401, error(20003, "Authentication failed", 401));
+                return;
+            }
+            Matcher m = ROUTE.matcher(path);
+            if (!m.matches()) {
+                sendJson(exchange, 404, error(20404, "The requested resource was not found", 404));
+                return;
+            }
+            if (!settings.projectId().equals(m.group(1))) {
+                sendJson(exchange, 401, error(20003, "Authentication failed", 401));
+                return;
+            }
+            sleep(settings.requestLatency());
+            Fault fault = takeFault(path);
+            if (fault != null) {
+                if (fault.hang()) {
+                    sleep(Duration.ofSeconds(60));
+                    return;
+                }
+                sendJson(exchange, fault.status(), error(fault.code(), fault.message(), fault.status()));
+                return;
+            }
+            String method = exchange.getRequestMethod();
+            String resource = m.group(2);
+            if (resource.startsWith("AvailablePhoneNumbers") && method.equals("GET")) {
+                searchNumbers(exchange, m.group(3), m.group(4), form);
+            } else if (resource.equals("IncomingPhoneNumbers") && method.equals("POST")) {
+                purchase(exchange, form);
+            } else if (resource.equals("IncomingPhoneNumbers") && method.equals("GET")) {
+                listNumbers(exchange, form);
+            } else if (m.group(5) != null) {
+                oneNumber(exchange, method, m.group(5), form);
+            } else if (resource.equals("Messages") && method.equals("POST")) {
+                sendMessage(exchange, form);
+            } else if (m.group(6) != null && method.equals("GET")) {
+                Map<String, Object> message = messages.get(m.group(6));
+                if (message == null) {
+                    sendJson(exchange, 404, error(20404, "The requested resource was not found", 404));
+                } else {
+                    sendJson(exchange, 200, message);
+                }
+            } else {
+                sendJson(exchange, 405, error(20004, "Method not allowed", 405));
+            }
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            sendJson(exchange, 500, error(20500, "Internal server error: " + e.getMessage(), 500));
+        }
+    }
+
+    private void searchNumbers(HttpExchange exchange, String country, String kind, Map<String, List<String>> query)
+            throws IOException {
+        String areaCode = first(query, "AreaCode");
+        List<Map<String, Object>> available = new ArrayList<>();
+        if (areaCode == null || !settings.exhaustedAreaCodes().contains(areaCode)) {
+            for (int i = 0; i < 5; i++) {
+                String e164 = kind.equals("TollFree") ? "+1833" + digits(7) : "+1" + (areaCode != null ? areaCode : pickAreaCode()) + exchangeCode() + digits(4);
+                Map<String, Object> n = new LinkedHashMap<>();
+                n.put("friendly_name", "(" + e164.substring(2, 5) + ") " + e164.substring(5, 8) + "-" + e164.substring(8));
+                n.put("phone_number", e164);
+                n.put("lata", null);
+                n.put("locality", null);
+                n.put("rate_center", "NEW YORK");
+                n.put("latitude", null);
+                n.put("longitude", null);
+                n.put("region", "NY");
+                n.put("postal_code", null);
+                n.put("iso_country", country);
+                n.put("capabilities", Map.of("voice", true, "SMS", true, "MMS", true));
+                n.put("beta", false);
+                available.add(n);
+            }
+        }
+        sendJson(exchange, 200, Map.of("uri", exchange.getRequestURI().toString(), "available_phone_numbers", available));
+    }
+
+    private void purchase(HttpExchange exchange, Map<String, List<String>> form) throws IOException {
+        String phoneNumber = first(form, "PhoneNumber");
+        if (phoneNumber == null || !phoneNumber.matches("^\\+\\d{5,17}$")) {
+            sendJson(exchange, 422, error(21421, "PhoneNumber is invalid", 422));
+            return;
+        }
+        sleep(settings.purchaseLatency());
+        synchronized (numbers) {
+            boolean taken = numbers.values().stream().anyMatch(n -> phoneNumber.equals(n.get("phone_number")));
+            if (taken) {
+                sendJson(exchange, 422, error(21422, "PhoneNumber is not available", 422));
+                return;
+            }
+            sendJson(exchange, 201, createNumber(form));
+        }
+    }
+
+    private Map<String, Object> createNumber(Map<String, List<String>> form) {
+        String sid = UUID.randomUUID().toString();
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("sid", sid);
+        n.put("account_sid", settings.projectId());
+        n.put("account_id", settings.projectId());
+        n.put("phone_number", first(form, "PhoneNumber"));
+        n.put("friendly_name", first(form, "FriendlyName") != null ? first(form, "FriendlyName") : first(form, "PhoneNumber"));
+        n.put("country_code", "1");
+        n.put("capabilities", Map.of("voice", true, "sms", true, "mms", true, "fax", false));
+        n.put("date_created", RFC_2822.format(clock.instant()));
+        n.put("date_updated", RFC_2822.format(clock.instant()));
+        applyUpdate(n, form);
+        numbers.put(sid, n);
+        purchasedAt.put(sid, clock.instant());
+        return n;
+    }
+
+    private static void applyUpdate(Map<String, Object> n, Map<String, List<String>> form) {
+        String[][] fields = {{"SmsUrl", "sms_url"}, {"SmsMethod", "sms_method"}, {"SmsFallbackUrl", "sms_fallback_url"},
+            {"VoiceUrl", "voice_url"}, {"VoiceMethod", "voice_method"}, {"VoiceFallbackUrl", "voice_fallback_url"},
+            {"StatusCallback", "status_callback"}, {"StatusCallbackMethod", "status_callback_method"},
+            {"FriendlyName", "friendly_name"}};
+        for (String[] f : fields) {
+            String value = first(form, f[0]);
+            if (value != null) {
+                n.put(f[1], value);
+            } else {
+                n.putIfAbsent(f[1], f[1].endsWith("method") ? "POST" : null);
+            }
+        }
+    }
+
+    private void listNumbers(HttpExchange exchange, Map<String, List<String>> query) throws IOException {
+        String friendlyName = first(query, "FriendlyName");
+        String phoneNumber = first(query, "PhoneNumber");
+        int pageSize = Math.min(1000, Integer.parseInt(first(query, "PageSize") != null ? first(query, "PageSize") : "50"));
+        int page = Integer.parseInt(first(query, "Page") != null ? first(query, "Page") : "0");
+        List<Map<String, Object>> matching = numbers.values().stream()
+                .filter(n -> friendlyName == null || friendlyName.equals(n.get("friendly_name")))
+                .filter(n -> phoneNumber == null || phoneNumber.equals(n.get("phone_number")))
+                .sorted((a, b) -> String.valueOf(a.get("phone_number")).compareTo(String.valueOf(b.get("phone_number"))))
+                .toList();
+        int from = Math.min(page * pageSize, matching.size());
+        int to = Math.min(from + pageSize, matching.size());
+        String base = API + settings.projectId() + "/IncomingPhoneNumbers";
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("uri", exchange.getRequestURI().toString());
+        body.put("first_page_uri", base + "?Page=0&PageSize=" + pageSize);
+        body.put("next_page_uri", to < matching.size() ? base + "?Page=" + (page + 1) + "&PageSize=" + pageSize : null);
+        body.put("page", page);
+        body.put("page_size", pageSize);
+        body.put("incoming_phone_numbers", matching.subList(from, to));
+        sendJson(exchange, 200, body);
+    }
+
+    private void oneNumber(HttpExchange exchange, String method, String sid, Map<String, List<String>> form)
+            throws IOException {
+        Map<String, Object> n = numbers.get(sid);
+        if (n == null) {
+            sendJson(exchange, 404, error(20404, "The requested resource was not found", 404));
+            return;
+        }
+        switch (method) {
+            case "GET" -> sendJson(exchange, 200, n);
+            case "POST" -> {
+                applyUpdate(n, form);
+                n.put("date_updated", RFC_2822.format(clock.instant()));
+                sendJson(exchange, 200, n);
+            }
+            case "DELETE" -> {
+                Instant bought = purchasedAt.getOrDefault(sid, Instant.EPOCH);
+                if (bought.plus(settings.releaseCooldown()).isAfter(clock.instant())) {
+                    sendJson(exchange, 422, error(22121, "This number was purchased too recently to release", 422));
+                    return;
+                }
+                numbers.remove(sid);
+                purchasedAt.remove(sid);
+                exchange.sendResponseHeaders(204, -1);
+            }
+            default -> sendJson(exchange, 405, error(20004, "Method not allowed", 405));
+        }
+    }
+
+    private void sendMessage(HttpExchange exchange, Map<String, List<String>> form) throws IOException {
+        String to = first(form, "To");
+        String from = first(form, "From");
+        String body = first(form, "Body");
+        List<String> media = form.getOrDefault("MediaUrl", List.of());
+        if (to == null || !to.matches("^\\+\\d{8,15}$")) {
+            sendJson(exchange, 400, error(21211, "Invalid 'To' Phone Number", 400));
+            return;
+        }
+        if (from == null || numbers.values().stream().noneMatch(n -> from.equals(n.get("phone_number")))) {
+            sendJson(exchange, 400, error(21210, "'From' phone number not verified or not purchased", 400));
+            return;
+        }
+        if ((body == null || body.isEmpty()) && media.isEmpty()) {
+            sendJson(exchange, 400, error(21602, "Message body is required", 400));
+            return;
+        }
+        String sid = UUID.randomUUID().toString();
+        int segments = body == null ? 1 : Math.max(1, (int) Math.ceil(body.length() / (body.length() > 160 ? 153.0 : 160.0)));
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("sid", sid);
+        message.put("account_sid", settings.projectId());
+        message.put("from", from);
+        message.put("to", to);
+        message.put("body", body);
+        message.put("num_segments", String.valueOf(segments));
+        message.put("num_media", String.valueOf(media.size()));
+        message.put("status", "queued");
+        message.put("direction", "outbound-api");
+        message.put("error_code", null);
+        message.put("error_message", null);
+        message.put("price", null);
+        message.put("price_unit", "USD");
+        message.put("date_created", RFC_2822.format(clock.instant()));
+        message.put("date_sent", null);
+        message.put("date_updated", RFC_2822.format(clock.instant()));
+        message.put("messaging_service_sid", null);
+        message.put("uri", API + settings.projectId() + "/Messages/" + sid + ".json");
+        message.put("subresource_uris", Map.of("media", API + settings.projectId() + "/Messages/" + sid + "/Media.json"));
+        messages.put(sid, message);
+        sendJson(exchange, 201, message);
+        String callback = first(form, "StatusCallback");
+        if (callback != null) {
+            List<String> statuses = settings.outOfOrderCallbacks() ? List.of("delivered", "sent") : List.of("sent", "delivered");
+            // one task per message, so its callbacks leave in exactly the order chosen above
+            scheduler.schedule(() -> {
+                for (String status : statuses) {
+                    statusCallback(callback, message, status);
+                    sleep(settings.callbackDelay());
+                }
+            }, settings.callbackDelay().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void statusCallback(String url, Map<String, Object> message, String status) {
+        if (rank(status) > rank(String.valueOf(message.get("status")))) {
+            message.put("status", status);
+            message.put("price", "-0.00790");
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("MessageSid", String.valueOf(message.get("sid")));
+        params.put("SmsSid", String.valueOf(message.get("sid")));
+        params.put("AccountSid", settings.projectId());
+        params.put("From", String.valueOf(message.get("from")));
+        params.put("To", String.valueOf(message.get("to")));
+        params.put("MessageStatus", status);
+        params.put("SmsStatus", status);
+        params.put("NumSegments", String.valueOf(message.get("num_segments")));
+        params.put("ApiVersion", "2010-04-01");
+        postSigned(url, params);
+    }
+
+    private static int rank(String status) {
+        return switch (status) {
+            case "sent" -> 1;
+            case "delivered", "undelivered", "failed" -> 2;
+            default -> 0;
+        };
+    }
+
+    // ---------------------------------------------------------------- control endpoints
+
+    private void handleControl(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/sandbox/health")) {
+                sendJson(exchange, 200, Map.of("status", "UP"));
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("POST") && !path.equals("/sandbox/numbers")
+                    && !path.equals("/sandbox/requests") && !path.equals("/sandbox/callbacks")) {
+                sendJson(exchange, 405, Map.of("error", "use POST"));
+                return;
+            }
+            Map<String, Object> body = readJsonBody(exchange);
+            switch (path) {
+                case "/sandbox/inbound-sms" -> inboundSms(exchange, body);
+                case "/sandbox/inbound-call" -> inboundCall(exchange, body);
+                case "/sandbox/fail-next" -> {
+                    failNext(String.valueOf(body.getOrDefault("path", "")), ((Number) body.getOrDefault("count", 1)).intValue(),
+                            ((Number) body.getOrDefault("status", 500)).intValue(),
+                            ((Number) body.getOrDefault("code", 20500)).intValue(),
+                            String.valueOf(body.getOrDefault("message", "Injected failure")));
+                    sendJson(exchange, 200, Map.of("ok", true));
+                }
+                case "/sandbox/add-number" -> sendJson(exchange, 201,
+                        addOwnedNumber(required(body, "phoneNumber"), required(body, "friendlyName")));
+                case "/sandbox/settings" -> {
+                    SandboxSettings s = settings;
+                    if (body.containsKey("purchaseLatencyMs")) {
+                        s = s.withPurchaseLatency(Duration.ofMillis(((Number) body.get("purchaseLatencyMs")).longValue()));
+                    }
+                    if (body.containsKey("releaseCooldownSeconds")) {
+                        s = s.withReleaseCooldown(Duration.ofSeconds(((Number) body.get("releaseCooldownSeconds")).longValue()));
+                    }
+                    if (body.containsKey("outOfOrderCallbacks")) {
+                        s = s.withOutOfOrderCallbacks(Boolean.TRUE.equals(body.get("outOfOrderCallbacks")));
+                    }
+                    if (body.containsKey("exhaustedAreaCodes")) {
+                        @SuppressWarnings("unchecked")
+                        List<String> codes = (List<String>) body.get("exhaustedAreaCodes");
+                        s = s.withExhaustedAreaCodes(java.util.Set.copyOf(codes));
+                    }
+                    settings = s;
+                    sendJson(exchange, 200, Map.of("ok", true));
+                }
+                case "/sandbox/numbers" -> sendJson(exchange, 200, Map.of("numbers", ownedNumbers()));
+                case "/sandbox/requests" -> sendJson(exchange, 200, Map.of("requests", requests.stream()
+                        .map(r -> Map.of("method", r.method(), "path", r.path(), "form", r.form())).toList()));
+                case "/sandbox/callbacks" -> sendJson(exchange, 200, Map.of("callbacks", deliveredCallbacks));
+                case "/sandbox/reset" -> {
+                    reset();
+                    sendJson(exchange, 200, Map.of("ok", true));
+                }
+                default -> sendJson(exchange, 404, Map.of("error", "no such sandbox endpoint"));
+            }
+        } catch (IllegalArgumentException e) {
+            sendJson(exchange, 400, Map.of("error", e.getMessage()));
+        }
+    }
+
+    /** Simulates a person texting {@code to}: posts a signed webhook to that number's SmsUrl. */
+    public int simulateInboundSms(String from, String to, String body, List<String> mediaUrls) {
+        Map<String, Object> number = ownedNumber(to);
+        String sid = "SM" + UUID.randomUUID().toString().replace("-", "");
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("MessageSid", sid);
+        params.put("SmsSid", sid);
+        params.put("AccountSid", settings.projectId());
+        params.put("From", from);
+        params.put("To", to);
+        params.put("Body", body == null ? "" : body);
+        params.put("NumMedia", String.valueOf(mediaUrls.size()));
+        for (int i = 0; i < mediaUrls.size(); i++) {
+            params.put("MediaUrl" + i, mediaUrls.get(i));
+            params.put("MediaContentType" + i, "image/jpeg");
+        }
+        params.put("NumSegments", "1");
+        params.put("ApiVersion", "2010-04-01");
+        return postSigned(String.valueOf(number.get("sms_url")), params);
+    }
+
+    /** Simulates a call to {@code to}: posts a signed webhook to its VoiceUrl and returns the cXML answer. */
+    public String simulateInboundCall(String from, String to) {
+        Map<String, Object> number = ownedNumber(to);
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("CallSid", "CA" + UUID.randomUUID().toString().replace("-", ""));
+        params.put("AccountSid", settings.projectId());
+        params.put("From", from);
+        params.put("To", to);
+        params.put("CallStatus", "ringing");
+        params.put("Direction", "inbound");
+        params.put("ApiVersion", "2010-04-01");
+        return postSignedForBody(String.valueOf(number.get("voice_url")), params);
+    }
+
+    private Map<String, Object> ownedNumber(String e164) {
+        return numbers.values().stream().filter(n -> e164.equals(n.get("phone_number"))).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the sandbox owns no number " + e164));
+    }
+
+    private void inboundSms(HttpExchange exchange, Map<String, Object> body) throws IOException {
+        @SuppressWarnings("unchecked")
+        List<String> media = (List<String>) body.getOrDefault("mediaUrls", List.of());
+        int status = simulateInboundSms(required(body, "from"), required(body, "to"), (String) body.get("body"), media);
+        sendJson(exchange, 200, Map.of("webhookStatus", status));
+    }
+
+    private void inboundCall(HttpExchange exchange, Map<String, Object> body) throws IOException {
+        String answer = simulateInboundCall(required(body, "from"), required(body, "to"));
+        sendJson(exchange, 200, Map.of("cxml", answer));
+    }
+
+    // ---------------------------------------------------------------- signed webhooks
+
+    private int postSigned(String url, Map<String, String> params) {
+        HttpResponse<String> response = post(url, params);
+        return response == null ? 0 : response.statusCode();
+    }
+
+    private String postSignedForBody(String url, Map<String, String> params) {
+        HttpResponse<String> response = post(url, params);
+        return response == null ? null : response.body();
+    }
+
+    private HttpResponse<String> post(String url, Map<String, String> params) {
+        String signature = SignalWireSignature.formSignature(settings.signingKey(), url, List.copyOf(params.entrySet()));
+        StringBuilder form = new StringBuilder();
+        params.forEach((k, v) -> form.append(form.isEmpty() ? "" : "&").append(encode(k)).append('=').append(encode(v)));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-SignalWire-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
+        try {
+            HttpResponse<String> response = callbacks.send(request, HttpResponse.BodyHandlers.ofString());
+            Map<String, String> delivered = new LinkedHashMap<>(params);
+            delivered.put("_url", url);
+            delivered.put("_status", String.valueOf(response.statusCode()));
+            deliveredCallbacks.add(delivered);
+            return response;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private boolean authorised(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String expected = "Basic " + Base64.getEncoder().encodeToString(
+                (settings.projectId() + ":" + settings.token()).getBytes(StandardCharsets.UTF_8));
+        return expected.equals(header);
+    }
+
+    private Fault takeFault(String path) {
+        for (Fault fault : faults) {
+            if (path.contains(fault.pathPart())) {
+                synchronized (fault) {
+                    if (fault.count()[0] > 0) {
+                        if (--fault.count()[0] == 0) {
+                            faults.remove(fault);
+                        }
+                        return fault;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, List<String>> parseForm(HttpExchange exchange) throws IOException {
+        Map<String, List<String>> form = new LinkedHashMap<>();
+        addPairs(form, exchange.getRequestURI().getRawQuery());
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+            try (InputStream in = exchange.getRequestBody()) {
+                addPairs(form, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return form;
+    }
+
+    private static void addPairs(Map<String, List<String>> form, String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            form.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readJsonBody(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] bytes = in.readAllBytes();
+            return bytes.length == 0 ? Map.of() : JSON.readValue(bytes, Map.class);
+        }
+    }
+
+    private static String required(Map<String, Object> body, String field) {
+        Object value = body.get(field);
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+        return value.toString();
+    }
+
+    private static String first(Map<String, List<String>> form, String key) {
+        List<String> values = form.get(key);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static Map<String, Object> error(int code, String message, int status) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code);
+        body.put("message", message);
+        body.put("more_info", "https://developer.signalwire.com/compatibility-api/reference/error-codes");
+        body.put("status", status);
+        return body;
+    }
+
+    private static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    private String pickAreaCode() {
+        String[] codes = {"212", "415", "646", "312", "617", "305"};
+        return codes[random.nextInt(codes.length)];
+    }
+
+    private String exchangeCode() {
+        return String.valueOf(200 + random.nextInt(800));
+    }
+
+    private String digits(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(random.nextInt(10));
+        }
+        return sb.toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

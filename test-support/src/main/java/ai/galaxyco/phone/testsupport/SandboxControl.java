@@ -1,0 +1,79 @@
+package ai.galaxyco.phone.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** Drives the sandbox the service under test is configured with, over its HTTP control endpoints. */
+public final class SandboxControl {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private SandboxControl() {
+    }
+
+    public static String baseUrl() {
+        return ConfigProvider.getConfig().getValue("signalwire.space-url", String.class);
+    }
+
+    public static JsonNode post(String path, Map<String, ?> body) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException("sandbox control " + path + " failed", e);
+        }
+    }
+
+    public static void reset() {
+        post("/sandbox/reset", Map.of());
+    }
+
+    public static void settings(Map<String, ?> settings) {
+        post("/sandbox/settings", settings);
+    }
+
+    public static void failNext(String pathPart, int count, int status, int code) {
+        post("/sandbox/fail-next", Map.of("path", pathPart, "count", count, "status", status, "code", code));
+    }
+
+    /** Numbers the sandbox project owns now. */
+    public static List<JsonNode> ownedNumbers() {
+        List<JsonNode> numbers = new ArrayList<>();
+        post("/sandbox/numbers", Map.of()).path("numbers").forEach(numbers::add);
+        return numbers;
+    }
+
+    /** API requests received, as {method, path, form}. */
+    public static List<JsonNode> requests(String method, String pathPart) {
+        List<JsonNode> matching = new ArrayList<>();
+        post("/sandbox/requests", Map.of()).path("requests").forEach(r -> {
+            if (r.path("method").asText().equals(method) && r.path("path").asText().contains(pathPart)) {
+                matching.add(r);
+            }
+        });
+        return matching;
+    }
+
+    public static JsonNode addNumber(String e164, String friendlyName) {
+        return post("/sandbox/add-number", Map.of("phoneNumber", e164, "friendlyName", friendlyName));
+    }
+
+    public static JsonNode inboundSms(String from, String to, String body) {
+        return post("/sandbox/inbound-sms", Map.of("from", from, "to", to, "body", body));
+    }
+}

@@ -1,0 +1,27 @@
+package ai.galaxyco.phone.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The gateway's configuration; application.properties binds each key to the seed's environment variable. */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /** NEXT_PUBLIC_APP_URL: the public base URL SignalWire calls; signatures are checked against it. */
+    String publicUrl();
+
+    /** CLERK_WEBHOOK_SECRET ({@code whsec_...}). Required outside dev and test. */
+    Optional<String> clerkWebhookSecret();
+
+    /** SIGNALWIRE_SIGNING_KEY, or SIGNALWIRE_TOKEN when no separate signing key is set. Required outside dev and test. */
+    Optional<String> signalwireSigningKey();
+
+    /** SIGNALWIRE_PHONE_NUMBER: the shared platform number used by Starter workspaces. */
+    Optional<String> sharedPhoneNumber();
+
+    /** How long a webhook waits for the broker's acknowledgement before answering 503. */
+    @WithDefault("10s")
+    Duration publishTimeout();
+}
