@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.galaxyco.phone.model.CloudEventHeaders;
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.NumberAssignment;
@@ -73,9 +72,7 @@ class ProvisioningFlowTest {
 
     static void lifecycle(String eventId, String org, Kind kind, Plan plan, long version) {
         var event = new WorkspaceLifecycleEvent(WorkspaceId.of(org), kind, plan, "646", "Acme", version, "test", Instant.now());
-        TopicProbe.send(Topics.WORKSPACE_LIFECYCLE.name(), org, EventJson.write(event), Map.of(
-                CloudEventHeaders.ID, eventId, CloudEventHeaders.TYPE, Topics.WORKSPACE_LIFECYCLE.eventType(),
-                CloudEventHeaders.SPEC_VERSION, "1.0", CloudEventHeaders.SOURCE, "test"));
+        TopicProbe.publish(Topics.WORKSPACE_LIFECYCLE, org, event, eventId);
     }
 
     static List<JsonNode> ownedBy(String org) {

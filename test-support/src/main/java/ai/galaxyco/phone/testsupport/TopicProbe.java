@@ -64,6 +64,12 @@ public final class TopicProbe implements AutoCloseable {
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
+    /** Writes an event as a CloudEvent (binary mode) with the given id, as the producing service would. */
+    public static void publish(Topic topic, String key, Object event, String eventId) {
+        send(topic.name(), key, event == null ? null : ai.galaxyco.phone.model.EventJson.write(event),
+                ai.galaxyco.phone.model.CloudEventHeaders.binary(eventId, topic.eventType(), "/test", java.time.Instant.now()));
+    }
+
     /** Writes one record with the given headers, as another service's producer would. */
     public static void send(String topic, String key, String value, Map<String, String> headers) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(

@@ -1,0 +1,65 @@
+package ai.galaxyco.phone.routing.api;
+
+import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.routing.domain.Conversation;
+import ai.galaxyco.phone.routing.domain.ConversationMessage;
+import io.quarkus.security.Authenticated;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A workspace's conversations and their threads, inbound and outbound in order. */
+@Path("/api/workspaces/{workspaceId}/conversations")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+public class ConversationsResource {
+
+    public record ConversationView(String id, String ourNumber, String contact, String channel, Instant lastMessageAt) {
+    }
+
+    public record MessageView(String direction, String providerSid, String outboundId, String body, String media, String status,
+            Instant occurredAt) {
+    }
+
+    private final WorkspaceAccess access;
+
+    public ConversationsResource(WorkspaceAccess access) {
+        this.access = access;
+    }
+
+    @GET
+    @Transactional
+    public List<ConversationView> list(@PathParam("workspaceId") String workspaceId) {
+        access.require(workspaceId);
+        return Conversation.<Conversation>find("workspaceId = ?1 order by lastMessageAt desc", workspaceId).page(0, 200).list()
+                .stream().map(c -> new ConversationView(c.id.toString(), c.ourNumber, c.contact, c.channel, c.lastMessageAt))
+                .toList();
+    }
+
+    @GET
+    @Path("/{conversationId}/messages")
+    @Transactional
+    public List<MessageView> thread(@PathParam("workspaceId") String workspaceId, @PathParam("conversationId") String conversationId) {
+        access.require(workspaceId);
+        UUID id;
+        try {
+            id = UUID.fromString(conversationId);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException("no conversation " + conversationId);
+        }
+        Conversation conversation = Conversation.findById(id);
+        if (conversation == null || !conversation.workspaceId.equals(workspaceId)) {
+            throw new NotFoundException("no conversation " + conversationId); // never reveal another tenant's thread
+        }
+        return ConversationMessage.<ConversationMessage>find("conversationId = ?1 order by occurredAt, id", id).list().stream()
+                .map(m -> new MessageView(m.direction, m.providerSid, m.outboundId, m.body, m.media, m.status, m.occurredAt))
+                .toList();
+    }
+}

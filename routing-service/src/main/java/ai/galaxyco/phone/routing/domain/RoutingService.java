@@ -1,0 +1,220 @@
+package ai.galaxyco.phone.routing.domain;
+
+import ai.galaxyco.phone.kit.messaging.Outbox;
+import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.Topics;
+import ai.galaxyco.phone.model.events.ConsentChanged;
+import ai.galaxyco.phone.model.events.InboundCall;
+import ai.galaxyco.phone.model.events.InboundMessage;
+import ai.galaxyco.phone.model.events.NumberAssignment;
+import ai.galaxyco.phone.model.events.OutboundResult;
+import ai.galaxyco.phone.model.events.RoutedMessage;
+import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.model.values.WorkspaceId;
+import ai.galaxyco.phone.routing.config.RoutingConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Resolves inbound messages and calls to a workspace and keeps conversations. Every write is keyed by the
+ * provider's sid under a unique constraint, so a webhook delivered three times is one message.
+ */
+@ApplicationScoped
+@Transactional(TxType.MANDATORY)
+public class RoutingService {
+
+    /** Who owns a number, as far as routing knows. */
+    public record Owner(String workspaceId, String label) {
+    }
+
+    private final EntityManager em;
+    private final Outbox outbox;
+    private final RoutingConfig config;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final Optional<PhoneNumber> sharedNumber;
+
+    public RoutingService(EntityManager em, Outbox outbox, RoutingConfig config, Clock clock, MeterRegistry registry) {
+        this.em = em;
+        this.outbox = outbox;
+        this.config = config;
+        this.clock = clock;
+        this.registry = registry;
+        this.sharedNumber = config.sharedNumber().filter(s -> !s.isBlank()).map(PhoneNumber::parse);
+    }
+
+    // ---------------------------------------------------------------- assignments (compacted topic)
+
+    public void applyAssignment(String key, NumberAssignment assignment) {
+        if (assignment == null) {
+            em.createNativeQuery("delete from number_assignment where assignment_key = ?1").setParameter(1, key).executeUpdate();
+            return;
+        }
+        em.createNativeQuery("insert into number_assignment (assignment_key, e164, workspace_id, label, shared, provider_sid, "
+                + "forward_to, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) on conflict (assignment_key) do update set "
+                + "e164 = excluded.e164, workspace_id = excluded.workspace_id, label = excluded.label, shared = excluded.shared, "
+                + "provider_sid = excluded.provider_sid, forward_to = excluded.forward_to, updated_at = excluded.updated_at")
+                .setParameter(1, key).setParameter(2, assignment.phoneNumber().e164())
+                .setParameter(3, assignment.workspaceId().value()).setParameter(4, assignment.label())
+                .setParameter(5, assignment.shared()).setParameter(6, assignment.providerSid())
+                .setParameter(7, assignment.forwardTo() == null ? null : assignment.forwardTo().e164())
+                .setParameter(8, Timestamp.from(assignment.assignedAt() == null ? clock.instant() : assignment.assignedAt()))
+                .executeUpdate();
+    }
+
+    /** The owner of {@code ourNumber} for a message from {@code contact}; empty means unrouted. */
+    public Optional<Owner> resolve(PhoneNumber ourNumber, PhoneNumber contact) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> dedicated = em.createNativeQuery(
+                "select workspace_id, label from number_assignment where assignment_key = ?1 and not shared")
+                .setParameter(1, ourNumber.e164()).getResultList();
+        if (!dedicated.isEmpty()) {
+            return Optional.of(new Owner((String) dedicated.get(0)[0], (String) dedicated.get(0)[1]));
+        }
+        if (sharedNumber.isPresent() && sharedNumber.get().equals(ourNumber)) {
+            @SuppressWarnings("unchecked")
+            List<String> last = em.createNativeQuery("select workspace_id from shared_number_attribution "
+                    + "where our_number = ?1 and contact = ?2 and last_sent_at >= ?3")
+                    .setParameter(1, ourNumber.e164()).setParameter(2, contact.e164())
+                    .setParameter(3, Timestamp.from(clock.instant().minus(config.sharedReplyTtl()))).getResultList();
+            if (!last.isEmpty()) {
+                return Optional.of(new Owner(last.get(0), "Shared"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---------------------------------------------------------------- inbound messages
+
+    public void routeMessage(InboundMessage message) {
+        if (alreadyStored(message.messageSid())) {
+            registry.counter("routing.messages", "outcome", "duplicate").increment();
+            return;
+        }
+        Instant receivedAt = message.receivedAt() != null ? message.receivedAt() : clock.instant();
+        Optional<Owner> owner = resolve(message.to(), message.from());
+        ConsentKeywords.classify(message.body()).ifPresent(kind -> recordConsent(message, owner, kind, receivedAt));
+        if (owner.isEmpty()) {
+            UnroutedMessage unrouted = new UnroutedMessage();
+            unrouted.providerSid = message.messageSid();
+            unrouted.fromNumber = message.from().e164();
+            unrouted.toNumber = message.to().e164();
+            unrouted.channel = message.channel().name();
+            unrouted.body = message.body();
+            unrouted.reason = sharedNumber.isPresent() && sharedNumber.get().equals(message.to())
+                    ? "no workspace wrote to this contact from the shared number within " + config.sharedReplyTtl()
+                    : "no workspace owns " + message.to();
+            unrouted.receivedAt = receivedAt;
+            unrouted.persist();
+            registry.counter("routing.messages", "outcome", "unrouted").increment();
+            return;
+        }
+        Conversation conversation = conversation(owner.get().workspaceId(), message.to(), message.from(), message.channel(), receivedAt);
+        ConversationMessage stored = new ConversationMessage();
+        stored.conversationId = conversation.id;
+        stored.direction = "INBOUND";
+        stored.providerSid = message.messageSid();
+        stored.body = message.body();
+        stored.media = message.media() == null || message.media().isEmpty() ? null : EventJson.write(message.media());
+        stored.status = "received";
+        stored.occurredAt = receivedAt;
+        stored.createdAt = clock.instant();
+        stored.persist();
+        outbox.publish(Topics.ROUTED_MESSAGES, owner.get().workspaceId(), new RoutedMessage(message.messageSid(),
+                WorkspaceId.of(owner.get().workspaceId()), conversation.id.toString(), message.to(), owner.get().label(),
+                message.from(), message.channel(), message.body(), message.media(), receivedAt));
+        registry.counter("routing.messages", "outcome", "routed").increment();
+    }
+
+    private boolean alreadyStored(String providerSid) {
+        return !em.createNativeQuery("select 1 from conversation_message where provider_sid = ?1 union all "
+                + "select 1 from unrouted_message where provider_sid = ?1").setParameter(1, providerSid).getResultList().isEmpty();
+    }
+
+    private void recordConsent(InboundMessage message, Optional<Owner> owner, ConsentChanged.Kind kind, Instant at) {
+        if (kind != ConsentChanged.Kind.HELP) {
+            em.createNativeQuery("insert into consent (our_number, contact, opted_out, keyword, updated_at) values (?1, ?2, ?3, ?4, ?5) "
+                    + "on conflict (our_number, contact) do update set opted_out = excluded.opted_out, keyword = excluded.keyword, "
+                    + "updated_at = excluded.updated_at")
+                    .setParameter(1, message.to().e164()).setParameter(2, message.from().e164())
+                    .setParameter(3, kind == ConsentChanged.Kind.OPT_OUT).setParameter(4, message.body().trim())
+                    .setParameter(5, Timestamp.from(at)).executeUpdate();
+        }
+        outbox.publish(Topics.CONSENT_CHANGES, message.to().e164(), new ConsentChanged(message.to(), message.from(),
+                owner.map(o -> WorkspaceId.of(o.workspaceId())).orElse(null), kind, message.body().trim(), message.messageSid(), at));
+        registry.counter("routing.consent", "kind", kind.name()).increment();
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    public void recordCall(InboundCall call) {
+        Optional<Owner> owner = resolve(call.to(), call.from());
+        int inserted = em.createNativeQuery("insert into inbound_call (call_sid, disposition, workspace_id, from_number, to_number, "
+                + "forwarded_to, recording_url, recording_seconds, received_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                + "on conflict (call_sid, disposition) do nothing")
+                .setParameter(1, call.callSid()).setParameter(2, call.disposition().name())
+                .setParameter(3, owner.map(Owner::workspaceId).orElse(null)).setParameter(4, call.from().e164())
+                .setParameter(5, call.to().e164()).setParameter(6, call.forwardedTo() == null ? null : call.forwardedTo().e164())
+                .setParameter(7, call.recordingUrl()).setParameter(8, call.recordingDurationSeconds())
+                .setParameter(9, Timestamp.from(call.receivedAt() != null ? call.receivedAt() : clock.instant()))
+                .executeUpdate();
+        registry.counter("routing.calls", "outcome", inserted == 0 ? "duplicate" : owner.isPresent() ? "routed" : "unrouted").increment();
+    }
+
+    // ---------------------------------------------------------------- outbound results
+
+    public void recordOutbound(OutboundResult result) {
+        Instant at = result.createdAt() != null ? result.createdAt() : clock.instant();
+        if (result.fromSharedNumber()) {
+            em.createNativeQuery("insert into shared_number_attribution (our_number, contact, workspace_id, last_sent_at) "
+                    + "values (?1, ?2, ?3, ?4) on conflict (our_number, contact) do update set workspace_id = excluded.workspace_id, "
+                    + "last_sent_at = excluded.last_sent_at where shared_number_attribution.last_sent_at <= excluded.last_sent_at")
+                    .setParameter(1, result.from().e164()).setParameter(2, result.to().e164())
+                    .setParameter(3, result.workspaceId().value()).setParameter(4, Timestamp.from(at)).executeUpdate();
+        }
+        Channel channel = Channel.SMS;
+        Conversation conversation = conversation(result.workspaceId().value(), result.from(), result.to(), channel, at);
+        ConversationMessage existing = ConversationMessage.find("outboundId", result.messageId()).firstResult();
+        if (existing == null) {
+            ConversationMessage stored = new ConversationMessage();
+            stored.conversationId = conversation.id;
+            stored.direction = "OUTBOUND";
+            stored.outboundId = result.messageId();
+            stored.providerSid = result.providerSid();
+            stored.body = result.body();
+            stored.status = result.status();
+            stored.occurredAt = at;
+            stored.createdAt = clock.instant();
+            stored.persist();
+        } else {
+            if (existing.providerSid == null) {
+                existing.providerSid = result.providerSid();
+            }
+            existing.status = result.status();
+        }
+    }
+
+    // ---------------------------------------------------------------- conversations
+
+    private Conversation conversation(String workspaceId, PhoneNumber ourNumber, PhoneNumber contact, Channel channel, Instant at) {
+        String threadChannel = channel == Channel.MMS ? Channel.SMS.name() : channel.name(); // one thread for SMS and MMS
+        em.createNativeQuery("insert into conversation (id, workspace_id, contact, our_number, channel, created_at, last_message_at) "
+                + "values (?1, ?2, ?3, ?4, ?5, ?6, ?6) on conflict (workspace_id, our_number, contact, channel) do update "
+                + "set last_message_at = greatest(conversation.last_message_at, excluded.last_message_at)")
+                .setParameter(1, UUID.randomUUID()).setParameter(2, workspaceId).setParameter(3, contact.e164())
+                .setParameter(4, ourNumber.e164()).setParameter(5, threadChannel).setParameter(6, Timestamp.from(at))
+                .executeUpdate();
+        return Conversation.find("workspaceId = ?1 and ourNumber = ?2 and contact = ?3 and channel = ?4", workspaceId,
+                ourNumber.e164(), contact.e164(), threadChannel).firstResult();
+    }
+}

@@ -1,0 +1,191 @@
+package ai.galaxyco.phone.routing;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.Topics;
+import ai.galaxyco.phone.model.events.ConsentChanged;
+import ai.galaxyco.phone.model.events.InboundMessage;
+import ai.galaxyco.phone.model.events.MediaItem;
+import ai.galaxyco.phone.model.events.NumberAssignment;
+import ai.galaxyco.phone.model.events.OutboundResult;
+import ai.galaxyco.phone.model.events.RoutedMessage;
+import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.model.values.WorkspaceId;
+import ai.galaxyco.phone.testsupport.JwtResource;
+import ai.galaxyco.phone.testsupport.KafkaKRaftResource;
+import ai.galaxyco.phone.testsupport.PostgresResource;
+import ai.galaxyco.phone.testsupport.TestTokens;
+import ai.galaxyco.phone.testsupport.TopicProbe;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaKRaftResource.class)
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(JwtResource.class)
+class RoutingFlowTest {
+
+    static final Duration WAIT = Duration.ofSeconds(45);
+    static final PhoneNumber SHARED = PhoneNumber.parse("+14056940235");
+    static final AtomicInteger NEXT = new AtomicInteger(100);
+    static TopicProbe routed;
+    static TopicProbe consent;
+
+    @BeforeAll
+    static void probes() {
+        routed = TopicProbe.of(Topics.ROUTED_MESSAGES);
+        consent = TopicProbe.of(Topics.CONSENT_CHANGES);
+    }
+
+    @AfterAll
+    static void close() {
+        routed.close();
+        consent.close();
+    }
+
+    static String newOrg() {
+        return "org_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    static PhoneNumber newNumber() {
+        return PhoneNumber.parse("+1212555" + String.format("%04d", NEXT.incrementAndGet()));
+    }
+
+    @Inject
+    EntityManager em;
+
+    /** Publishes an assignment and waits until routing applied it (topics are not ordered relative to each other). */
+    void assign(PhoneNumber number, String org) {
+        var a = new NumberAssignment(number, WorkspaceId.of(org), "Sales", false, "sid-" + number, null, Instant.now());
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, a.key(), a, UUID.randomUUID().toString());
+        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select workspace_id from number_assignment where assignment_key = ?1").setParameter(1, number.e164())
+                .getResultList().contains(org)));
+    }
+
+    static String inbound(PhoneNumber from, PhoneNumber to, String body, String sid) {
+        var m = new InboundMessage(sid, "AC1", from, to, body, Channel.SMS, List.of(), 1, Instant.now());
+        TopicProbe.publish(Topics.INBOUND_MESSAGES, to.e164(), m, "signalwire:" + sid);
+        return sid;
+    }
+
+    static void sentFromShared(String org, PhoneNumber to, String messageId) {
+        var r = new OutboundResult(messageId, WorkspaceId.of(org), "SMx" + messageId, SHARED, to, true, "Hi from " + org,
+                "sent", null, 1, null, null, Instant.now(), Instant.now());
+        TopicProbe.publish(Topics.OUTBOUND_RESULTS, to.e164(), r, UUID.randomUUID().toString());
+    }
+
+    static List<RoutedMessage> routedTo(String org) {
+        return routed.records(r -> org.equals(r.key())).stream().map(r -> EventJson.read(r.value(), RoutedMessage.class)).toList();
+    }
+
+    static JsonPath conversations(String org) {
+        return given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/conversations")
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void messageToADedicatedNumberReachesItsOwnerOnceEvenIfDeliveredThreeTimes() {
+        String org = newOrg();
+        PhoneNumber ours = newNumber();
+        PhoneNumber person = PhoneNumber.parse("+14155550101");
+        assign(ours, org);
+        String sid = "SM" + UUID.randomUUID();
+        inbound(person, ours, "Hello there", sid);
+        inbound(person, ours, "Hello there", sid); // SignalWire retry: same sid, another event id
+        TopicProbe.publish(Topics.INBOUND_MESSAGES, ours.e164(),
+                new InboundMessage(sid, "AC1", person, ours, "Hello there", Channel.SMS, List.of(), 1, Instant.now()), "signalwire:" + sid);
+
+        await().atMost(WAIT).until(() -> routedTo(org).stream().filter(m -> m.messageSid().equals(sid)).count() >= 1);
+        List<RoutedMessage> forSid = routedTo(org).stream().filter(m -> m.messageSid().equals(sid)).toList();
+        assertEquals(1, forSid.size(), "one routed event per message");
+        assertEquals("Sales", forSid.get(0).label());
+        String conversationId = forSid.get(0).conversationId();
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(TestTokens.forWorkspace(org))
+                .get("/api/workspaces/" + org + "/conversations/" + conversationId + "/messages").then().statusCode(200)
+                .body("findAll { it.providerSid == '" + sid + "' }", hasSize(1)));
+        // another tenant sees neither the list entry nor the thread
+        given().auth().oauth2(TestTokens.forWorkspace("org_other")).get("/api/workspaces/" + org + "/conversations").then().statusCode(403);
+        given().auth().oauth2(TestTokens.forWorkspace("org_other")).get("/api/workspaces/org_other/conversations/" + conversationId + "/messages")
+                .then().statusCode(404);
+    }
+
+    @Test
+    void replyToTheSharedNumberGoesToTheWorkspaceThatWroteLast() {
+        String first = newOrg();
+        String second = newOrg();
+        PhoneNumber person = PhoneNumber.parse("+14155550" + String.format("%03d", NEXT.incrementAndGet() % 1000));
+        sentFromShared(first, person, "m-" + first);
+        sentFromShared(second, person, "m-" + second);
+        await().atMost(WAIT).until(() -> conversations(second).getList("$").size() == 1);
+        String sid = inbound(person, SHARED, "Who is this?", "SM" + UUID.randomUUID());
+        await().atMost(WAIT).until(() -> routedTo(second).stream().anyMatch(m -> m.messageSid().equals(sid)));
+        assertEquals(0, routedTo(first).size());
+        // the thread holds the outbound message and the reply, in order
+        String conversationId = conversations(second).getString("[0].id");
+        JsonPath thread = given().auth().oauth2(TestTokens.forWorkspace(second))
+                .get("/api/workspaces/" + second + "/conversations/" + conversationId + "/messages").then().extract().jsonPath();
+        assertEquals(List.of("OUTBOUND", "INBOUND"), thread.getList("direction"));
+    }
+
+    @Test
+    void unknownNumbersAreStoredAsUnroutedAndListedForOperators() {
+        PhoneNumber nobody = newNumber();
+        String sid = inbound(PhoneNumber.parse("+14155550199"), nobody, "anyone?", "SM" + UUID.randomUUID());
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(TestTokens.forService()).get("/api/unrouted-messages")
+                .then().statusCode(200).body("findAll { it.providerSid == '" + sid + "' }.reason[0]", equalTo("no workspace owns " + nobody)));
+        given().auth().oauth2(TestTokens.forWorkspace("org_x")).get("/api/unrouted-messages").then().statusCode(403);
+    }
+
+    @Test
+    void stopStartAndHelpArePublishedAsConsentChanges() {
+        String org = newOrg();
+        PhoneNumber ours = newNumber();
+        PhoneNumber person = PhoneNumber.parse("+14155550123");
+        assign(ours, org);
+        inbound(person, ours, "  stop ", "SM" + UUID.randomUUID());
+        inbound(person, ours, "Unstop", "SM" + UUID.randomUUID());
+        inbound(person, ours, "HELP", "SM" + UUID.randomUUID());
+        inbound(person, ours, "please stop texting me at night", "SM" + UUID.randomUUID()); // not a keyword
+        await().atMost(WAIT).until(() -> consent.records(r -> ours.e164().equals(r.key())).size() >= 3);
+        List<ConsentChanged> changes = consent.records(r -> ours.e164().equals(r.key())).stream()
+                .map(r -> EventJson.read(r.value(), ConsentChanged.class)).toList();
+        assertEquals(List.of(ConsentChanged.Kind.OPT_OUT, ConsentChanged.Kind.OPT_IN, ConsentChanged.Kind.HELP),
+                changes.stream().map(ConsentChanged::kind).toList());
+        assertEquals(org, changes.get(0).workspaceId().value());
+        assertEquals(person, changes.get(0).contact());
+    }
+
+    @Test
+    void mmsMediaTravelsWithTheRoutedMessage() {
+        String org = newOrg();
+        PhoneNumber ours = newNumber();
+        assign(ours, org);
+        String sid = "SM" + UUID.randomUUID();
+        var media = List.of(new MediaItem("https://files.example/1.jpg", "image/jpeg"));
+        TopicProbe.publish(Topics.INBOUND_MESSAGES, ours.e164(), new InboundMessage(sid, "AC1",
+                PhoneNumber.parse("+14155550111"), ours, "", Channel.MMS, media, 1, Instant.now()), UUID.randomUUID().toString());
+        await().atMost(WAIT).until(() -> !routedTo(org).isEmpty());
+        RoutedMessage m = routedTo(org).get(0);
+        assertEquals(media, m.media());
+        assertEquals(Channel.MMS, m.channel());
+    }
+}
