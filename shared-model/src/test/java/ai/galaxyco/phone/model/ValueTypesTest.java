@@ -37,6 +37,8 @@ class ValueTypesTest {
         assertFalse(PhoneNumber.parse("+15555550143").isValid()); // 555 is no area code
         assertEquals("212", PhoneNumber.parse("+12125550143").northAmericanAreaCode());
         assertNull(PhoneNumber.parse("+447911123456").northAmericanAreaCode());
+        assertTrue(PhoneNumber.parse("+18335550100").isTollFree());
+        assertFalse(PhoneNumber.parse("+12125550143").isTollFree());
     }
 
     @Test

@@ -73,8 +73,15 @@ public final class SignalWireSandbox implements AutoCloseable {
         }
     }
 
-    /** An injected failure: the next {@code count} API requests whose path contains {@code pathPart}. */
-    public record Fault(String pathPart, int status, int code, String message, boolean hang, int[] count) {
+    /**
+     * An injected failure: the next {@code count} API requests whose path contains {@code pathPart} and, when
+     * {@code formKey} is set, whose form parameter {@code formKey} equals {@code formValue}.
+     */
+    public record Fault(String pathPart, String formKey, String formValue, int status, int code, String message, boolean hang,
+            int[] count) {
+        boolean matches(String path, Map<String, List<String>> form) {
+            return path.contains(pathPart) && (formKey == null || List.of(formValue).equals(form.get(formKey)));
+        }
     }
 
     private SignalWireSandbox(SandboxSettings settings, HttpServer server) {
@@ -120,12 +127,17 @@ public final class SignalWireSandbox implements AutoCloseable {
 
     /** Makes the next {@code count} requests whose path contains {@code pathPart} fail with {@code status}. */
     public void failNext(String pathPart, int count, int status, int code, String message) {
-        faults.add(new Fault(pathPart, status, code, message, false, new int[] {count}));
+        failNext(pathPart, null, null, count, status, code, message);
+    }
+
+    /** Like {@link #failNext(String, int, int, int, String)}, only for requests whose form has {@code key=value}. */
+    public void failNext(String pathPart, String key, String value, int count, int status, int code, String message) {
+        faults.add(new Fault(pathPart, key, value, status, code, message, false, new int[] {count}));
     }
 
     /** Makes the next {@code count} matching requests hang past any sane client timeout. */
     public void hangNext(String pathPart, int count) {
-        faults.add(new Fault(pathPart, 0, 0, null, true, new int[] {count}));
+        faults.add(new Fault(pathPart, null, null, 0, 0, null, true, new int[] {count}));
     }
 
     /** Adds a number the project owns without going through the API, e.g. one bought outside the app. */
@@ -170,7 +182,7 @@ public final class SignalWireSandbox implements AutoCloseable {
                 return;
             }
             sleep(settings.requestLatency());
-            Fault fault = takeFault(path);
+            Fault fault = takeFault(path, form);
             if (fault != null) {
                 if (fault.hang()) {
                     sleep(Duration.ofSeconds(60));
@@ -433,7 +445,8 @@ public final class SignalWireSandbox implements AutoCloseable {
                 case "/sandbox/inbound-sms" -> inboundSms(exchange, body);
                 case "/sandbox/inbound-call" -> inboundCall(exchange, body);
                 case "/sandbox/fail-next" -> {
-                    failNext(String.valueOf(body.getOrDefault("path", "")), ((Number) body.getOrDefault("count", 1)).intValue(),
+                    failNext(String.valueOf(body.getOrDefault("path", "")), (String) body.get("formKey"), (String) body.get("formValue"),
+                            ((Number) body.getOrDefault("count", 1)).intValue(),
                             ((Number) body.getOrDefault("status", 500)).intValue(),
                             ((Number) body.getOrDefault("code", 20500)).intValue(),
                             String.valueOf(body.getOrDefault("message", "Injected failure")));
@@ -462,7 +475,8 @@ public final class SignalWireSandbox implements AutoCloseable {
                 }
                 case "/sandbox/numbers" -> sendJson(exchange, 200, Map.of("numbers", ownedNumbers()));
                 case "/sandbox/requests" -> sendJson(exchange, 200, Map.of("requests", requests.stream()
-                        .map(r -> Map.of("method", r.method(), "path", r.path(), "form", r.form())).toList()));
+                        .map(r -> Map.of("method", r.method(), "path", r.path(), "form", r.form(),
+                                "atMillis", r.at().toEpochMilli())).toList()));
                 case "/sandbox/callbacks" -> sendJson(exchange, 200, Map.of("callbacks", deliveredCallbacks));
                 case "/sandbox/reset" -> {
                     reset();
@@ -571,9 +585,9 @@ public final class SignalWireSandbox implements AutoCloseable {
         return expected.equals(header);
     }
 
-    private Fault takeFault(String path) {
+    private Fault takeFault(String path, Map<String, List<String>> form) {
         for (Fault fault : faults) {
-            if (path.contains(fault.pathPart())) {
+            if (fault.matches(path, form)) {
                 synchronized (fault) {
                     if (fault.count()[0] > 0) {
                         if (--fault.count()[0] == 0) {

@@ -51,6 +51,12 @@ public final class SandboxControl {
         post("/sandbox/fail-next", Map.of("path", pathPart, "count", count, "status", status, "code", code));
     }
 
+    /** Fails only requests whose form parameter {@code formKey} equals {@code formValue} (e.g. From=+1...). */
+    public static void failNext(String pathPart, String formKey, String formValue, int count, int status, int code) {
+        post("/sandbox/fail-next", Map.of("path", pathPart, "formKey", formKey, "formValue", formValue, "count", count,
+                "status", status, "code", code));
+    }
+
     /** Numbers the sandbox project owns now. */
     public static List<JsonNode> ownedNumbers() {
         List<JsonNode> numbers = new ArrayList<>();

@@ -52,6 +52,15 @@ public record PhoneNumber(String e164) implements Comparable<PhoneNumber> {
         }
     }
 
+    /** True for toll-free numbers (US 8xx), which carriers let send faster than local long codes. */
+    public boolean isTollFree() {
+        try {
+            return UTIL.getNumberType(UTIL.parse(e164, DEFAULT_REGION)) == PhoneNumberUtil.PhoneNumberType.TOLL_FREE;
+        } catch (NumberParseException e) {
+            return false;
+        }
+    }
+
     /** The three-digit area code of a North American number, or null for other countries. */
     public String northAmericanAreaCode() {
         return e164.startsWith("+1") && e164.length() == 12 ? e164.substring(2, 5) : null;

@@ -1,0 +1,52 @@
+package ai.galaxyco.phone.outbound.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "outbound")
+public interface OutboundConfig {
+
+    /** NEXT_PUBLIC_APP_URL: the StatusCallback of every message is {public-url}/api/webhooks/signalwire/status. */
+    String publicUrl();
+
+    /** Answer to HELP, sent from the number the HELP reached. */
+    String helpText();
+
+    Pacing pacing();
+
+    /** How often the dispatcher looks for messages whose sender number has a free slot. */
+    @WithDefault("50ms")
+    Duration dispatchInterval();
+
+    /** How many SignalWire requests may be in flight at once (across all numbers). */
+    @WithDefault("32")
+    int parallelism();
+
+    @WithDefault("1s")
+    Duration initialRetryDelay();
+
+    @WithDefault("5m")
+    Duration maxRetryDelay();
+
+    /** Transient failures (timeouts, 5xx, 429) are retried this many times before the message FAILS. */
+    @WithDefault("8")
+    int maxAttempts();
+
+    /**
+     * A message left SENDING without a provider sid this long (the process died mid-request) is queued again.
+     * This is the only window in which a crash can send twice; see README.
+     */
+    @WithDefault("2m")
+    Duration sendingRecoveryAfter();
+
+    interface Pacing {
+        /** Segments per second per local long code (US 10DLC carriers commonly allow 1). */
+        @WithDefault("1")
+        double longCodePerSecond();
+
+        /** Segments per second per toll-free number. */
+        @WithDefault("3")
+        double tollFreePerSecond();
+    }
+}

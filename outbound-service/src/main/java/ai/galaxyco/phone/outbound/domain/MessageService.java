@@ -1,0 +1,140 @@
+package ai.galaxyco.phone.outbound.domain;
+
+import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.outbound.domain.SenderDirectory.Sender;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Accepts send commands (from the API or the outbound-requests topic): validates, picks the sender, stores. */
+@ApplicationScoped
+public class MessageService {
+
+    public static final int MAX_BODY = 1600;
+    public static final int MAX_MEDIA = 8;
+
+    /** A send command, as the API or the topic gives it. */
+    public record SendCommand(String workspaceId, String to, String body, List<String> mediaUrls, String from, String label,
+            String idempotencyKey) {
+    }
+
+    private final SenderDirectory senders;
+    private final Clock clock;
+    private final MeterRegistry registry;
+
+    public MessageService(SenderDirectory senders, Clock clock, MeterRegistry registry) {
+        this.senders = senders;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    /**
+     * Stores the message (QUEUED) or returns the one stored earlier under the same idempotency key.
+     *
+     * @throws SendRefused with the HTTP status to answer
+     */
+    public OutboundMessage accept(SendCommand command) {
+        PhoneNumber to = validate(command);
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> existing(command).orElseGet(() -> store(command, to)));
+        } catch (PersistenceException e) {
+            // the same idempotency key raced us and won: answer with its message
+            return QuarkusTransaction.requiringNew().call(() -> existing(command)).orElseThrow(() -> e);
+        }
+    }
+
+    private Optional<OutboundMessage> existing(SendCommand command) {
+        if (command.idempotencyKey() == null) {
+            return Optional.empty();
+        }
+        return OutboundMessage.find("workspaceId = ?1 and idempotencyKey = ?2", command.workspaceId(), command.idempotencyKey())
+                .firstResultOptional();
+    }
+
+    private OutboundMessage store(SendCommand command, PhoneNumber to) {
+        Sender sender = chooseSender(command);
+        if (senders.isOptedOut(sender.e164(), to.e164())) {
+            registry.counter("outbound.refused", "reason", "opted_out").increment();
+            throw new SendRefused(422, "recipient_opted_out", to + " opted out of messages from " + sender.e164()
+                    + " (replied STOP); they must reply START before you can write again");
+        }
+        Instant now = clock.instant();
+        OutboundMessage message = new OutboundMessage();
+        message.id = UUID.randomUUID();
+        message.workspaceId = command.workspaceId();
+        message.idempotencyKey = command.idempotencyKey();
+        message.fromNumber = sender.e164();
+        message.fromShared = sender.shared();
+        message.toNumber = to.e164();
+        message.body = command.body() == null || command.body().isEmpty() ? null : command.body();
+        message.mediaUrls = command.mediaUrls() == null || command.mediaUrls().isEmpty() ? null : EventJson.write(command.mediaUrls());
+        message.status = MessageStatus.QUEUED;
+        message.segments = Segments.count(command.body());
+        message.nextAttemptAt = now;
+        message.createdAt = now;
+        message.updatedAt = now;
+        message.persistAndFlush();
+        registry.counter("outbound.accepted").increment();
+        return message;
+    }
+
+    private Sender chooseSender(SendCommand command) {
+        List<Sender> owned = senders.sendersOf(command.workspaceId());
+        if (command.from() != null && !command.from().isBlank()) {
+            PhoneNumber from = parse(command.from(), "from");
+            return owned.stream().filter(s -> s.e164().equals(from.e164())).findFirst()
+                    .orElseThrow(() -> new SendRefused(403, "sender_not_owned", "workspace " + command.workspaceId()
+                            + " does not own " + from));
+        }
+        if (owned.isEmpty()) {
+            registry.counter("outbound.refused", "reason", "no_number").increment();
+            throw new SendRefused(409, "no_sender_number", senders.whyNoSender(command.workspaceId()));
+        }
+        if (command.label() != null && !command.label().isBlank()) {
+            return owned.stream().filter(s -> s.label().equalsIgnoreCase(command.label().trim())).findFirst()
+                    .orElseThrow(() -> new SendRefused(400, "unknown_label", "workspace has no number labelled \""
+                            + command.label() + "\""));
+        }
+        return owned.get(0); // dedicated first, shared platform number otherwise
+    }
+
+    private static PhoneNumber validate(SendCommand command) {
+        PhoneNumber to = parse(command.to(), "to");
+        if (!to.isValid()) {
+            throw new SendRefused(400, "invalid_request", "to: " + to + " is not a valid, dialable number");
+        }
+        boolean hasBody = command.body() != null && !command.body().isEmpty();
+        List<String> media = command.mediaUrls() == null ? List.of() : command.mediaUrls();
+        if (!hasBody && media.isEmpty()) {
+            throw new SendRefused(400, "invalid_request", "body or mediaUrls is required");
+        }
+        if (hasBody && command.body().length() > MAX_BODY) {
+            throw new SendRefused(400, "invalid_request", "body is " + command.body().length() + " characters; at most "
+                    + MAX_BODY + " are allowed");
+        }
+        if (media.size() > MAX_MEDIA) {
+            throw new SendRefused(400, "invalid_request", "at most " + MAX_MEDIA + " mediaUrls are allowed, got " + media.size());
+        }
+        for (String url : media) {
+            if (url == null || !(url.startsWith("https://") || url.startsWith("http://"))) {
+                throw new SendRefused(400, "invalid_request", "mediaUrls must be http(s) URLs: " + url);
+            }
+        }
+        return to;
+    }
+
+    private static PhoneNumber parse(String raw, String field) {
+        try {
+            return PhoneNumber.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new SendRefused(400, "invalid_request", field + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package ai.galaxyco.phone.outbound.domain;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A message accepted for sending; stored before the 202 so an accepted message survives any crash. */
+@Entity
+@Table(name = "message")
+public class OutboundMessage extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "workspace_id", nullable = false)
+    public String workspaceId;
+
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+
+    @Column(name = "from_number", nullable = false)
+    public String fromNumber;
+
+    @Column(name = "from_shared", nullable = false)
+    public boolean fromShared;
+
+    @Column(name = "to_number", nullable = false)
+    public String toNumber;
+
+    public String body;
+
+    /** JSON array of URLs. */
+    @Column(name = "media_urls")
+    public String mediaUrls;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public MessageStatus status;
+
+    @Column(name = "provider_status")
+    public String providerStatus;
+
+    @Column(name = "error_code")
+    public String errorCode;
+
+    @Column(name = "error_message")
+    public String errorMessage;
+
+    @Column(nullable = false)
+    public int segments;
+
+    @Column(name = "provider_sid")
+    public String providerSid;
+
+    public BigDecimal price;
+
+    @Column(name = "price_unit")
+    public String priceUnit;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "next_attempt_at")
+    public Instant nextAttemptAt;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Column(name = "sending_started_at")
+    public Instant sendingStartedAt;
+}

@@ -1,0 +1,101 @@
+package ai.galaxyco.phone.outbound.domain;
+
+import ai.galaxyco.phone.model.events.ConsentChanged;
+import ai.galaxyco.phone.model.events.NumberAssignment;
+import ai.galaxyco.phone.model.events.ProvisioningResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * outbound's own view of who may send from which number, whose provisioning is where, and who opted out;
+ * kept from the assignments, provisioning-results and consent-changes topics.
+ */
+@ApplicationScoped
+@Transactional(TxType.MANDATORY)
+public class SenderDirectory {
+
+    /** A number a workspace may send from. */
+    public record Sender(String e164, String label, boolean shared) {
+    }
+
+    private final EntityManager em;
+    private final Clock clock;
+
+    public SenderDirectory(EntityManager em, Clock clock) {
+        this.em = em;
+        this.clock = clock;
+    }
+
+    public void applyAssignment(String key, NumberAssignment assignment) {
+        if (assignment == null) {
+            em.createNativeQuery("delete from sender_number where assignment_key = ?1").setParameter(1, key).executeUpdate();
+            return;
+        }
+        em.createNativeQuery("insert into sender_number (assignment_key, e164, workspace_id, label, shared, updated_at) "
+                + "values (?1, ?2, ?3, ?4, ?5, ?6) on conflict (assignment_key) do update set e164 = excluded.e164, "
+                + "workspace_id = excluded.workspace_id, label = excluded.label, shared = excluded.shared, updated_at = excluded.updated_at")
+                .setParameter(1, key).setParameter(2, assignment.phoneNumber().e164())
+                .setParameter(3, assignment.workspaceId().value()).setParameter(4, assignment.label())
+                .setParameter(5, assignment.shared()).setParameter(6, Timestamp.from(clock.instant())).executeUpdate();
+    }
+
+    public void applyProvisioning(ProvisioningResult result) {
+        String error = result.errorCode() == null ? null : result.errorCode() + ": " + result.errorMessage();
+        em.createNativeQuery("insert into workspace_provisioning (workspace_id, status, error, updated_at) values (?1, ?2, ?3, ?4) "
+                + "on conflict (workspace_id) do update set status = excluded.status, error = excluded.error, updated_at = excluded.updated_at "
+                + "where workspace_provisioning.updated_at <= excluded.updated_at")
+                .setParameter(1, result.workspaceId().value()).setParameter(2, result.status().name()).setParameter(3, error)
+                .setParameter(4, Timestamp.from(result.occurredAt() != null ? result.occurredAt() : clock.instant())).executeUpdate();
+    }
+
+    public void applyConsent(ConsentChanged change) {
+        if (change.kind() == ConsentChanged.Kind.HELP) {
+            return;
+        }
+        setOptOut(change.ourNumber().e164(), change.contact().e164(), change.kind() == ConsentChanged.Kind.OPT_OUT,
+                "keyword:" + change.keyword());
+    }
+
+    public void setOptOut(String ourNumber, String contact, boolean optedOut, String source) {
+        em.createNativeQuery("insert into opt_out (our_number, contact, opted_out, source, updated_at) values (?1, ?2, ?3, ?4, ?5) "
+                + "on conflict (our_number, contact) do update set opted_out = excluded.opted_out, source = excluded.source, "
+                + "updated_at = excluded.updated_at")
+                .setParameter(1, ourNumber).setParameter(2, contact).setParameter(3, optedOut).setParameter(4, source)
+                .setParameter(5, Timestamp.from(clock.instant())).executeUpdate();
+    }
+
+    public boolean isOptedOut(String ourNumber, String contact) {
+        return !em.createNativeQuery("select 1 from opt_out where our_number = ?1 and contact = ?2 and opted_out")
+                .setParameter(1, ourNumber).setParameter(2, contact).getResultList().isEmpty();
+    }
+
+    /** The workspace's numbers, dedicated ones first. */
+    public List<Sender> sendersOf(String workspaceId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select e164, label, shared from sender_number where workspace_id = ?1 "
+                + "order by shared, label").setParameter(1, workspaceId).getResultList();
+        return rows.stream().map(r -> new Sender((String) r[0], (String) r[1], (Boolean) r[2])).toList();
+    }
+
+    /** Why a workspace has no number to send from, in words an API caller can act on. */
+    public String whyNoSender(String workspaceId) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select status, error from workspace_provisioning where workspace_id = ?1")
+                .setParameter(1, workspaceId).getResultList();
+        if (rows.isEmpty()) {
+            return "workspace " + workspaceId + " has no phone number (unknown workspace or not provisioned yet)";
+        }
+        String status = (String) rows.get(0)[0];
+        return switch (status) {
+            case "PROVISIONING" -> "the workspace's phone number is still being provisioned; try again shortly";
+            case "FAILED" -> "provisioning the workspace's phone number failed and will be retried (" + rows.get(0)[1] + ")";
+            case "REMOVED" -> "the workspace was deleted";
+            default -> "the workspace has no usable phone number (provisioning status " + status + ")";
+        };
+    }
+}

@@ -1,0 +1,107 @@
+package ai.galaxyco.phone.outbound.messaging;
+
+import ai.galaxyco.phone.kit.messaging.IdempotentConsumer;
+import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.events.ConsentChanged;
+import ai.galaxyco.phone.model.events.MessageStatusChanged;
+import ai.galaxyco.phone.model.events.NumberAssignment;
+import ai.galaxyco.phone.model.events.OutboundRequest;
+import ai.galaxyco.phone.model.events.ProvisioningResult;
+import ai.galaxyco.phone.outbound.config.OutboundConfig;
+import ai.galaxyco.phone.outbound.domain.MessageService;
+import ai.galaxyco.phone.outbound.domain.MessageService.SendCommand;
+import ai.galaxyco.phone.outbound.domain.SendRefused;
+import ai.galaxyco.phone.outbound.domain.SenderDirectory;
+import ai.galaxyco.phone.outbound.domain.StatusService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** The topics outbound consumes; each record is handled once (deduplicated on ce_id). */
+@ApplicationScoped
+public class OutboundConsumers {
+
+    private final IdempotentConsumer idempotent;
+    private final SenderDirectory senders;
+    private final StatusService statuses;
+    private final MessageService messages;
+    private final OutboundConfig config;
+    private final MeterRegistry registry;
+
+    public OutboundConsumers(IdempotentConsumer idempotent, SenderDirectory senders, StatusService statuses,
+            MessageService messages, OutboundConfig config, MeterRegistry registry) {
+        this.idempotent = idempotent;
+        this.senders = senders;
+        this.statuses = statuses;
+        this.messages = messages;
+        this.config = config;
+        this.registry = registry;
+    }
+
+    @Incoming("number-assignments")
+    @Blocking
+    public void assignment(ConsumerRecord<String, String> record) {
+        idempotent.process("outbound.assignments", record, r -> senders.applyAssignment(r.key(),
+                r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class)));
+    }
+
+    @Incoming("provisioning-results")
+    @Blocking
+    public void provisioning(ConsumerRecord<String, String> record) {
+        idempotent.process("outbound.provisioning", record,
+                r -> senders.applyProvisioning(EventJson.read(r.value(), ProvisioningResult.class)));
+    }
+
+    @Incoming("message-status")
+    @Blocking
+    public void status(ConsumerRecord<String, String> record) {
+        idempotent.process("outbound.status", record, r -> statuses.report(EventJson.read(r.value(), MessageStatusChanged.class)));
+    }
+
+    @Incoming("consent-changes")
+    @Blocking
+    public void consent(ConsumerRecord<String, String> record) {
+        ConsentChanged change = EventJson.read(record.value(), ConsentChanged.class);
+        idempotent.process("outbound.consent", record, r -> senders.applyConsent(change));
+        if (change.kind() == ConsentChanged.Kind.HELP) {
+            answerHelp(change);
+        }
+    }
+
+    @Incoming("outbound-requests")
+    @Blocking
+    public void request(ConsumerRecord<String, String> record) {
+        OutboundRequest request = EventJson.read(record.value(), OutboundRequest.class);
+        try {
+            // idempotent by request id: a redelivered request finds its message
+            messages.accept(new SendCommand(request.workspaceId().value(), request.to(), request.body(), request.mediaUrls(),
+                    request.from(), request.label(), "request:" + request.requestId()));
+        } catch (SendRefused e) {
+            registry.counter("outbound.requests.refused", "error", e.error()).increment();
+            // permanent: retrying cannot help, so the record goes to the dead-letter topic with the reason
+            throw new EventJson.MalformedEventException("request " + request.requestId() + " refused (" + e.status() + " "
+                    + e.error() + "): " + e.getMessage());
+        }
+    }
+
+    /** HELP is answered from the number it reached; the idempotency key makes a redelivered HELP answer once. */
+    private void answerHelp(ConsentChanged change) {
+        if (change.workspaceId() == null) {
+            Log.infof("HELP to %s from %s reached no workspace; not answered", change.ourNumber(), change.contact());
+            registry.counter("outbound.help", "outcome", "unrouted").increment();
+            return;
+        }
+        try {
+            messages.accept(new SendCommand(change.workspaceId().value(), change.contact().e164(), config.helpText(), List.of(),
+                    change.ourNumber().e164(), null, "help:" + change.messageSid()));
+            registry.counter("outbound.help", "outcome", "answered").increment();
+        } catch (SendRefused e) {
+            registry.counter("outbound.help", "outcome", "refused").increment();
+            Log.warnf("HELP from %s not answered: %s", change.contact(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,316 @@
+package ai.galaxyco.phone.outbound;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.Topics;
+import ai.galaxyco.phone.model.events.ConsentChanged;
+import ai.galaxyco.phone.model.events.MessageStatusChanged;
+import ai.galaxyco.phone.model.events.NumberAssignment;
+import ai.galaxyco.phone.model.events.OutboundResult;
+import ai.galaxyco.phone.model.events.ProvisioningResult;
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.model.values.Plan;
+import ai.galaxyco.phone.model.values.WorkspaceId;
+import ai.galaxyco.phone.outbound.domain.MessageStatus;
+import ai.galaxyco.phone.outbound.domain.OutboundMessage;
+import ai.galaxyco.phone.testsupport.JwtResource;
+import ai.galaxyco.phone.testsupport.KafkaKRaftResource;
+import ai.galaxyco.phone.testsupport.PostgresResource;
+import ai.galaxyco.phone.testsupport.SandboxControl;
+import ai.galaxyco.phone.testsupport.SandboxResource;
+import ai.galaxyco.phone.testsupport.TestTokens;
+import ai.galaxyco.phone.testsupport.TopicProbe;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaKRaftResource.class)
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(SandboxResource.class)
+@QuarkusTestResource(JwtResource.class)
+class OutboundFlowTest {
+
+    static final Duration WAIT = Duration.ofSeconds(45);
+    static final String SHARED = "+14056940235";
+    static final AtomicInteger NEXT = new AtomicInteger(200);
+    static final String PERSON = "+14155550100";
+    static TopicProbe results;
+
+    @Inject
+    EntityManager em;
+
+    @BeforeAll
+    static void probe() {
+        results = TopicProbe.of(Topics.OUTBOUND_RESULTS);
+    }
+
+    @AfterAll
+    static void close() {
+        results.close();
+    }
+
+    static String newOrg() {
+        return "org_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    static String newNumber() {
+        return "+1646555" + String.format("%04d", NEXT.incrementAndGet());
+    }
+
+    /** A workspace with a dedicated number, known both to the sandbox (it "bought" it) and to outbound. */
+    String proWorkspaceWithNumber(String org, String number) {
+        SandboxControl.addNumber(number, "galaxyco:" + org);
+        var a = new NumberAssignment(PhoneNumber.parse(number), WorkspaceId.of(org), "Main", false, "sid", null, Instant.now());
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, a.key(), a, UUID.randomUUID().toString());
+        awaitSender(org, number);
+        return number;
+    }
+
+    void awaitSender(String org, String number) {
+        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select e164 from sender_number where workspace_id = ?1").setParameter(1, org).getResultList().contains(number)));
+    }
+
+    static ValidatableResponse send(String org, Map<String, Object> body, String idempotencyKey) {
+        var request = given().auth().oauth2(TestTokens.forWorkspace(org)).contentType("application/json").body(body);
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return request.post("/api/workspaces/" + org + "/messages").then();
+    }
+
+    static List<JsonNode> messagesFrom(String number) {
+        return SandboxControl.requests("POST", "/Messages").stream()
+                .filter(r -> number.equals(r.path("form").path("From").path(0).asText())).toList();
+    }
+
+    static String status(String org, String id) {
+        return given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/messages/" + id)
+                .then().statusCode(200).extract().path("status");
+    }
+
+    static void statusCallback(String sid, String status, String errorCode) {
+        TopicProbe.publish(Topics.MESSAGE_STATUS, sid, new MessageStatusChanged(sid, status, errorCode, null, null, 1, Instant.now()),
+                UUID.randomUUID().toString());
+    }
+
+    @Test
+    void proWorkspaceSendsFromItsOwnNumberAndStatusesNeverGoBackwards() {
+        String org = newOrg();
+        String number = proWorkspaceWithNumber(org, newNumber());
+        String id = send(org, Map.of("to", PERSON, "body", "Your table is ready"), null).statusCode(202)
+                .body("from", equalTo(number)).body("to", equalTo(PERSON)).body("status", equalTo("QUEUED"))
+                .extract().path("id");
+
+        await().atMost(WAIT).until(() -> messagesFrom(number).size() == 1);
+        JsonNode request = messagesFrom(number).get(0);
+        assertEquals("https://phone.galaxyco.test/api/webhooks/signalwire/status", request.path("form").path("StatusCallback").path(0).asText());
+        assertEquals("Your table is ready", request.path("form").path("Body").path(0).asText());
+        String sid = await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(
+                () -> OutboundMessage.<OutboundMessage>findById(UUID.fromString(id)).providerSid), s -> s != null);
+
+        statusCallback(sid, "delivered", null); // out of order: delivered overtakes sent
+        statusCallback(sid, "sent", null);
+        statusCallback(sid, "queued", null);
+        await().atMost(WAIT).until(() -> "DELIVERED".equals(status(org, id)));
+        settle();
+        assertEquals("DELIVERED", status(org, id));
+        assertEquals(1, messagesFrom(number).size(), "exactly one SignalWire request");
+        var published = results.records(r -> PERSON.equals(r.key())).stream()
+                .map(r -> EventJson.read(r.value(), OutboundResult.class)).filter(r -> r.messageId().equals(id)).toList();
+        assertEquals("DELIVERED", published.get(published.size() - 1).status());
+        assertTrue(published.stream().noneMatch(r -> r.status().equals("SENT")), "the late 'sent' published nothing");
+    }
+
+    @Test
+    void starterWorkspaceSendsFromTheSharedNumber() {
+        String org = newOrg();
+        if (SandboxControl.ownedNumbers().stream().noneMatch(n -> SHARED.equals(n.path("phone_number").asText()))) {
+            SandboxControl.addNumber(SHARED, "GalaxyCo platform");
+        }
+        var a = new NumberAssignment(PhoneNumber.parse(SHARED), WorkspaceId.of(org), "Main", true, null, null, Instant.now());
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, a.key(), a, UUID.randomUUID().toString());
+        awaitSender(org, SHARED);
+        String id = send(org, Map.of("to", "+14155550142", "body", "Hello from a Starter"), null).statusCode(202)
+                .body("from", equalTo(SHARED)).extract().path("id");
+        await().atMost(WAIT).until(() -> !"QUEUED".equals(status(org, id)) && !"SENDING".equals(status(org, id))
+                || QuarkusTransaction.requiringNew().call(() -> OutboundMessage.<OutboundMessage>findById(UUID.fromString(id)).providerSid) != null);
+        var result = await().atMost(WAIT).until(() -> results.records(r -> "+14155550142".equals(r.key())), l -> !l.isEmpty()).get(0);
+        assertTrue(EventJson.read(result.value(), OutboundResult.class).fromSharedNumber());
+    }
+
+    @Test
+    void refusalsAreClear() {
+        String org = newOrg();
+        String other = newOrg();
+        proWorkspaceWithNumber(org, newNumber());
+        String othersNumber = proWorkspaceWithNumber(other, newNumber());
+        send(org, Map.of("to", PERSON, "body", "hi", "from", othersNumber), null).statusCode(403)
+                .body("error", equalTo("sender_not_owned"));
+        send(org, Map.of("to", "12", "body", "hi"), null).statusCode(400).body("reason", containsString("to"));
+        send(org, Map.of("to", "+15555550100", "body", "hi"), null).statusCode(400).body("reason", containsString("valid"));
+        send(org, Map.of("to", PERSON, "body", "x".repeat(1601)), null).statusCode(400).body("reason", containsString("1600"));
+        send(org, Map.of("to", PERSON), null).statusCode(400).body("reason", containsString("body or mediaUrls"));
+        send(org, Map.of("to", PERSON, "mediaUrls", java.util.Collections.nCopies(9, "https://x/y.png")), null).statusCode(400);
+        send(org, Map.of("to", PERSON, "body", "hi", "label", "Support"), null).statusCode(400).body("error", equalTo("unknown_label"));
+        given().contentType("application/json").body(Map.of("to", PERSON, "body", "hi")).post("/api/workspaces/" + org + "/messages")
+                .then().statusCode(401);
+        given().auth().oauth2(TestTokens.forWorkspace(other)).contentType("application/json").body(Map.of("to", PERSON, "body", "hi"))
+                .post("/api/workspaces/" + org + "/messages").then().statusCode(403);
+        given().auth().oauth2(TestTokens.expiredForWorkspace(org)).get("/api/workspaces/" + org + "/messages/x").then().statusCode(401);
+        given().auth().oauth2(TestTokens.unsigned(org)).get("/api/workspaces/" + org + "/messages/x").then().statusCode(401);
+    }
+
+    @Test
+    void workspaceStillProvisioningGets409WithTheReason() {
+        String org = newOrg();
+        TopicProbe.publish(Topics.PROVISIONING_RESULTS, org, new ProvisioningResult(WorkspaceId.of(org),
+                ProvisioningResult.Status.PROVISIONING, Plan.PRO, null, null, 0, null, null, Instant.now()), UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> send(org, Map.of("to", PERSON, "body", "hi"), null).statusCode(409)
+                .body("reason", containsString("still being provisioned")));
+    }
+
+    @Test
+    void optedOutRecipientIsRefusedUntilTheyOptBackIn() {
+        String org = newOrg();
+        String number = proWorkspaceWithNumber(org, newNumber());
+        String person = "+14155550177";
+        TopicProbe.publish(Topics.CONSENT_CHANGES, number, new ConsentChanged(PhoneNumber.parse(number), PhoneNumber.parse(person),
+                WorkspaceId.of(org), ConsentChanged.Kind.OPT_OUT, "STOP", "SM1" + org, Instant.now()), UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> send(org, Map.of("to", person, "body", "promo"), null).statusCode(422)
+                .body("error", equalTo("recipient_opted_out")));
+        TopicProbe.publish(Topics.CONSENT_CHANGES, number, new ConsentChanged(PhoneNumber.parse(number), PhoneNumber.parse(person),
+                WorkspaceId.of(org), ConsentChanged.Kind.OPT_IN, "START", "SM2" + org, Instant.now()), UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> send(org, Map.of("to", person, "body", "welcome back"), null).statusCode(202));
+        assertEquals(0, messagesFrom(number).stream().filter(r -> r.path("form").path("Body").path(0).asText().equals("promo")).count());
+    }
+
+    @Test
+    void helpIsAnsweredOnceFromTheNumberItReached() {
+        String org = newOrg();
+        String number = proWorkspaceWithNumber(org, newNumber());
+        var help = new ConsentChanged(PhoneNumber.parse(number), PhoneNumber.parse("+14155550188"), WorkspaceId.of(org),
+                ConsentChanged.Kind.HELP, "HELP", "SMhelp" + org, Instant.now());
+        TopicProbe.publish(Topics.CONSENT_CHANGES, number, help, UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.CONSENT_CHANGES, number, help, UUID.randomUUID().toString()); // redelivered
+        await().atMost(WAIT).until(() -> messagesFrom(number).size() == 1);
+        assertTrue(messagesFrom(number).get(0).path("form").path("Body").path(0).asText().contains("STOP"));
+    }
+
+    @Test
+    void sameIdempotencyKeyIsTheSameMessageAndOneSend() {
+        String org = newOrg();
+        String number = proWorkspaceWithNumber(org, newNumber());
+        String first = send(org, Map.of("to", PERSON, "body", "once"), "key-1").statusCode(202).extract().path("id");
+        String second = send(org, Map.of("to", PERSON, "body", "once"), "key-1").statusCode(202).extract().path("id");
+        assertEquals(first, second);
+        await().atMost(WAIT).until(() -> messagesFrom(number).size() == 1);
+        settle();
+        assertEquals(1, messagesFrom(number).size());
+    }
+
+    @Test
+    void pacingPerNumberWhileNumbersRunInParallel() {
+        String org = newOrg();
+        String a = proWorkspaceWithNumber(org, newNumber());
+        String org2 = newOrg();
+        String b = proWorkspaceWithNumber(org2, newNumber());
+        int n = 5;
+        for (int i = 0; i < n; i++) {
+            send(org, Map.of("to", PERSON, "body", "a" + i), null).statusCode(202);
+            send(org2, Map.of("to", PERSON, "body", "b" + i), null).statusCode(202);
+        }
+        await().atMost(WAIT).until(() -> messagesFrom(a).size() == n && messagesFrom(b).size() == n);
+        long spanA = span(messagesFrom(a));
+        long spanB = span(messagesFrom(b));
+        // 2 segments/s in tests: n messages need at least (n-1)/2 s; both numbers drain side by side
+        assertTrue(spanA >= (n - 1) * 500L - 50, "number A span " + spanA + " ms");
+        assertTrue(spanB >= (n - 1) * 500L - 50, "number B span " + spanB + " ms");
+        long firstA = messagesFrom(a).get(0).path("atMillis").asLong();
+        long firstB = messagesFrom(b).get(0).path("atMillis").asLong();
+        assertTrue(Math.abs(firstA - firstB) < (n - 1) * 500L, "B did not wait for A to finish");
+    }
+
+    @Test
+    void transientErrorsAreRetriedAndPermanentOnesFailWithTheirCode() {
+        String org = newOrg();
+        String number = proWorkspaceWithNumber(org, newNumber());
+        SandboxControl.failNext("/Messages", "From", number, 1, 500, 20500);
+        SandboxControl.failNext("/Messages", "From", number, 1, 429, 20429);
+        String retried = send(org, Map.of("to", PERSON, "body", "eventually"), null).statusCode(202).extract().path("id");
+        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(
+                () -> OutboundMessage.<OutboundMessage>findById(UUID.fromString(retried)).providerSid) != null);
+        assertEquals(3, QuarkusTransaction.requiringNew().call(() -> OutboundMessage.<OutboundMessage>findById(UUID.fromString(retried)).attempts));
+
+        SandboxControl.failNext("/Messages", "From", number, 1, 400, 21610);
+        String blocked = send(org, Map.of("to", "+14155550166", "body", "blocked"), null).statusCode(202).extract().path("id");
+        await().atMost(WAIT).until(() -> "FAILED".equals(status(org, blocked)));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/messages/" + blocked).then()
+                .body("errorCode", equalTo("21610"));
+        send(org, Map.of("to", "+14155550166", "body", "again"), null).statusCode(422); // 21610 recorded as an opt-out
+    }
+
+    @Test
+    void acceptedMessagesSurviveACrashAndAreSentOnce() {
+        String org = newOrg();
+        String number = proWorkspaceWithNumber(org, newNumber());
+        // rows a process left behind: one accepted but never dispatched, one mid-request when it died
+        UUID queued = UUID.randomUUID();
+        UUID inFlight = UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            insert(queued, org, number, MessageStatus.QUEUED, null);
+            insert(inFlight, org, number, MessageStatus.SENDING, Instant.now().minusSeconds(30));
+        });
+        await().atMost(WAIT).until(() -> messagesFrom(number).size() == 2);
+        settle();
+        assertEquals(2, messagesFrom(number).size());
+    }
+
+    private static void insert(UUID id, String org, String number, MessageStatus status, Instant sendingStartedAt) {
+        OutboundMessage m = new OutboundMessage();
+        m.id = id;
+        m.workspaceId = org;
+        m.fromNumber = number;
+        m.toNumber = PERSON;
+        m.body = "left behind " + status;
+        m.status = status;
+        m.segments = 1;
+        m.attempts = status == MessageStatus.SENDING ? 1 : 0;
+        m.nextAttemptAt = Instant.now();
+        m.createdAt = Instant.now().minusSeconds(60);
+        m.updatedAt = m.createdAt;
+        m.sendingStartedAt = sendingStartedAt;
+        m.persist();
+    }
+
+    private static long span(List<JsonNode> requests) {
+        List<Long> times = requests.stream().map(r -> r.path("atMillis").asLong()).sorted().toList();
+        return times.get(times.size() - 1) - times.get(0);
+    }
+
+    /** Lets a wrongly scheduled second send (if there were one) happen before the count is asserted. */
+    private static void settle() {
+        long until = System.currentTimeMillis() + 1500;
+        await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() >= until);
+    }
+}
