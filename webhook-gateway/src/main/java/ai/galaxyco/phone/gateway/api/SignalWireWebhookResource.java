@@ -1,0 +1,234 @@
+package ai.galaxyco.phone.gateway.api;
+
+import ai.galaxyco.phone.gateway.config.GatewayConfig;
+import ai.galaxyco.phone.gateway.domain.Addresses;
+import ai.galaxyco.phone.gateway.domain.InvalidWebhookException;
+import ai.galaxyco.phone.gateway.domain.SignalWireRequest;
+import ai.galaxyco.phone.gateway.domain.VoiceResponses;
+import ai.galaxyco.phone.gateway.messaging.AssignmentView;
+import ai.galaxyco.phone.gateway.messaging.EventPublisher;
+import ai.galaxyco.phone.model.Topic;
+import ai.galaxyco.phone.model.Topics;
+import ai.galaxyco.phone.model.events.CallStatusChanged;
+import ai.galaxyco.phone.model.events.InboundCall;
+import ai.galaxyco.phone.model.events.InboundMessage;
+import ai.galaxyco.phone.model.events.MediaItem;
+import ai.galaxyco.phone.model.events.MessageStatusChanged;
+import ai.galaxyco.phone.model.signature.SignalWireSignature;
+import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * SignalWire's webhooks (the seed's paths). Each is verified against the public URL SignalWire called
+ * (NEXT_PUBLIC_APP_URL + path + query), published, and answered only after the broker acknowledged it.
+ */
+@Path("/api/webhooks/signalwire")
+@Consumes(MediaType.WILDCARD)
+public class SignalWireWebhookResource {
+
+    static final String BASE = "/api/webhooks/signalwire";
+
+    private final GatewayConfig config;
+    private final EventPublisher publisher;
+    private final AssignmentView assignments;
+    private final Clock clock;
+    private final MeterRegistry registry;
+
+    public SignalWireWebhookResource(GatewayConfig config, EventPublisher publisher, AssignmentView assignments, Clock clock,
+            MeterRegistry registry) {
+        this.config = config;
+        this.publisher = publisher;
+        this.assignments = assignments;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    @POST
+    @Path("/sms")
+    public CompletionStage<Response> sms(@HeaderParam("X-SignalWire-Signature") String signature,
+            @HeaderParam("X-Twilio-Signature") String twilioSignature, @HeaderParam("Content-Type") String contentType,
+            @Context UriInfo uri, byte[] body) {
+        return handle("sms", "/sms", signature, twilioSignature, contentType, uri, body, request -> {
+            String fromRaw = request.required("From");
+            String toRaw = request.required("To");
+            String sid = request.param("MessageSid") != null ? request.param("MessageSid") : request.required("SmsSid");
+            int numMedia = intParam(request, "NumMedia", 0);
+            if (numMedia < 0 || numMedia > 10) {
+                throw new InvalidWebhookException("NumMedia must be between 0 and 10");
+            }
+            List<MediaItem> media = new ArrayList<>();
+            for (int i = 0; i < numMedia; i++) {
+                String url = request.param("MediaUrl" + i);
+                if (url != null) {
+                    media.add(new MediaItem(url, request.param("MediaContentType" + i)));
+                }
+            }
+            PhoneNumber to = Addresses.number("To", toRaw);
+            Channel channel = Addresses.isWhatsApp(fromRaw) || Addresses.isWhatsApp(toRaw) ? Channel.WHATSAPP
+                    : media.isEmpty() ? Channel.SMS : Channel.MMS;
+            var event = new InboundMessage(sid, request.param("AccountSid"), Addresses.number("From", fromRaw), to,
+                    request.param("Body") == null ? "" : request.param("Body"), channel, media,
+                    intParam(request, "NumSegments", 1), clock.instant());
+            return new Publication(Topics.INBOUND_MESSAGES, to.e164(), "signalwire:sms:" + sid, event,
+                    WebhookResponses.cxml(WebhookResponses.EMPTY_CXML));
+        });
+    }
+
+    @POST
+    @Path("/voice")
+    public CompletionStage<Response> voice(@HeaderParam("X-SignalWire-Signature") String signature,
+            @HeaderParam("X-Twilio-Signature") String twilioSignature, @HeaderParam("Content-Type") String contentType,
+            @Context UriInfo uri, byte[] body) {
+        return handle("voice", "/voice", signature, twilioSignature, contentType, uri, body, request -> {
+            String callSid = request.required("CallSid");
+            PhoneNumber from = Addresses.number("From", request.required("From"));
+            PhoneNumber to = Addresses.number("To", request.required("To"));
+            var owner = assignments.dedicatedOwner(to);
+            InboundCall.Disposition disposition;
+            String cxml;
+            if (owner.isPresent() && owner.get().forwardTo() != null) {
+                disposition = InboundCall.Disposition.FORWARDED;
+                cxml = VoiceResponses.dial(to, owner.get().forwardTo());
+            } else if (owner.isPresent() || assignments.isSharedNumber(to)) {
+                disposition = InboundCall.Disposition.VOICEMAIL;
+                cxml = VoiceResponses.voicemail(publicUrl(BASE + "/voice/recording"));
+            } else {
+                disposition = InboundCall.Disposition.UNKNOWN_NUMBER;
+                cxml = VoiceResponses.unknownNumber();
+            }
+            var event = new InboundCall(callSid, from, to, request.param("CallStatus"), disposition,
+                    owner.map(a -> a.workspaceId()).orElse(null), owner.map(a -> a.forwardTo()).orElse(null), null, null,
+                    clock.instant());
+            return new Publication(Topics.INBOUND_CALLS, to.e164(), "signalwire:call:" + callSid, event, WebhookResponses.cxml(cxml));
+        });
+    }
+
+    @POST
+    @Path("/voice/recording")
+    public CompletionStage<Response> recording(@HeaderParam("X-SignalWire-Signature") String signature,
+            @HeaderParam("X-Twilio-Signature") String twilioSignature, @HeaderParam("Content-Type") String contentType,
+            @Context UriInfo uri, byte[] body) {
+        return handle("recording", "/voice/recording", signature, twilioSignature, contentType, uri, body, request -> {
+            String callSid = request.required("CallSid");
+            PhoneNumber to = Addresses.number("To", request.required("To"));
+            var owner = assignments.dedicatedOwner(to);
+            var event = new InboundCall(callSid, Addresses.number("From", request.required("From")), to, request.param("CallStatus"),
+                    InboundCall.Disposition.RECORDING, owner.map(a -> a.workspaceId()).orElse(null), null,
+                    request.required("RecordingUrl"), intParam(request, "RecordingDuration", 0), clock.instant());
+            return new Publication(Topics.INBOUND_CALLS, to.e164(), "signalwire:recording:" + callSid, event,
+                    WebhookResponses.cxml(VoiceResponses.recordingReceived()));
+        });
+    }
+
+    @POST
+    @Path("/status")
+    public CompletionStage<Response> status(@HeaderParam("X-SignalWire-Signature") String signature,
+            @HeaderParam("X-Twilio-Signature") String twilioSignature, @HeaderParam("Content-Type") String contentType,
+            @Context UriInfo uri, byte[] body) {
+        return handle("status", "/status", signature, twilioSignature, contentType, uri, body, request -> {
+            String messageSid = request.param("MessageSid") != null ? request.param("MessageSid") : request.param("SmsSid");
+            if (messageSid != null) {
+                String status = request.param("MessageStatus") != null ? request.param("MessageStatus") : request.required("SmsStatus");
+                var event = new MessageStatusChanged(messageSid, status, blankToNull(request.param("ErrorCode")), request.param("From"),
+                        request.param("To"), request.param("NumSegments") == null ? null : intParam(request, "NumSegments", 1),
+                        clock.instant());
+                return new Publication(Topics.MESSAGE_STATUS, messageSid, "signalwire:status:" + messageSid + ":" + status
+                        + ":" + (event.errorCode() == null ? "" : event.errorCode()), event, Response.noContent().build());
+            }
+            String callSid = request.required("CallSid");
+            String status = request.required("CallStatus");
+            Integer sequence = request.param("SequenceNumber") == null ? null : intParam(request, "SequenceNumber", 0);
+            var event = new CallStatusChanged(callSid, status, request.param("From"), request.param("To"),
+                    request.param("CallDuration") == null ? null : intParam(request, "CallDuration", 0), sequence, clock.instant());
+            return new Publication(Topics.CALL_STATUS, callSid, "signalwire:call-status:" + callSid + ":" + status + ":"
+                    + (sequence == null ? "" : sequence), event, Response.noContent().build());
+        });
+    }
+
+    /** What a verified webhook becomes: one event and the answer to give once it is safely in Kafka. */
+    record Publication(Topic topic, String key, String eventId, Object event, Response answer) {
+    }
+
+    private CompletionStage<Response> handle(String kind, String path, String signature, String twilioSignature,
+            String contentType, UriInfo uri, byte[] body, Function<SignalWireRequest, Publication> toEvent) {
+        SignalWireRequest request;
+        try {
+            request = SignalWireRequest.parse(contentType, uri.getRequestUri().getRawQuery(), body);
+        } catch (InvalidWebhookException e) {
+            // unreadable bodies cannot be verified either: refuse without saying more than needed
+            count(kind, "malformed");
+            return done(WebhookResponses.error(400, "malformed_request", e.getMessage()));
+        }
+        String rawQuery = uri.getRequestUri().getRawQuery();
+        String signedUrl = publicUrl(BASE + path) + (rawQuery == null ? "" : "?" + rawQuery);
+        String given = signature != null ? signature : twilioSignature;
+        boolean valid = config.signalwireSigningKey()
+                .map(key -> SignalWireSignature.isValid(key, given, signedUrl, request.form(), request.rawBody()))
+                .orElse(false);
+        if (!valid) {
+            count(kind, "refused_signature");
+            return done(WebhookResponses.error(403, "invalid_signature", "X-SignalWire-Signature does not match " + signedUrl));
+        }
+        Publication publication;
+        try {
+            publication = toEvent.apply(request);
+        } catch (InvalidWebhookException e) {
+            count(kind, "invalid");
+            return done(WebhookResponses.error(400, "invalid_request", e.getMessage()));
+        }
+        return publisher.publish(publication.topic(), publication.key(), publication.eventId(), publication.event())
+                .thenApply(ignored -> {
+                    count(kind, "published");
+                    return publication.answer();
+                })
+                .exceptionally(failure -> {
+                    count(kind, "unavailable");
+                    Log.warnf("SignalWire %s webhook not published, answering 503: %s", kind, failure.getMessage());
+                    return WebhookResponses.error(503, "broker_unavailable", "try again later");
+                });
+    }
+
+    private String publicUrl(String path) {
+        return config.publicUrl().replaceAll("/+$", "") + path;
+    }
+
+    private void count(String kind, String outcome) {
+        registry.counter("webhooks.received", "source", "signalwire-" + kind, "outcome", outcome).increment();
+    }
+
+    private static int intParam(SignalWireRequest request, String name, int fallback) {
+        String value = request.param(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidWebhookException(name + " is not a number: " + value);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static CompletionStage<Response> done(Response response) {
+        return CompletableFuture.completedFuture(response);
+    }
+}

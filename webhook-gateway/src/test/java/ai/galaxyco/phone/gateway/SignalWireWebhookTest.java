@@ -1,0 +1,231 @@
+package ai.galaxyco.phone.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.galaxyco.phone.model.CloudEventHeaders;
+import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.Topics;
+import ai.galaxyco.phone.model.events.CallStatusChanged;
+import ai.galaxyco.phone.model.events.InboundCall;
+import ai.galaxyco.phone.model.events.InboundMessage;
+import ai.galaxyco.phone.model.events.MessageStatusChanged;
+import ai.galaxyco.phone.model.events.NumberAssignment;
+import ai.galaxyco.phone.model.signature.SignalWireSignature;
+import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.model.values.WorkspaceId;
+import ai.galaxyco.phone.testsupport.KafkaKRaftResource;
+import ai.galaxyco.phone.testsupport.TopicProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(KafkaKRaftResource.class)
+class SignalWireWebhookTest {
+
+    static final String KEY = "PSK_test_signing_key";
+    static final String PUBLIC = "https://phone.galaxyco.test/api/webhooks/signalwire";
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static TopicProbe messages;
+    static TopicProbe calls;
+    static TopicProbe statuses;
+    static TopicProbe callStatuses;
+
+    @BeforeAll
+    static void probes() {
+        messages = TopicProbe.of(Topics.INBOUND_MESSAGES);
+        calls = TopicProbe.of(Topics.INBOUND_CALLS);
+        statuses = TopicProbe.of(Topics.MESSAGE_STATUS);
+        callStatuses = TopicProbe.of(Topics.CALL_STATUS);
+    }
+
+    @AfterAll
+    static void close() {
+        messages.close();
+        calls.close();
+        statuses.close();
+        callStatuses.close();
+    }
+
+    static String form(List<Map.Entry<String, String>> params) {
+        return params.stream().map(p -> URLEncoder.encode(p.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+    }
+
+    static ValidatableResponse post(String path, List<Map.Entry<String, String>> params, String signatureUrl) {
+        String signature = SignalWireSignature.formSignature(KEY, signatureUrl, params);
+        return given().header("X-SignalWire-Signature", signature).contentType("application/x-www-form-urlencoded")
+                .body(form(params)).post("/api/webhooks/signalwire" + path).then();
+    }
+
+    static ValidatableResponse post(String path, List<Map.Entry<String, String>> params) {
+        return post(path, params, PUBLIC + path);
+    }
+
+    static List<Map.Entry<String, String>> sms(String sid, String from, String to, String body) {
+        return List.of(Map.entry("MessageSid", sid), Map.entry("AccountSid", "AC1"), Map.entry("From", from),
+                Map.entry("To", to), Map.entry("Body", body), Map.entry("NumMedia", "0"), Map.entry("NumSegments", "1"));
+    }
+
+    static List<InboundMessage> published(String sid) {
+        return messages.records().stream().filter(r -> r.value().contains(sid))
+                .map(r -> EventJson.read(r.value(), InboundMessage.class)).toList();
+    }
+
+    @Test
+    void signedSmsIsPublishedThenAnsweredWithEmptyCxml() {
+        String sid = "SM" + UUID.randomUUID().toString().replace("-", "");
+        post("/sms", sms(sid, "+14155550100", "(212) 555-0143", "Hi there")).statusCode(200)
+                .contentType(containsString("text/xml")).body(equalTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"));
+        var record = messages.records(r -> r.value().contains(sid)).get(0); // published before the answer
+        assertEquals("+12125550143", record.key());
+        assertEquals("signalwire:sms:" + sid, TopicProbe.header(record, CloudEventHeaders.ID));
+        InboundMessage m = EventJson.read(record.value(), InboundMessage.class);
+        assertEquals(Channel.SMS, m.channel());
+        assertEquals("Hi there", m.body());
+        assertEquals(PhoneNumber.parse("+14155550100"), m.from());
+    }
+
+    @Test
+    void whatsappPrefixIsStrippedAndTheChannelRecorded() {
+        String sid = "SMwa" + UUID.randomUUID().toString().replace("-", "");
+        post("/sms", sms(sid, "whatsapp:+14155550100", "whatsapp:+12125550143", "hola")).statusCode(200);
+        InboundMessage m = published(sid).get(0);
+        assertEquals(Channel.WHATSAPP, m.channel());
+        assertEquals("+14155550100", m.from().e164());
+    }
+
+    @Test
+    void mmsCarriesEveryMediaItem() {
+        String sid = "MM" + UUID.randomUUID().toString().replace("-", "");
+        var params = List.of(Map.entry("MessageSid", sid), Map.entry("From", "+14155550100"), Map.entry("To", "+12125550143"),
+                Map.entry("Body", ""), Map.entry("NumMedia", "2"), Map.entry("MediaUrl0", "https://m/0.jpg"),
+                Map.entry("MediaContentType0", "image/jpeg"), Map.entry("MediaUrl1", "https://m/1.png"),
+                Map.entry("MediaContentType1", "image/png"));
+        post("/sms", params).statusCode(200);
+        InboundMessage m = published(sid).get(0);
+        assertEquals(Channel.MMS, m.channel());
+        assertEquals(2, m.media().size());
+        assertEquals("image/png", m.media().get(1).contentType());
+    }
+
+    @Test
+    void twilioAliasHeaderAndDefaultPortVariantAreAccepted() {
+        String sid = "SMalias" + UUID.randomUUID().toString().replace("-", "");
+        var params = sms(sid, "+14155550100", "+12125550143", "alias");
+        given().header("X-Twilio-Signature", SignalWireSignature.formSignature(KEY, PUBLIC + "/sms", params))
+                .contentType("application/x-www-form-urlencoded").body(form(params)).post("/api/webhooks/signalwire/sms")
+                .then().statusCode(200);
+        String sid2 = "SMport" + UUID.randomUUID().toString().replace("-", "");
+        post("/sms", sms(sid2, "+14155550100", "+12125550143", "port"), "https://phone.galaxyco.test:443/api/webhooks/signalwire/sms")
+                .statusCode(200);
+        assertEquals(1, published(sid).size());
+        assertEquals(1, published(sid2).size());
+    }
+
+    @Test
+    void badMissingOrInternalUrlSignaturesAre403AndPublishNothing() {
+        String sid = "SMbad" + UUID.randomUUID().toString().replace("-", "");
+        var params = sms(sid, "+14155550100", "+12125550143", "forged");
+        given().header("X-SignalWire-Signature", "RSOYDt4T1cUTdK1PDd93/VVr8B8=").contentType("application/x-www-form-urlencoded")
+                .body(form(params)).post("/api/webhooks/signalwire/sms").then().statusCode(403);
+        given().contentType("application/x-www-form-urlencoded").body(form(params)).post("/api/webhooks/signalwire/sms")
+                .then().statusCode(403);
+        // signed for the internal URL instead of the public one: refused, so a proxy cannot be bypassed
+        post("/sms", params, "http://localhost:8080/api/webhooks/signalwire/sms").statusCode(403);
+        // a tampered body
+        String signature = SignalWireSignature.formSignature(KEY, PUBLIC + "/sms", params);
+        given().header("X-SignalWire-Signature", signature).contentType("application/x-www-form-urlencoded")
+                .body(form(params).replace("forged", "tampered")).post("/api/webhooks/signalwire/sms").then().statusCode(403);
+        assertTrue(published(sid).isEmpty());
+    }
+
+    @Test
+    void malformedRequestsAre400WithAReason() {
+        post("/sms", List.of(Map.entry("MessageSid", "SMx"), Map.entry("To", "+12125550143"))).statusCode(400)
+                .body("reason", containsString("From"));
+        post("/sms", sms("SMy", "not-a-number", "+12125550143", "x")).statusCode(400).body("reason", containsString("From"));
+        post("/sms", List.of(Map.entry("MessageSid", "SMz"), Map.entry("From", "+14155550100"), Map.entry("To", "+12125550143"),
+                Map.entry("NumMedia", "lots"))).statusCode(400).body("reason", containsString("NumMedia"));
+    }
+
+    @Test
+    void oversizedBodiesAre413() {
+        given().contentType("application/x-www-form-urlencoded").body("Body=" + "a".repeat(1_100_000))
+                .post("/api/webhooks/signalwire/sms").then().statusCode(413);
+    }
+
+    @Test
+    void callsAreAnsweredFromTheAssignmentView() {
+        PhoneNumber dedicated = PhoneNumber.parse("+12125550177");
+        PhoneNumber forwarded = PhoneNumber.parse("+12125550178");
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, dedicated.e164(), new NumberAssignment(dedicated, WorkspaceId.of("org_voice"),
+                "Main", false, "sid1", null, Instant.now()), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, forwarded.e164(), new NumberAssignment(forwarded, WorkspaceId.of("org_fwd"),
+                "Sales", false, "sid2", PhoneNumber.parse("+14155550199"), Instant.now()), UUID.randomUUID().toString());
+
+        String unknownCall = "CA" + UUID.randomUUID().toString().replace("-", "");
+        post("/voice", call(unknownCall, "+12125550999")).statusCode(200).contentType(containsString("text/xml"))
+                .body(containsString("<Hangup/>")).body(containsString("<Say>"));
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), forwarded.e164())).statusCode(200)
+                .body(containsString("<Dial callerId=\"+12125550178\"")).body(containsString(">+14155550199</Dial>")));
+        String voicemailCall = "CA" + UUID.randomUUID().toString().replace("-", "");
+        post("/voice", call(voicemailCall, dedicated.e164())).statusCode(200).body(containsString("<Record action=\""
+                + PUBLIC + "/voice/recording\""));
+        post("/voice/recording", List.of(Map.entry("CallSid", voicemailCall), Map.entry("From", "+14155550100"),
+                Map.entry("To", dedicated.e164()), Map.entry("RecordingUrl", "https://rec/1.wav"), Map.entry("RecordingDuration", "7")))
+                .statusCode(200).body(containsString("<Hangup/>"));
+
+        List<InboundCall> published = calls.records().stream().map(r -> EventJson.read(r.value(), InboundCall.class)).toList();
+        assertEquals(InboundCall.Disposition.UNKNOWN_NUMBER, find(published, unknownCall, InboundCall.Disposition.UNKNOWN_NUMBER).disposition());
+        assertEquals("org_voice", find(published, voicemailCall, InboundCall.Disposition.VOICEMAIL).workspaceId().value());
+        assertEquals(7, find(published, voicemailCall, InboundCall.Disposition.RECORDING).recordingDurationSeconds());
+    }
+
+    @Test
+    void statusCallbacksArePublishedAnd204() {
+        String sid = "SMst" + UUID.randomUUID().toString().replace("-", "");
+        post("/status", List.of(Map.entry("MessageSid", sid), Map.entry("MessageStatus", "undelivered"), Map.entry("ErrorCode", "30003"),
+                Map.entry("From", "+12125550143"), Map.entry("To", "+14155550100"))).statusCode(204);
+        var record = statuses.records(r -> sid.equals(r.key())).get(0);
+        MessageStatusChanged status = EventJson.read(record.value(), MessageStatusChanged.class);
+        assertEquals("undelivered", status.status());
+        assertEquals("30003", status.errorCode());
+        String callSid = "CAst" + UUID.randomUUID().toString().replace("-", "");
+        post("/status", List.of(Map.entry("CallSid", callSid), Map.entry("CallStatus", "completed"), Map.entry("CallDuration", "42"),
+                Map.entry("SequenceNumber", "3"))).statusCode(204);
+        CallStatusChanged call = EventJson.read(callStatuses.records(r -> callSid.equals(r.key())).get(0).value(), CallStatusChanged.class);
+        assertEquals(42, call.durationSeconds());
+    }
+
+    @Test
+    void readinessWaitsForTheAssignmentView() {
+        given().get("/q/health/ready").then().statusCode(200).body(containsString("number assignments loaded"));
+    }
+
+    static List<Map.Entry<String, String>> call(String callSid, String to) {
+        return List.of(Map.entry("CallSid", callSid), Map.entry("AccountSid", "AC1"), Map.entry("From", "+14155550100"),
+                Map.entry("To", to), Map.entry("CallStatus", "ringing"), Map.entry("Direction", "inbound"));
+    }
+
+    static InboundCall find(List<InboundCall> calls, String sid, InboundCall.Disposition disposition) {
+        return calls.stream().filter(c -> c.callSid().equals(sid) && c.disposition() == disposition).findFirst().orElseThrow();
+    }
+}
