@@ -452,8 +452,17 @@ public final class SignalWireSandbox implements AutoCloseable {
                             String.valueOf(body.getOrDefault("message", "Injected failure")));
                     sendJson(exchange, 200, Map.of("ok", true));
                 }
-                case "/sandbox/add-number" -> sendJson(exchange, 201,
-                        addOwnedNumber(required(body, "phoneNumber"), required(body, "friendlyName")));
+                case "/sandbox/add-number" -> {
+                    Map<String, List<String>> form = new LinkedHashMap<>();
+                    form.put("PhoneNumber", List.of(required(body, "phoneNumber")));
+                    form.put("FriendlyName", List.of(required(body, "friendlyName")));
+                    for (String[] f : new String[][] {{"smsUrl", "SmsUrl"}, {"voiceUrl", "VoiceUrl"}, {"statusCallback", "StatusCallback"}}) {
+                        if (body.get(f[0]) != null) {
+                            form.put(f[1], List.of(body.get(f[0]).toString()));
+                        }
+                    }
+                    sendJson(exchange, 201, createNumber(form));
+                }
                 case "/sandbox/settings" -> {
                     SandboxSettings s = settings;
                     if (body.containsKey("purchaseLatencyMs")) {

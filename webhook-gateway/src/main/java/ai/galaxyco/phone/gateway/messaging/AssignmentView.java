@@ -83,6 +83,11 @@ public class AssignmentView {
                 consumer = c;
                 List<TopicPartition> partitions = c.partitionsFor(Topics.NUMBER_ASSIGNMENTS.name(), Duration.ofSeconds(30)).stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                if (partitions.isEmpty()) {
+                    // the topic does not exist yet (provisioning creates it): an empty view would wrongly be "complete"
+                    sleepQuietly();
+                    continue;
+                }
                 c.assign(partitions);
                 c.seekToBeginning(partitions);
                 Map<TopicPartition, Long> startEnd = c.endOffsets(partitions);

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The seed's test procedure against a running local stack (./stack up), step by step:
+# a Pro workspace is created in Clerk -> it gets its own number -> an SMS sent from the Conversations page
+# leaves from that number -> the customer's reply lands in the same conversation -> the message reads DELIVERED.
+# Then a Starter workspace on the shared number, a call, and a downgrade releasing the number.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+[ -f "$ROOT/.stack/env" ] || { echo "The stack is not running: start it with ./stack up --detach"; exit 1; }
+# shellcheck disable=SC1091
+. "$ROOT/.stack/env"
+case "$SIGNALWIRE_SPACE_URL" in http://127.0.0.1*) ;; *) echo "The demo drives the sandbox; this stack uses real SignalWire."; exit 1 ;; esac
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+ok() { printf '   \033[32m✔\033[0m %s\n' "$*"; }
+fail() { printf '   \033[31m✘ %s\033[0m\n' "$*"; exit 1; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {'d': d}))" "$1"; }
+wait_for() { # wait_for <seconds> <command...>: retries until the command prints something non-empty
+  local deadline=$((SECONDS + $1)) out; shift
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    out=$("$@" 2>/dev/null || true)
+    if [ -n "$out" ] && [ "$out" != "None" ]; then echo "$out"; return 0; fi
+    sleep 0.5
+  done
+  return 1
+}
+
+clerk() { # clerk <type> <orgId> <plan>: a signed Clerk (Svix) webhook, exactly as Clerk would send it
+  local id="msg_$(date +%s%N)" ts body key sig
+  ts=$(date +%s)
+  body=$(printf '{"object":"event","type":"%s","timestamp":%s000,"data":{"object":"organization","id":"%s","name":"Demo %s","slug":"demo","public_metadata":{"plan":"%s"},"created_at":%s000,"updated_at":%s}}' \
+    "$1" "$ts" "$2" "$2" "$3" "$ts" "$(date +%s%3N)")
+  key=$(printf '%s' "${CLERK_WEBHOOK_SECRET#whsec_}" | base64 -d | od -An -tx1 | tr -d ' \n')
+  sig=$(printf '%s.%s.%s' "$id" "$ts" "$body" | openssl dgst -sha256 -mac HMAC -macopt "hexkey:$key" -binary | base64)
+  curl -s -o /dev/null -w '%{http_code}' -X POST "$GATEWAY_URL/api/webhooks/clerk" -H 'Content-Type: application/json' \
+    -H "svix-id: $id" -H "svix-timestamp: $ts" -H "svix-signature: v1,$sig" --data "$body"
+}
+
+numbers() { curl -sf -H "Authorization: Bearer $("$ROOT/stack" token "$1")" "$PROVISIONING_URL/api/workspaces/$1/numbers"; }
+
+PRO="org_demo_pro_$(date +%s)"
+STARTER="org_demo_starter_$(date +%s)"
+CUSTOMER="+14155550123"
+
+step "1. A Pro workspace is created in Clerk ($PRO)"
+code=$(clerk organization.created "$PRO" pro)
+[ "$code" = 204 ] && ok "Clerk webhook verified and accepted (HTTP $code)" || fail "gateway answered $code"
+
+step "2. It gets its own SignalWire number, automatically"
+NUMBER=$(wait_for 30 sh -c "curl -sf -H 'Authorization: Bearer $("$ROOT/stack" token "$PRO")' $PROVISIONING_URL/api/workspaces/$PRO/numbers | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d['numbers'][0]['phoneNumber'] if d['status']=='ACTIVE' else '')\"") \
+  || fail "no number after 30 s: $(numbers "$PRO")"
+ok "provisioned $NUMBER (tagged galaxyco:$PRO at SignalWire, webhooks pointing at $NEXT_PUBLIC_APP_URL)"
+
+step "3. An SMS sent from the Conversations page leaves from that number"
+TOKEN=$("$ROOT/stack" token "$PRO")
+SENT=$(wait_for 20 curl -sf -X POST "$OUTBOUND_URL/api/workspaces/$PRO/messages" -H "Authorization: Bearer $TOKEN" \
+  -H 'Content-Type: application/json' -d "{\"to\":\"$CUSTOMER\",\"body\":\"Hi! Your order has shipped.\"}") || fail "send refused"
+MESSAGE_ID=$(echo "$SENT" | json "d['id']")
+FROM=$(echo "$SENT" | json "d['from']")
+[ "$FROM" = "$NUMBER" ] && ok "accepted (202), from $FROM to $CUSTOMER, id $MESSAGE_ID" || fail "sent from $FROM, expected $NUMBER"
+
+step "4. The customer sees the workspace's number, and the message is delivered"
+STATUS=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $OUTBOUND_URL/api/workspaces/$PRO/messages/$MESSAGE_ID | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d['status'] if d['status']=='DELIVERED' else '')\"") \
+  || fail "not delivered"
+ok "status $STATUS (SignalWire's signed status callbacks went through the gateway)"
+
+step "5. The customer replies; the reply lands in the same conversation, in order"
+curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-sms" -H 'Content-Type: application/json' \
+  -d "{\"from\":\"$CUSTOMER\",\"to\":\"$NUMBER\",\"body\":\"Thanks, when will it arrive?\"}" >/dev/null
+THREAD=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $ROUTING_URL/api/workspaces/$PRO/conversations | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d[0]['id'] if d else '')\"") \
+  || fail "no conversation"
+ORDER=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $ROUTING_URL/api/workspaces/$PRO/conversations/$THREAD/messages | python3 -c \"import json,sys; d=json.load(sys.stdin); print(' -> '.join(m['direction'] for m in d) if len(d)>=2 else '')\"") \
+  || fail "the reply did not arrive"
+ok "conversation $THREAD: $ORDER"
+
+step "6. A Starter workspace uses the shared number; a reply goes to whoever wrote last"
+clerk organization.created "$STARTER" starter >/dev/null
+STARTER_TOKEN=$("$ROOT/stack" token "$STARTER")
+SHARED_SENT=$(wait_for 20 curl -sf -X POST "$OUTBOUND_URL/api/workspaces/$STARTER/messages" -H "Authorization: Bearer $STARTER_TOKEN" \
+  -H 'Content-Type: application/json' -d "{\"to\":\"+14155550124\",\"body\":\"Hello from a Starter workspace\"}") || fail "send refused"
+ok "sent from the shared number $(echo "$SHARED_SENT" | json "d['from']")"
+sleep 1
+curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-sms" -H 'Content-Type: application/json' \
+  -d "{\"from\":\"+14155550124\",\"to\":\"$SIGNALWIRE_PHONE_NUMBER\",\"body\":\"Got it\"}" >/dev/null
+wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $STARTER_TOKEN' $ROUTING_URL/api/workspaces/$STARTER/conversations | python3 -c \"import json,sys; d=json.load(sys.stdin); print('y' if d else '')\"" >/dev/null \
+  || fail "reply to the shared number was not attributed"
+ok "the reply to the shared number reached $STARTER"
+
+step "7. Someone calls the Pro number"
+CXML=$(curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-call" -H 'Content-Type: application/json' \
+  -d "{\"from\":\"$CUSTOMER\",\"to\":\"$NUMBER\"}" | json "d['cxml']")
+echo "$CXML" | grep -q "<Record" && ok "answered with voicemail cXML: $(echo "$CXML" | cut -c1-90)..." || fail "unexpected answer: $CXML"
+
+step "8. The Pro workspace downgrades to Starter: its number is released after the grace period"
+clerk organization.updated "$PRO" starter >/dev/null
+RELEASED=$(wait_for 90 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $PROVISIONING_URL/api/workspaces/$PRO/numbers | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d['numbers'][0]['status'] if d['numbers'][0]['status']=='RELEASED' else '')\"") \
+  || fail "not released: $(numbers "$PRO")"
+ok "number $NUMBER $RELEASED; the workspace is back on the shared number"
+
+printf '\n\033[1mDemo complete.\033[0m\n'
