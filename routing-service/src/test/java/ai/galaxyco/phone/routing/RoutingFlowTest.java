@@ -156,6 +156,17 @@ class RoutingFlowTest {
     }
 
     @Test
+    void workspaceApisRefuseMissingExpiredUnsignedAndForeignTokens() {
+        String org = newOrg();
+        given().get("/api/workspaces/" + org + "/conversations").then().statusCode(401);
+        given().auth().oauth2(TestTokens.expiredForWorkspace(org)).get("/api/workspaces/" + org + "/conversations").then().statusCode(401);
+        given().auth().oauth2(TestTokens.unsigned(org)).get("/api/workspaces/" + org + "/conversations").then().statusCode(401);
+        given().auth().oauth2(TestTokens.forWorkspace("org_other")).get("/api/workspaces/" + org + "/conversations").then().statusCode(403);
+        given().auth().oauth2(TestTokens.forWorkspaceV2(org)).get("/api/workspaces/" + org + "/conversations").then().statusCode(200);
+        given().get("/api/unrouted-messages").then().statusCode(401);
+    }
+
+    @Test
     void stopStartAndHelpArePublishedAsConsentChanges() {
         String org = newOrg();
         PhoneNumber ours = newNumber();

@@ -145,6 +145,13 @@ public final class SignalWireSandbox implements AutoCloseable {
         return createNumber(Map.of("PhoneNumber", List.of(e164), "FriendlyName", List.of(friendlyName)));
     }
 
+    /** Adds an owned number whose SMS, voice and status webhooks point at {@code webhookBase}/sms|voice|status. */
+    public Map<String, Object> addOwnedNumber(String e164, String friendlyName, String webhookBase) {
+        return createNumber(Map.of("PhoneNumber", List.of(e164), "FriendlyName", List.of(friendlyName),
+                "SmsUrl", List.of(webhookBase + "/sms"), "VoiceUrl", List.of(webhookBase + "/voice"),
+                "StatusCallback", List.of(webhookBase + "/status")));
+    }
+
     public void reset() {
         numbers.clear();
         purchasedAt.clear();
@@ -563,6 +570,9 @@ public final class SignalWireSandbox implements AutoCloseable {
     }
 
     private HttpResponse<String> post(String url, Map<String, String> params) {
+        if (url == null || url.equals("null") || url.isBlank()) {
+            throw new IllegalArgumentException("the number has no webhook URL configured");
+        }
         String signature = SignalWireSignature.formSignature(settings.signingKey(), url, List.copyOf(params.entrySet()));
         StringBuilder form = new StringBuilder();
         params.forEach((k, v) -> form.append(form.isEmpty() ? "" : "&").append(encode(k)).append('=').append(encode(v)));

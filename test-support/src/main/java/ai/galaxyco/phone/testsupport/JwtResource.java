@@ -8,7 +8,7 @@ public class JwtResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return Map.of("mp.jwt.verify.publickey.location", TestTokens.publicKeyPem().toUri().toString(),
+        return Map.of("mp.jwt.verify.publickey.location", TestTokens.publicKeyLocation(),
                 "mp.jwt.verify.issuer", TestTokens.ISSUER);
     }
 

@@ -55,6 +55,11 @@ public final class TestTokens {
         return header + "." + b64(json(claims(Map.of("org_id", workspaceId), Instant.now().plusSeconds(3600)))) + ".";
     }
 
+    /** Where smallrye-jwt finds the public key, as a {@code file:} location. */
+    public static String publicKeyLocation() {
+        return publicKeyPem().toUri().toString();
+    }
+
     static synchronized Path publicKeyPem() {
         keyPair();
         return DIR.resolve("public.pem").toAbsolutePath();

@@ -1,0 +1,171 @@
+package ai.galaxyco.phone.e2e;
+
+import ai.galaxyco.phone.sandbox.SandboxSettings;
+import ai.galaxyco.phone.sandbox.SignalWireSandbox;
+import ai.galaxyco.phone.testsupport.KafkaKRaftResource;
+import ai.galaxyco.phone.testsupport.PostgresResource;
+import ai.galaxyco.phone.testsupport.TestTokens;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system for end-to-end tests: one real KRaft broker, real PostgreSQL (one database per service), the
+ * SignalWire sandbox, and the four packaged services each in its own JVM, talking only over HTTP and Kafka.
+ */
+final class RunningSystem implements AutoCloseable {
+
+    static final String CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    static final String SIGNING_KEY = "PSK_e2e_signing_key";
+    static final String SHARED_NUMBER = "+14056940235";
+    static final String[] SERVICES = {"provisioning-service", "routing-service", "outbound-service", "webhook-gateway"};
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final KafkaKRaftResource kafka = new KafkaKRaftResource();
+    final List<PostgresResource> databases = new ArrayList<>();
+    final Map<String, Integer> ports = new LinkedHashMap<>();
+    final Map<String, Process> processes = new LinkedHashMap<>();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    SignalWireSandbox sandbox;
+
+    RunningSystem start() throws Exception {
+        String bootstrap = kafka.start().get("kafka.bootstrap.servers");
+        sandbox = SignalWireSandbox.start(0, SandboxSettings.defaults("e2e-project", "e2e-token", SIGNING_KEY));
+        for (String service : SERVICES) {
+            ports.put(service, freePort());
+        }
+        String publicUrl = "http://127.0.0.1:" + ports.get("webhook-gateway");
+        sandbox.addOwnedNumber(SHARED_NUMBER, "GalaxyCo platform number", publicUrl + "/api/webhooks/signalwire");
+        Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
+        for (String service : SERVICES) {
+            Map<String, String> env = new HashMap<>();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+            env.put("NEXT_PUBLIC_APP_URL", publicUrl);
+            env.put("SIGNALWIRE_PROJECT_ID", "e2e-project");
+            env.put("SIGNALWIRE_TOKEN", "e2e-token");
+            env.put("SIGNALWIRE_SIGNING_KEY", SIGNING_KEY);
+            env.put("SIGNALWIRE_SPACE_URL", sandbox.spaceUrl());
+            env.put("SIGNALWIRE_PHONE_NUMBER", SHARED_NUMBER);
+            env.put("CLERK_WEBHOOK_SECRET", CLERK_SECRET);
+            env.put("JWT_PUBLIC_KEY_LOCATION", TestTokens.publicKeyLocation());
+            env.put("JWT_ISSUER", TestTokens.ISSUER);
+            env.put("NUMBER_RELEASE_GRACE_PERIOD", "PT0S");
+            env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
+            if (!service.equals("webhook-gateway")) {
+                PostgresResource database = new PostgresResource();
+                databases.add(database);
+                Map<String, String> db = database.start();
+                env.put("QUARKUS_DATASOURCE_JDBC_URL", db.get("quarkus.datasource.jdbc.url"));
+                env.put("QUARKUS_DATASOURCE_USERNAME", db.get("quarkus.datasource.username"));
+                env.put("QUARKUS_DATASOURCE_PASSWORD", db.get("quarkus.datasource.password"));
+            }
+            Path jar = Path.of("..", service, "target", "quarkus-app", "quarkus-run.jar");
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: build the services first (./mvnw verify builds them)");
+            }
+            ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", jar.toString())
+                    .redirectErrorStream(true).redirectOutput(logs.resolve(service + ".log").toFile());
+            builder.environment().putAll(env);
+            processes.put(service, builder.start());
+        }
+        for (String service : SERVICES) {
+            awaitReady(service, Duration.ofSeconds(120));
+        }
+        return this;
+    }
+
+    String url(String service, String path) {
+        return "http://127.0.0.1:" + ports.get(service) + path;
+    }
+
+    HttpResponse<String> get(String service, String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(service, path))).timeout(Duration.ofSeconds(10)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String service, String path, Map<String, String> headers, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(service, path))).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    /** Fails if any service process has exited. */
+    void assertAllAlive() {
+        processes.forEach((name, p) -> {
+            if (!p.isAlive()) {
+                throw new IllegalStateException(name + " died; see target/e2e-logs/" + name + ".log");
+            }
+        });
+    }
+
+    private void awaitReady(String service, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!processes.get(service).isAlive()) {
+                throw new IllegalStateException(service + " exited during start-up; see target/e2e-logs/" + service + ".log");
+            }
+            try {
+                if (get(service, "/q/health/ready", null).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(service + " not ready within " + timeout + "; see target/e2e-logs/" + service + ".log");
+    }
+
+    @Override
+    public void close() {
+        processes.values().forEach(p -> {
+            p.destroy();
+            try {
+                if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        });
+        if (sandbox != null) {
+            sandbox.close();
+        }
+        databases.forEach(PostgresResource::stop);
+        kafka.stop();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java" + (File.separatorChar == '\\' ? ".exe" : "")).toString();
+    }
+}

@@ -1,0 +1,175 @@
+package ai.galaxyco.phone.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.galaxyco.phone.model.signature.SvixSignature;
+import ai.galaxyco.phone.testsupport.TestTokens;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed's test procedure, end to end, through the public interfaces of the four running services:
+ * a signed organization.created (Pro) -> a number is provisioned -> an SMS sent through the outbound API leaves
+ * from that number -> the person's reply lands in the same conversation, in order -> DELIVERED.
+ */
+class SeedProcedureE2ETest {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static RunningSystem system;
+
+    @BeforeAll
+    static void start() throws Exception {
+        system = new RunningSystem().start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    static String newOrg(String kind) {
+        return "org_e2e_" + kind + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    static int clerk(String svixId, String type, String org, String plan, long updatedAt) throws Exception {
+        String body = "{\"object\":\"event\",\"type\":\"" + type + "\",\"timestamp\":" + updatedAt + ",\"data\":{\"object\":\"organization\","
+                + "\"id\":\"" + org + "\",\"name\":\"E2E\",\"slug\":\"e2e\",\"public_metadata\":{\"plan\":\"" + plan + "\"},"
+                + "\"created_at\":" + updatedAt + ",\"updated_at\":" + updatedAt + "}}";
+        long ts = Instant.now().getEpochSecond();
+        String signature = SvixSignature.sign(RunningSystem.CLERK_SECRET, svixId, ts, body.getBytes(StandardCharsets.UTF_8));
+        return system.post("webhook-gateway", "/api/webhooks/clerk", Map.of("svix-id", svixId, "svix-timestamp",
+                String.valueOf(ts), "svix-signature", signature, "Content-Type", "application/json"), body).statusCode();
+    }
+
+    static JsonNode numbers(String org) throws Exception {
+        HttpResponse<String> response = system.get("provisioning-service", "/api/workspaces/" + org + "/numbers",
+                TestTokens.forWorkspace(org));
+        return response.statusCode() == 200 ? RunningSystem.json(response) : null;
+    }
+
+    static String activeNumber(String org) throws Exception {
+        JsonNode n = numbers(org);
+        return n != null && "ACTIVE".equals(n.path("status").asText()) ? n.path("numbers").path(0).path("phoneNumber").asText() : null;
+    }
+
+    static HttpResponse<String> send(String org, String to, String body) throws Exception {
+        return system.post("outbound-service", "/api/workspaces/" + org + "/messages", Map.of("Authorization",
+                "Bearer " + TestTokens.forWorkspace(org), "Content-Type", "application/json"),
+                "{\"to\":\"" + to + "\",\"body\":\"" + body + "\"}");
+    }
+
+    static JsonNode conversations(String org) throws Exception {
+        return RunningSystem.json(system.get("routing-service", "/api/workspaces/" + org + "/conversations", TestTokens.forWorkspace(org)));
+    }
+
+    static JsonNode thread(String org, String conversationId) throws Exception {
+        return RunningSystem.json(system.get("routing-service", "/api/workspaces/" + org + "/conversations/" + conversationId
+                + "/messages", TestTokens.forWorkspace(org)));
+    }
+
+    @Test
+    void proWorkspaceSendsFromItsOwnNumberAndTheReplyLandsInTheSameConversation() throws Exception {
+        String org = newOrg("pro");
+        String svixId = "msg_" + UUID.randomUUID();
+        long version = System.currentTimeMillis();
+        assertEquals(204, clerk(svixId, "organization.created", org, "pro", version));
+        assertEquals(204, clerk(svixId, "organization.created", org, "pro", version)); // Svix redelivery
+
+        String number = await().atMost(WAIT).until(() -> activeNumber(org), n -> n != null);
+        assertEquals(1, system.sandbox.ownedNumbers().stream().filter(n -> ("galaxyco:" + org).equals(n.get("friendly_name"))).count(),
+                "one number bought despite the redelivery");
+
+        String customer = "+14155550123";
+        HttpResponse<String> accepted = await().atMost(WAIT).until(() -> send(org, customer, "Your order shipped"),
+                r -> r.statusCode() == 202);
+        JsonNode message = RunningSystem.json(accepted);
+        assertEquals(number, message.path("from").asText());
+        String id = message.path("id").asText();
+
+        await().atMost(WAIT).until(() -> system.sandbox.requests("POST", "/Messages").stream()
+                .anyMatch(r -> number.equals(r.param("From"))));
+        var sendRequests = system.sandbox.requests("POST", "/Messages").stream().filter(r -> number.equals(r.param("From"))).toList();
+        assertEquals(1, sendRequests.size(), "exactly one SignalWire Messages request");
+        assertEquals(system.url("webhook-gateway", "/api/webhooks/signalwire/status"), sendRequests.get(0).param("StatusCallback"));
+
+        await().atMost(WAIT).until(() -> RunningSystem.json(system.get("outbound-service", "/api/workspaces/" + org + "/messages/" + id,
+                TestTokens.forWorkspace(org))).path("status").asText(), "DELIVERED"::equals);
+
+        assertEquals(200, system.sandbox.simulateInboundSms(customer, number, "When will it arrive?", List.of()));
+        String conversationId = await().atMost(WAIT).until(() -> conversations(org), c -> c.size() == 1).path(0).path("id").asText();
+        JsonNode thread = await().atMost(WAIT).until(() -> thread(org, conversationId), t -> t.size() == 2);
+        assertEquals(List.of("OUTBOUND", "INBOUND"), StreamSupport.stream(thread.spliterator(), false)
+                .map(m -> m.path("direction").asText()).toList());
+        system.assertAllAlive();
+    }
+
+    @Test
+    void starterWorkspaceUsesTheSharedNumberAndGetsTheReply() throws Exception {
+        String org = newOrg("starter");
+        assertEquals(204, clerk("msg_" + UUID.randomUUID(), "organization.created", org, "starter", System.currentTimeMillis()));
+        String person = "+14155550177";
+        HttpResponse<String> accepted = await().atMost(WAIT).until(() -> send(org, person, "Hello from Starter"),
+                r -> r.statusCode() == 202);
+        assertEquals(RunningSystem.SHARED_NUMBER, RunningSystem.json(accepted).path("from").asText());
+        await().atMost(WAIT).until(() -> conversations(org).size() == 1); // routing learned who wrote last
+        assertEquals(200, system.sandbox.simulateInboundSms(person, RunningSystem.SHARED_NUMBER, "Thanks!", List.of()));
+        String conversationId = conversations(org).path(0).path("id").asText();
+        await().atMost(WAIT).until(() -> thread(org, conversationId).size() == 2);
+    }
+
+    @Test
+    void callsAreAnsweredWithCxml() throws Exception {
+        String org = newOrg("voice");
+        clerk("msg_" + UUID.randomUUID(), "organization.created", org, "enterprise", System.currentTimeMillis());
+        String number = await().atMost(WAIT).until(() -> activeNumber(org), n -> n != null);
+        String cxml = await().atMost(WAIT).until(() -> system.sandbox.simulateInboundCall("+14155550111", number),
+                answer -> answer != null && answer.contains("<Record"));
+        assertTrue(cxml.startsWith("<?xml"), cxml);
+        // a number pointing at us that no workspace owns: a polite goodbye
+        String unassigned = system.sandbox.addOwnedNumber("+13125550100", "not assigned to anyone",
+                system.url("webhook-gateway", "/api/webhooks/signalwire")).get("phone_number").toString();
+        String goodbye = system.sandbox.simulateInboundCall("+14155550111", unassigned);
+        assertTrue(goodbye.contains("<Hangup/>") && goodbye.contains("not in service"), goodbye);
+    }
+
+    @Test
+    void downgradeAndDeletionReleaseTheNumber() throws Exception {
+        String downgraded = newOrg("down");
+        String deleted = newOrg("del");
+        long v = System.currentTimeMillis();
+        clerk("msg_" + UUID.randomUUID(), "organization.created", downgraded, "pro", v);
+        clerk("msg_" + UUID.randomUUID(), "organization.created", deleted, "pro", v);
+        await().atMost(WAIT).until(() -> activeNumber(downgraded) != null && activeNumber(deleted) != null);
+
+        clerk("msg_" + UUID.randomUUID(), "organization.updated", downgraded, "starter", v + 1);
+        String deletion = "{\"object\":\"event\",\"type\":\"organization.deleted\",\"timestamp\":" + (v + 1)
+                + ",\"data\":{\"object\":\"organization\",\"id\":\"" + deleted + "\",\"deleted\":true}}";
+        long ts = Instant.now().getEpochSecond();
+        String svixId = "msg_" + UUID.randomUUID();
+        assertEquals(204, system.post("webhook-gateway", "/api/webhooks/clerk", Map.of("svix-id", svixId, "svix-timestamp",
+                String.valueOf(ts), "svix-signature", SvixSignature.sign(RunningSystem.CLERK_SECRET, svixId, ts,
+                        deletion.getBytes(StandardCharsets.UTF_8))), deletion).statusCode());
+
+        await().atMost(WAIT).until(() -> system.sandbox.ownedNumbers().stream().noneMatch(n ->
+                ("galaxyco:" + downgraded).equals(n.get("friendly_name")) || ("galaxyco:" + deleted).equals(n.get("friendly_name"))));
+        await().atMost(WAIT).until(() -> "SHARED".equals(numbers(downgraded).path("status").asText()));
+        // the downgraded workspace now sends from the shared number
+        HttpResponse<String> accepted = await().atMost(WAIT).until(() -> send(downgraded, "+14155550188", "still here"),
+                r -> r.statusCode() == 202 && r.body().contains(RunningSystem.SHARED_NUMBER));
+        assertTrue(accepted.body().contains(RunningSystem.SHARED_NUMBER));
+    }
+}
