@@ -118,7 +118,11 @@ public class Dispatcher {
                 }
                 double rate = PhoneNumber.parse(m.fromNumber).isTollFree() ? config.pacing().tollFreePerSecond()
                         : config.pacing().longCodePerSecond();
-                laneFreeAt.put(m.fromNumber, now.plusNanos((long) (m.segments / rate * 1_000_000_000L)));
+                Duration slot = Duration.ofNanos((long) (m.segments / rate * 1_000_000_000L));
+                // the next slot follows the previous one, not this (possibly late) tick, so tick delays do not add up;
+                // a lane idle for longer than one slot starts afresh, so no burst credit builds up
+                Instant base = Duration.between(freeAt, now).compareTo(slot) < 0 ? freeAt : now;
+                laneFreeAt.put(m.fromNumber, base.plus(slot));
                 m.status = MessageStatus.SENDING;
                 m.sendingStartedAt = now;
                 m.attempts++;

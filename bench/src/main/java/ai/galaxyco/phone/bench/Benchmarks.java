@@ -1,0 +1,358 @@
+package ai.galaxyco.phone.bench;
+
+import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.Topics;
+import ai.galaxyco.phone.model.events.ProvisioningResult;
+import ai.galaxyco.phone.model.events.RoutedMessage;
+import ai.galaxyco.phone.model.signature.SignalWireSignature;
+import ai.galaxyco.phone.model.signature.SvixSignature;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Benchmarks against a running local stack (./stack up --detach). Prints figures; asserts nothing.
+ * Usage: ops/bench.sh [ingest|e2e|provisioning|pacing|all]
+ */
+public final class Benchmarks {
+
+    private final Stack stack;
+    private final Vertx vertx = Vertx.vertx();
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
+
+    private Benchmarks(Stack stack) {
+        this.stack = stack;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Benchmarks bench = new Benchmarks(new Stack(Path.of(System.getProperty("stack.root", "."))));
+        String what = args.length == 0 ? "all" : args[0];
+        System.out.printf("GalaxyCo Phone benchmarks, %s, %d cores, Java %s%n", Instant.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        bench.memory("idle");
+        try {
+            if (what.equals("ingest") || what.equals("all")) {
+                bench.ingest();
+                bench.memory("after ingest");
+            }
+            if (what.equals("e2e") || what.equals("all")) {
+                bench.endToEnd();
+            }
+            if (what.equals("provisioning") || what.equals("all")) {
+                bench.provisioningBurst();
+            }
+            if (what.equals("pacing") || what.equals("all")) {
+                bench.pacing();
+            }
+            bench.memory("at the end");
+        } finally {
+            bench.vertx.close();
+        }
+    }
+
+    void memory(String when) {
+        System.out.printf("%nRSS %s:", when);
+        for (String name : List.of("webhook-gateway", "provisioning-service", "routing-service", "outbound-service", "kafka", "sandbox")) {
+            System.out.printf(" %s %d MB,", name, stack.rssMegabytes(name));
+        }
+        System.out.println();
+    }
+
+    // ------------------------------------------------------------------------------------ gateway ingest
+
+    private Load.Prepared signedSms(int i, String to) {
+        String sid = "SMbench" + runId + "x" + i;
+        String path = "/api/webhooks/signalwire/sms";
+        List<Map.Entry<String, String>> params = List.of(Map.entry("MessageSid", sid), Map.entry("AccountSid", "bench"),
+                Map.entry("From", "+1415555" + String.format("%04d", i % 10000)), Map.entry("To", to),
+                Map.entry("Body", "benchmark message " + i), Map.entry("NumMedia", "0"), Map.entry("NumSegments", "1"));
+        String signature = SignalWireSignature.formSignature(stack.get("SIGNALWIRE_SIGNING_KEY"),
+                stack.get("NEXT_PUBLIC_APP_URL") + path, params);
+        String body = params.stream().map(p -> p.getKey() + "=" + URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return new Load.Prepared(path, "application/x-www-form-urlencoded", List.<String[]>of(new String[] {"X-SignalWire-Signature", signature}),
+                Buffer.buffer(body));
+    }
+
+    void ingest() throws Exception {
+        System.out.println("\n== Gateway ingest: distinct, pre-signed SMS webhooks; each is published with acks=all before the 200");
+        int prepared = 400_000;
+        List<Load.Prepared> requests = new ArrayList<>(prepared);
+        for (int i = 0; i < prepared; i++) {
+            requests.add(signedSms(i, "+12125550999")); // a number nobody owns: routed to the unrouted store
+        }
+        // routing would consume this flood concurrently on the same two cores; pause it so the gateway is measured
+        // alone (Kafka keeps the records; routing catches up after SIGCONT). -Dbench.pauseRouting=false to keep it.
+        boolean pause = Boolean.parseBoolean(System.getProperty("bench.pauseRouting", "true"));
+        if (pause) {
+            stack.signal("routing-service", "STOP");
+        }
+        Load gateway = new Load(vertx, stack.get("GATEWAY_URL"), 128);
+        List<Load.Result> results = new ArrayList<>();
+        try {
+            gateway.closedLoop("warm-up (c=32, 5 s)", 32, 5, i -> requests.get(i % prepared));
+            int offset = 50_000;
+            for (int c : new int[] {8, 32, 64}) {
+                int base = offset;
+                results.add(gateway.closedLoop("gateway closed loop c=" + c + " (10 s)", c, 10, i -> requests.get((base + i) % prepared)));
+                offset += 120_000;
+            }
+            for (int rate : new int[] {500, 1000, 2000}) {
+                int base = offset;
+                results.add(gateway.openLoop("gateway open loop " + rate + "/s (10 s)", rate, 10, i -> requests.get((base + i) % prepared)));
+                offset += rate * 10;
+            }
+        } finally {
+            gateway.close();
+            if (pause) {
+                stack.signal("routing-service", "CONT");
+            }
+        }
+        results.forEach(r -> System.out.println(r.line()));
+
+        // baseline with the same client: a bare Vert.x route answering 200
+        HttpServer server = vertx.createHttpServer().requestHandler(r -> r.body().onComplete(b -> r.response().end("ok")))
+                .listen(0).toCompletionStage().toCompletableFuture().get();
+        Load bare = new Load(vertx, "http://127.0.0.1:" + server.actualPort(), 128);
+        Load.Result baseline = bare.closedLoop("bare Vert.x route c=64 (10 s)", 64, 10, i -> requests.get(i % prepared));
+        bare.close();
+        server.close();
+        System.out.println(baseline.line());
+        double best = results.stream().filter(r -> r.name().contains("closed")).mapToDouble(Load.Result::throughput).max().orElse(0);
+        System.out.printf("gateway best closed-loop / bare route = %.0f / %.0f = %.2f%n", best, baseline.throughput(),
+                best / baseline.throughput());
+    }
+
+    // ------------------------------------------------------------------------------------ end-to-end inbound
+
+    private String proWorkspaceNumber(String org) throws Exception {
+        clerk(org, "pro");
+        String token = stack.token(null);
+        for (int i = 0; i < 240; i++) {
+            JsonNode n = stack.getJson(stack.get("PROVISIONING_URL") + "/api/workspaces/" + org + "/numbers", token);
+            if (n != null && "ACTIVE".equals(n.path("status").asText())) {
+                return n.path("numbers").path(0).path("phoneNumber").asText();
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("no number for " + org);
+    }
+
+    private int clerk(String org, String plan) throws Exception {
+        String id = "msg_" + UUID.randomUUID();
+        long now = System.currentTimeMillis();
+        String body = "{\"type\":\"organization.created\",\"timestamp\":" + now + ",\"data\":{\"object\":\"organization\",\"id\":\"" + org
+                + "\",\"name\":\"bench\",\"public_metadata\":{\"plan\":\"" + plan + "\"},\"updated_at\":" + now + "}}";
+        long ts = now / 1000;
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.get("GATEWAY_URL") + "/api/webhooks/clerk"))
+                .header("svix-id", id).header("svix-timestamp", String.valueOf(ts))
+                .header("svix-signature", SvixSignature.sign(stack.get("CLERK_WEBHOOK_SECRET"), id, ts, body.getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        return stack.http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    void endToEnd() throws Exception {
+        System.out.println("\n== End-to-end inbound: signed webhook sent -> routed event seen on routed-messages");
+        String org = "org_bench_e2e_" + runId;
+        String number = proWorkspaceNumber(org);
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ROUTED_MESSAGES.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            for (int rate : new int[] {100, 1000}) {
+                int seconds = 10;
+                Map<String, Long> sentAt = new ConcurrentHashMap<>();
+                Histogram latency = new ConcurrentHistogram(60_000_000L, 3);
+                int base = rate * 1000;
+                Load load = new Load(vertx, stack.get("GATEWAY_URL"), 64);
+                Thread sender = new Thread(() -> {
+                    try {
+                        load.openLoop("", rate, seconds, i -> {
+                            Load.Prepared p = signedSms(base + i, number);
+                            sentAt.put("SMbench" + runId + "x" + (base + i), System.nanoTime());
+                            return p;
+                        });
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                sender.start();
+                int expected = rate * seconds;
+                int seen = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 60);
+                while (seen < expected && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                        long now = System.nanoTime();
+                        RoutedMessage m = EventJson.read(r.value(), RoutedMessage.class);
+                        Long start = sentAt.get(m.messageSid());
+                        if (start != null) {
+                            latency.recordValue(Math.max(1, (now - start) / 1000));
+                            seen++;
+                        }
+                    }
+                }
+                sender.join();
+                load.close();
+                System.out.printf("%-44s %8d sent %6d routed  p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  max %7.2f ms%n",
+                        "e2e inbound " + rate + "/s (10 s)", expected, seen, latency.getValueAtPercentile(50) / 1000.0,
+                        latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0,
+                        latency.getMaxValue() / 1000.0);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ provisioning burst
+
+    void provisioningBurst() throws Exception {
+        int workspaces = Integer.getInteger("bench.workspaces", 500);
+        System.out.printf("%n== Provisioning burst: %d signed organization.created (Pro) at once, sandbox purchase latency 300 ms%n", workspaces);
+        stack.postJson(stack.get("SIGNALWIRE_SPACE_URL") + "/sandbox/settings", "{\"purchaseLatencyMs\":300}");
+        String prefix = "org_burst_" + runId + "_";
+        Set<String> active = ConcurrentHashMap.newKeySet();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.PROVISIONING_RESULTS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            long started = System.nanoTime();
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                int slice = t;
+                Thread sender = new Thread(() -> {
+                    for (int i = slice; i < workspaces; i += 16) {
+                        try {
+                            clerk(prefix + i, "pro");
+                        } catch (Exception e) {
+                            System.out.println("clerk webhook failed: " + e.getMessage());
+                        }
+                    }
+                });
+                sender.start();
+                senders.add(sender);
+            }
+            for (Thread s : senders) {
+                s.join();
+            }
+            double sentSeconds = (System.nanoTime() - started) / 1e9;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+            while (active.size() < workspaces && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && r.key().startsWith(prefix)
+                            && EventJson.read(r.value(), ProvisioningResult.class).status() == ProvisioningResult.Status.ACTIVE) {
+                        active.add(r.key());
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            JsonNode owned = Stack.JSON.readTree(stack.postJson(stack.get("SIGNALWIRE_SPACE_URL") + "/sandbox/numbers", "{}").body());
+            Map<String, Integer> perWorkspace = new HashMap<>();
+            owned.path("numbers").forEach(n -> {
+                String name = n.path("friendly_name").asText();
+                if (name.startsWith("galaxyco:" + prefix)) {
+                    perWorkspace.merge(name, 1, Integer::sum);
+                }
+            });
+            long duplicates = perWorkspace.values().stream().filter(c -> c > 1).count();
+            Set<String> activeTags = new HashSet<>();
+            active.forEach(a -> activeTags.add("galaxyco:" + a));
+            long orphans = perWorkspace.keySet().stream().filter(k -> !activeTags.contains(k)).count();
+            System.out.printf("webhooks sent in %.1f s; %d of %d workspaces ACTIVE after %.1f s; numbers owned %d; "
+                    + "workspaces with two numbers %d; orphan numbers %d%n", sentSeconds, active.size(), workspaces, seconds,
+                    perWorkspace.values().stream().mapToInt(Integer::intValue).sum(), duplicates, orphans);
+        } finally {
+            stack.postJson(stack.get("SIGNALWIRE_SPACE_URL") + "/sandbox/settings", "{\"purchaseLatencyMs\":0}");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ outbound pacing
+
+    void pacing() throws Exception {
+        int numbers = 10;
+        int perNumber = 6;
+        System.out.printf("%n== Outbound pacing: %d sender numbers x %d messages at once (configured 1 segment/s per long code)%n",
+                numbers, perNumber);
+        List<String> orgs = new ArrayList<>();
+        Map<String, String> numberOf = new HashMap<>();
+        for (int i = 0; i < numbers; i++) {
+            String org = "org_pace_" + runId + "_" + i;
+            orgs.add(org);
+            numberOf.put(org, proWorkspaceNumber(org));
+        }
+        Thread.sleep(2000); // outbound learns the assignments from the compacted topic
+        long started = System.currentTimeMillis();
+        for (int m = 0; m < perNumber; m++) {
+            for (String org : orgs) {
+                var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.get("OUTBOUND_URL") + "/api/workspaces/" + org + "/messages"))
+                        .header("Authorization", "Bearer " + stack.token(org)).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"to\":\"+14155550100\",\"body\":\"pace " + m + "\"}")).build();
+                int code = stack.http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+                if (code != 202) {
+                    System.out.println("send refused: " + code);
+                }
+            }
+        }
+        Set<String> senders = new HashSet<>(numberOf.values());
+        Map<String, List<Long>> times = new HashMap<>();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            times.clear();
+            JsonNode requests = Stack.JSON.readTree(stack.postJson(stack.get("SIGNALWIRE_SPACE_URL") + "/sandbox/requests", "{}").body());
+            for (JsonNode r : requests.path("requests")) {
+                String from = r.path("form").path("From").path(0).asText();
+                if (r.path("path").asText().contains("/Messages") && senders.contains(from) && r.path("atMillis").asLong() >= started) {
+                    times.computeIfAbsent(from, k -> new ArrayList<>()).add(r.path("atMillis").asLong());
+                }
+            }
+            if (times.values().stream().mapToInt(List::size).sum() >= numbers * perNumber) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        double worst = Double.MAX_VALUE;
+        double best = 0;
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (List<Long> t : times.values()) {
+            t.sort(Long::compare);
+            double rate = (t.size() - 1) / ((t.get(t.size() - 1) - t.get(0)) / 1000.0);
+            worst = Math.min(worst, rate);
+            best = Math.max(best, rate);
+            first = Math.min(first, t.get(0));
+            last = Math.max(last, t.get(t.size() - 1));
+        }
+        int total = times.values().stream().mapToInt(List::size).sum();
+        System.out.printf("%d messages from %d numbers in %.1f s: per-number rate %.2f-%.2f msg/s (allowed 1.00), aggregate %.1f msg/s%n",
+                total, times.size(), (last - first) / 1000.0, worst, best, (total - 1) / ((last - first) / 1000.0));
+    }
+
+    private KafkaConsumer<String, String> consumer() {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.get("KAFKA_BOOTSTRAP_SERVERS"),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
+    }
+}
