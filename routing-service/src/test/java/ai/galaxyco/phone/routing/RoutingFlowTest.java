@@ -156,6 +156,23 @@ class RoutingFlowTest {
     }
 
     @Test
+    void aPoisonRecordGoesToTheDeadLetterTopicAndTheRestOfItsBatchIsRouted() {
+        String org = newOrg();
+        PhoneNumber ours = newNumber();
+        assign(ours, org);
+        String poisonId = "poison-" + UUID.randomUUID();
+        TopicProbe.send(Topics.INBOUND_MESSAGES.name(), ours.e164(), "{\"messageSid\": 42, \"to\": \"not a number\"",
+                java.util.Map.of("ce_id", poisonId));
+        String sid = inbound(PhoneNumber.parse("+14155550150"), ours, "after the poison", "SM" + UUID.randomUUID());
+        await().atMost(WAIT).until(() -> routedTo(org).stream().anyMatch(m -> m.messageSid().equals(sid)));
+        try (TopicProbe dlq = TopicProbe.of(Topics.INBOUND_MESSAGES.deadLetter())) {
+            var dead = await().atMost(WAIT).until(() -> dlq.records(r -> poisonId.equals(TopicProbe.header(r, "ce_id"))),
+                    l -> !l.isEmpty()).get(0);
+            assertEquals(Topics.INBOUND_MESSAGES.name(), TopicProbe.header(dead, "dead-letter-topic"));
+        }
+    }
+
+    @Test
     void workspaceApisRefuseMissingExpiredUnsignedAndForeignTokens() {
         String org = newOrg();
         given().get("/api/workspaces/" + org + "/conversations").then().statusCode(401);

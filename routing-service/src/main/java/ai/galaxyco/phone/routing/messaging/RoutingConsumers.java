@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.routing.messaging;
 
+import ai.galaxyco.phone.kit.messaging.DeadLetters;
 import ai.galaxyco.phone.kit.messaging.IdempotentConsumer;
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.events.InboundCall;
@@ -9,7 +10,10 @@ import ai.galaxyco.phone.model.events.OutboundResult;
 import ai.galaxyco.phone.routing.domain.RoutingService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** The topics routing consumes; each record is handled once (deduplicated on ce_id) in its own transaction. */
@@ -18,10 +22,12 @@ public class RoutingConsumers {
 
     private final IdempotentConsumer idempotent;
     private final RoutingService routing;
+    private final DeadLetters deadLetters;
 
-    public RoutingConsumers(IdempotentConsumer idempotent, RoutingService routing) {
+    public RoutingConsumers(IdempotentConsumer idempotent, RoutingService routing, DeadLetters deadLetters) {
         this.idempotent = idempotent;
         this.routing = routing;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming("number-assignments")
@@ -31,11 +37,14 @@ public class RoutingConsumers {
                 r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class)));
     }
 
+    /** The hot path: a poll's worth of messages is routed in one transaction (see IdempotentConsumer#processBatch). */
     @Incoming("inbound-messages")
     @Blocking
-    public void inboundMessage(ConsumerRecord<String, String> record) {
-        idempotent.process("routing.inbound-messages", record,
-                r -> routing.routeMessage(EventJson.read(r.value(), InboundMessage.class)));
+    public void inboundMessages(ConsumerRecords<String, String> records) {
+        List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
+        records.forEach(batch::add);
+        idempotent.processBatch("routing.inbound-messages", batch,
+                r -> routing.routeMessage(EventJson.read(r.value(), InboundMessage.class)), deadLetters);
     }
 
     @Incoming("inbound-calls")

@@ -7,6 +7,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -38,11 +39,7 @@ public class IdempotentConsumer {
         for (int attempt = 1; ; attempt++) {
             try {
                 boolean ran = QuarkusTransaction.requiringNew().call(() -> {
-                    int inserted = entityManager.createNativeQuery(
-                            "insert into processed_event (consumer, event_id, processed_at) values (?1, ?2, now()) "
-                                    + "on conflict do nothing")
-                            .setParameter(1, consumer).setParameter(2, eventId).executeUpdate();
-                    if (inserted == 0) {
+                    if (!markSeen(consumer, eventId)) {
                         return false;
                     }
                     handler.accept(record);
@@ -64,6 +61,50 @@ public class IdempotentConsumer {
                 backoff = backoff.multipliedBy(2);
             }
         }
+    }
+
+    /**
+     * Runs a whole poll's worth of records in one transaction (one commit instead of one per record). If that
+     * fails, every record is processed on its own as {@link #process} does, and a record that still fails is
+     * written to its dead-letter topic so the rest of the batch goes on.
+     */
+    public void processBatch(String consumer, List<ConsumerRecord<String, String>> records,
+            Consumer<ConsumerRecord<String, String>> handler, DeadLetters deadLetters) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            int[] outcome = QuarkusTransaction.requiringNew().call(() -> {
+                int processed = 0;
+                int duplicates = 0;
+                for (ConsumerRecord<String, String> record : records) {
+                    if (markSeen(consumer, CloudEventRecords.eventId(record))) {
+                        handler.accept(record);
+                        processed++;
+                    } else {
+                        duplicates++;
+                    }
+                }
+                return new int[] {processed, duplicates};
+            });
+            registry.counter("events.consumed", "consumer", consumer, "outcome", "processed").increment(outcome[0]);
+            registry.counter("events.consumed", "consumer", consumer, "outcome", "duplicate").increment(outcome[1]);
+        } catch (RuntimeException batchFailure) {
+            Log.warnf("%s: batch of %d failed (%s); processing its records one by one", consumer, records.size(),
+                    batchFailure.getMessage());
+            for (ConsumerRecord<String, String> record : records) {
+                try {
+                    process(consumer, record, handler);
+                } catch (RuntimeException e) {
+                    deadLetters.send(record, e);
+                }
+            }
+        }
+    }
+
+    private boolean markSeen(String consumer, String eventId) {
+        return entityManager.createNativeQuery("insert into processed_event (consumer, event_id, processed_at) values (?1, ?2, now()) "
+                + "on conflict do nothing").setParameter(1, consumer).setParameter(2, eventId).executeUpdate() == 1;
     }
 
     private void count(String consumer, String outcome) {
