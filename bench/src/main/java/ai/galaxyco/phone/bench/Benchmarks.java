@@ -67,6 +67,9 @@ public final class Benchmarks {
             if (what.equals("pacing") || what.equals("all")) {
                 bench.pacing();
             }
+            if (what.equals("faults")) { // not part of "all": it stops the machine's PostgreSQL for a few seconds
+                bench.faults();
+            }
             bench.memory("at the end");
         } finally {
             bench.vertx.close();
@@ -84,7 +87,10 @@ public final class Benchmarks {
     // ------------------------------------------------------------------------------------ gateway ingest
 
     private Load.Prepared signedSms(int i, String to) {
-        String sid = "SMbench" + runId + "x" + i;
+        return signedSms("SMbench" + runId + "x" + i, i, to);
+    }
+
+    private Load.Prepared signedSms(String sid, int i, String to) {
         String path = "/api/webhooks/signalwire/sms";
         List<Map.Entry<String, String>> params = List.of(Map.entry("MessageSid", sid), Map.entry("AccountSid", "bench"),
                 Map.entry("From", "+1415555" + String.format("%04d", i % 10000)), Map.entry("To", to),
@@ -349,6 +355,105 @@ public final class Benchmarks {
         int total = times.values().stream().mapToInt(List::size).sum();
         System.out.printf("%d messages from %d numbers in %.1f s: per-number rate %.2f-%.2f msg/s (allowed 1.00), aggregate %.1f msg/s%n",
                 total, times.size(), (last - first) / 1000.0, worst, best, (total - 1) / ((last - first) / 1000.0));
+    }
+
+    // ------------------------------------------------------------------------------------ faults
+
+    void faults() throws Exception {
+        int rate = 400;
+        int seconds = 60;
+        int total = rate * seconds;
+        System.out.printf("%n== Faults: %d signed webhooks at %d/s; kill -9 routing, restart Kafka, stop and start PostgreSQL%n",
+                total, rate);
+        String prefix = "SMfault" + runId + "x";
+        List<Load.Prepared> requests = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            requests.add(signedSms(prefix + i, i, "+12125550998"));
+        }
+        int[] statuses = new int[total];
+        Load load = new Load(vertx, stack.get("GATEWAY_URL"), 256);
+        Thread sender = new Thread(() -> {
+            try {
+                load.openLoopRecording(rate, seconds, requests::get, statuses);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long t0 = System.currentTimeMillis();
+        sender.start();
+        at(t0, 8, "kill -9 routing-service", () -> stack.signal("routing-service", "KILL"));
+        at(t0, 12, "restart routing-service", this::stackUp);
+        at(t0, 22, "stop Kafka", () -> stack.signal("kafka", "TERM"));
+        at(t0, 28, "start Kafka", this::stackUp);
+        at(t0, 40, "stop PostgreSQL", () -> run("pg_ctlcluster", "--skip-systemctl-redirect", pgVersion(), "main", "stop", "-m", "fast"));
+        at(t0, 46, "start PostgreSQL", () -> run("pg_ctlcluster", "--skip-systemctl-redirect", pgVersion(), "main", "start"));
+        sender.join();
+        load.close();
+        Set<String> accepted = new HashSet<>();
+        int refused = 0;
+        int unanswered = 0;
+        for (int i = 0; i < total; i++) {
+            if (statuses[i] >= 200 && statuses[i] < 300) {
+                accepted.add(prefix + i);
+            } else if (statuses[i] >= 500) {
+                refused++;
+            } else {
+                unanswered++;
+            }
+        }
+        System.out.printf("answered 2xx %d, 5xx %d (a sender retries these), no answer %d%n", accepted.size(), refused, unanswered);
+        // wait until routing has stored everything it is going to store
+        int stored = -1;
+        for (int stable = 0; stable < 5; ) {
+            Thread.sleep(2000);
+            int now = Integer.parseInt(psql("select count(*) from routing.unrouted_message where provider_sid like '" + prefix + "%'").trim());
+            stable = now == stored ? stable + 1 : 0;
+            stored = now;
+        }
+        Set<String> storedSids = new HashSet<>(List.of(psql("select provider_sid from routing.unrouted_message where provider_sid like '"
+                + prefix + "%'").split("\n")));
+        long missing = accepted.stream().filter(sid -> !storedSids.contains(sid)).count();
+        String duplicates = psql("select count(*) - count(distinct provider_sid) from routing.unrouted_message where provider_sid like '"
+                + prefix + "%'").trim();
+        System.out.printf("stored %d; of the 2xx-acknowledged, missing %d; duplicates %s; stored although refused %d%n",
+                stored, missing, duplicates, storedSids.size() - (accepted.size() - missing));
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void at(long t0, int second, String what, Step step) throws Exception {
+        long wait = t0 + second * 1000L - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        System.out.printf("  t=%2ds %s%n", (System.currentTimeMillis() - t0) / 1000, what);
+        step.run();
+    }
+
+    private void stackUp() throws Exception {
+        run(stack.root.resolve("stack").toString(), "up", "--detach");
+    }
+
+    private static String pgVersion() throws Exception {
+        try (var versions = java.nio.file.Files.list(Path.of("/etc/postgresql"))) {
+            return versions.map(p -> p.getFileName().toString()).sorted().reduce((a, b) -> b).orElseThrow();
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            System.out.println("  (" + String.join(" ", command) + " exited " + (p.isAlive() ? "late" : p.exitValue()) + ")");
+        }
+    }
+
+    private static String psql(String sql) throws Exception {
+        Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "root", "-d", "galaxyco_routing", "-tAc", sql).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
     }
 
     private KafkaConsumer<String, String> consumer() {

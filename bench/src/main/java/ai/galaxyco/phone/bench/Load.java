@@ -57,6 +57,37 @@ final class Load {
         client.close();
     }
 
+    /** Open loop that records each request's HTTP status (-1: no answer) in {@code statuses[i]}. */
+    void openLoopRecording(int ratePerSecond, int seconds, IntFunction<Prepared> requests, int[] statuses)
+            throws InterruptedException {
+        int total = ratePerSecond * seconds;
+        CountDownLatch finished = new CountDownLatch(total);
+        long started = System.nanoTime();
+        double intervalNanos = 1e9 / ratePerSecond;
+        AtomicInteger issued = new AtomicInteger();
+        long timer = vertx.setPeriodic(1, id -> {
+            long now = System.nanoTime();
+            while (issued.get() < total && started + (long) (issued.get() * intervalNanos) <= now) {
+                int i = issued.getAndIncrement();
+                Prepared p = requests.apply(i);
+                RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+                        .setURI(p.path()).setTimeout(30_000);
+                client.request(options).compose(req -> {
+                    req.putHeader("Content-Type", p.contentType());
+                    for (String[] h : p.headers()) {
+                        req.putHeader(h[0], h[1]);
+                    }
+                    return req.send(p.body());
+                }).compose(resp -> resp.body().map(b -> resp.statusCode())).onComplete(ar -> {
+                    statuses[i] = ar.succeeded() ? ar.result() : -1;
+                    finished.countDown();
+                });
+            }
+        });
+        finished.await(seconds + 120L, TimeUnit.SECONDS);
+        vertx.cancelTimer(timer);
+    }
+
     private void send(Prepared p, Runnable onOk, Runnable onError) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(p.path())
                 .setTimeout(30_000);

@@ -136,9 +136,9 @@ class OutboundFlowTest {
         settle();
         assertEquals("DELIVERED", status(org, id));
         assertEquals(1, messagesFrom(number).size(), "exactly one SignalWire request");
-        var published = results.records(r -> PERSON.equals(r.key())).stream()
-                .map(r -> EventJson.read(r.value(), OutboundResult.class)).filter(r -> r.messageId().equals(id)).toList();
-        assertEquals("DELIVERED", published.get(published.size() - 1).status());
+        var published = await().atMost(WAIT).until(() -> results.records(r -> PERSON.equals(r.key())).stream()
+                .map(r -> EventJson.read(r.value(), OutboundResult.class)).filter(r -> r.messageId().equals(id)).toList(),
+                list -> !list.isEmpty() && "DELIVERED".equals(list.get(list.size() - 1).status()));
         assertTrue(published.stream().noneMatch(r -> r.status().equals("SENT")), "the late 'sent' published nothing");
     }
 

@@ -14,14 +14,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Runs a handler at most once per event id and consumer: the id is inserted into {@code processed_event} in
  * the handler's own transaction, so the handler's writes, its outbox rows and the "seen" mark commit or roll
- * back together. Transient failures are retried with backoff; if they persist (or the event is malformed)
- * the exception propagates and the channel's dead-letter strategy takes the record.
+ * back together. While the database is unreachable it waits (with backoff) instead of dead-lettering good events;
+ * other failures are retried a few times, and if they persist (or the event is malformed) the exception
+ * propagates and the channel's dead-letter strategy takes the record.
  */
 @ApplicationScoped
 public class IdempotentConsumer {
 
     private static final int MAX_ATTEMPTS = 5;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_OUTAGE_BACKOFF = Duration.ofSeconds(5);
 
     private final EntityManager entityManager;
     private final MeterRegistry registry;
@@ -36,7 +38,8 @@ public class IdempotentConsumer {
             Consumer<ConsumerRecord<String, String>> handler) {
         String eventId = CloudEventRecords.eventId(record);
         Duration backoff = FIRST_BACKOFF;
-        for (int attempt = 1; ; attempt++) {
+        int attempt = 0;
+        while (true) {
             try {
                 boolean ran = QuarkusTransaction.requiringNew().call(() -> {
                     if (!markSeen(consumer, eventId)) {
@@ -51,6 +54,15 @@ public class IdempotentConsumer {
                 count(consumer, "malformed");
                 throw e;
             } catch (RuntimeException e) {
+                if (isDatabaseOutage(e)) {
+                    // the event is fine and the database is away: wait for it rather than dead-letter a good event
+                    count(consumer, "waiting_for_database");
+                    Log.warnf("%s waiting for the database (event %s): %s", consumer, eventId, e.getMessage());
+                    sleep(backoff);
+                    backoff = min(backoff.multipliedBy(2), MAX_OUTAGE_BACKOFF);
+                    continue;
+                }
+                attempt++;
                 if (attempt >= MAX_ATTEMPTS) {
                     count(consumer, "failed");
                     Log.errorf(e, "%s gave up on event %s from %s after %d attempts", consumer, eventId, record.topic(), attempt);
@@ -73,33 +85,77 @@ public class IdempotentConsumer {
         if (records.isEmpty()) {
             return;
         }
-        try {
-            int[] outcome = QuarkusTransaction.requiringNew().call(() -> {
-                int processed = 0;
-                int duplicates = 0;
+        Duration backoff = FIRST_BACKOFF;
+        while (true) {
+            try {
+                processWholeBatch(consumer, records, handler);
+                return;
+            } catch (RuntimeException batchFailure) {
+                if (isDatabaseOutage(batchFailure)) {
+                    count(consumer, "waiting_for_database");
+                    Log.warnf("%s waiting for the database (batch of %d): %s", consumer, records.size(), batchFailure.getMessage());
+                    sleep(backoff);
+                    backoff = min(backoff.multipliedBy(2), MAX_OUTAGE_BACKOFF);
+                    continue;
+                }
+                Log.warnf("%s: batch of %d failed (%s); processing its records one by one", consumer, records.size(),
+                        batchFailure.getMessage());
                 for (ConsumerRecord<String, String> record : records) {
-                    if (markSeen(consumer, CloudEventRecords.eventId(record))) {
-                        handler.accept(record);
-                        processed++;
-                    } else {
-                        duplicates++;
+                    try {
+                        process(consumer, record, handler);
+                    } catch (RuntimeException e) {
+                        deadLetters.send(record, e);
                     }
                 }
-                return new int[] {processed, duplicates};
-            });
-            registry.counter("events.consumed", "consumer", consumer, "outcome", "processed").increment(outcome[0]);
-            registry.counter("events.consumed", "consumer", consumer, "outcome", "duplicate").increment(outcome[1]);
-        } catch (RuntimeException batchFailure) {
-            Log.warnf("%s: batch of %d failed (%s); processing its records one by one", consumer, records.size(),
-                    batchFailure.getMessage());
-            for (ConsumerRecord<String, String> record : records) {
-                try {
-                    process(consumer, record, handler);
-                } catch (RuntimeException e) {
-                    deadLetters.send(record, e);
-                }
+                return;
             }
         }
+    }
+
+    private void processWholeBatch(String consumer, List<ConsumerRecord<String, String>> records,
+            Consumer<ConsumerRecord<String, String>> handler) {
+        int[] outcome = QuarkusTransaction.requiringNew().call(() -> {
+            int processed = 0;
+            int duplicates = 0;
+            for (ConsumerRecord<String, String> record : records) {
+                if (markSeen(consumer, CloudEventRecords.eventId(record))) {
+                    handler.accept(record);
+                    processed++;
+                } else {
+                    duplicates++;
+                }
+            }
+            return new int[] {processed, duplicates};
+        });
+        registry.counter("events.consumed", "consumer", consumer, "outcome", "processed").increment(outcome[0]);
+        registry.counter("events.consumed", "consumer", consumer, "outcome", "duplicate").increment(outcome[1]);
+    }
+
+    /**
+     * True when the failure is the database being unreachable (connection refused or lost, server shutting down,
+     * pool exhausted), as opposed to something wrong with the event.
+     */
+    static boolean isDatabaseOutage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException || t instanceof java.sql.SQLRecoverableException
+                    || t.getClass().getName().equals("org.hibernate.exception.JDBCConnectionException")) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"))) {
+                    return true;
+                }
+                if (sql.getMessage() != null && sql.getMessage().contains("Acquisition timeout")) {
+                    return true;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private boolean markSeen(String consumer, String eventId) {
@@ -109,6 +165,10 @@ public class IdempotentConsumer {
 
     private void count(String consumer, String outcome) {
         registry.counter("events.consumed", "consumer", consumer, "outcome", outcome).increment();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static void sleep(Duration d) {
