@@ -383,7 +383,10 @@ public final class Benchmarks {
         sender.start();
         at(t0, 8, "kill -9 routing-service", () -> stack.signal("routing-service", "KILL"));
         at(t0, 12, "restart routing-service", this::stackUp);
-        at(t0, 22, "stop Kafka", () -> stack.signal("kafka", "TERM"));
+        at(t0, 22, "stop Kafka", () -> {
+            stack.signal("kafka", "TERM");
+            waitForPortClosed(Integer.parseInt(stack.get("KAFKA_BOOTSTRAP_SERVERS").replaceAll(".*:", "")));
+        });
         at(t0, 28, "start Kafka", this::stackUp);
         at(t0, 40, "stop PostgreSQL", () -> run("pg_ctlcluster", "--skip-systemctl-redirect", pgVersion(), "main", "stop", "-m", "fast"));
         at(t0, 46, "start PostgreSQL", () -> run("pg_ctlcluster", "--skip-systemctl-redirect", pgVersion(), "main", "start"));
@@ -402,12 +405,15 @@ public final class Benchmarks {
             }
         }
         System.out.printf("answered 2xx %d, 5xx %d (a sender retries these), no answer %d%n", accepted.size(), refused, unanswered);
-        // wait until routing has stored everything it is going to store
+        // wait until routing has stored everything acknowledged, or nothing has moved for a minute
         int stored = -1;
-        for (int stable = 0; stable < 5; ) {
+        long lastChange = System.currentTimeMillis();
+        while (stored < accepted.size() && System.currentTimeMillis() - lastChange < 60_000) {
             Thread.sleep(2000);
             int now = Integer.parseInt(psql("select count(*) from routing.unrouted_message where provider_sid like '" + prefix + "%'").trim());
-            stable = now == stored ? stable + 1 : 0;
+            if (now != stored) {
+                lastChange = System.currentTimeMillis();
+            }
             stored = now;
         }
         Set<String> storedSids = new HashSet<>(List.of(psql("select provider_sid from routing.unrouted_message where provider_sid like '"
@@ -430,6 +436,16 @@ public final class Benchmarks {
         }
         System.out.printf("  t=%2ds %s%n", (System.currentTimeMillis() - t0) / 1000, what);
         step.run();
+    }
+
+    private static void waitForPortClosed(int port) throws InterruptedException {
+        for (int i = 0; i < 120; i++) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                Thread.sleep(250);
+            } catch (java.io.IOException closed) {
+                return;
+            }
+        }
     }
 
     private void stackUp() throws Exception {
