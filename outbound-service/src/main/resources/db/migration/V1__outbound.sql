@@ -68,21 +68,4 @@ create table status_report (
 );
 create index status_report_sid on status_report (provider_sid) where not applied;
 
-create table outbox_event (
-    id          bigserial primary key,
-    event_id    text        not null unique,
-    topic       text        not null,
-    record_key  text        not null,
-    event_type  text        not null,
-    payload     text,
-    created_at  timestamptz not null,
-    attempts    int         not null default 0,
-    last_error  text
-);
-
-create table processed_event (
-    consumer     text        not null,
-    event_id     text        not null,
-    processed_at timestamptz not null,
-    primary key (consumer, event_id)
-);
+-- outbox_event and processed_event come from the service kit (db/kit).

@@ -69,16 +69,7 @@ final class Load {
             long now = System.nanoTime();
             while (issued.get() < total && started + (long) (issued.get() * intervalNanos) <= now) {
                 int i = issued.getAndIncrement();
-                Prepared p = requests.apply(i);
-                RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-                        .setURI(p.path()).setTimeout(30_000);
-                client.request(options).compose(req -> {
-                    req.putHeader("Content-Type", p.contentType());
-                    for (String[] h : p.headers()) {
-                        req.putHeader(h[0], h[1]);
-                    }
-                    return req.send(p.body());
-                }).compose(resp -> resp.body().map(b -> resp.statusCode())).onComplete(ar -> {
+                status(requests.apply(i)).onComplete(ar -> {
                     statuses[i] = ar.succeeded() ? ar.result() : -1;
                     finished.countDown();
                 });
@@ -88,16 +79,21 @@ final class Load {
         vertx.cancelTimer(timer);
     }
 
-    private void send(Prepared p, Runnable onOk, Runnable onError) {
+    /** Sends one prepared request; completes with its HTTP status once the whole answer was read. */
+    private io.vertx.core.Future<Integer> status(Prepared p) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(p.path())
                 .setTimeout(30_000);
-        client.request(options).compose(req -> {
+        return client.request(options).compose(req -> {
             req.putHeader("Content-Type", p.contentType());
             for (String[] h : p.headers()) {
                 req.putHeader(h[0], h[1]);
             }
             return req.send(p.body());
-        }).compose(resp -> resp.body().map(b -> resp.statusCode())).onComplete(ar -> {
+        }).compose(resp -> resp.body().map(b -> resp.statusCode()));
+    }
+
+    private void send(Prepared p, Runnable onOk, Runnable onError) {
+        status(p).onComplete(ar -> {
             if (ar.succeeded() && ar.result() < 400) {
                 onOk.run();
             } else {
