@@ -182,6 +182,14 @@ class OutboundFlowTest {
     }
 
     @Test
+    void everyWorkspaceEndpointRefusesOtherCallers() {
+        String org = newOrg();
+        assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("POST", "/api/workspaces/" + org + "/messages", org));
+        assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("GET",
+                "/api/workspaces/" + org + "/messages/" + UUID.randomUUID(), org));
+    }
+
+    @Test
     void workspaceStillProvisioningGets409WithTheReason() {
         String org = newOrg();
         TopicProbe.publish(Topics.PROVISIONING_RESULTS, org, new ProvisioningResult(WorkspaceId.of(org),

@@ -252,6 +252,13 @@ class ProvisioningFlowTest {
     }
 
     @Test
+    void everyWorkspaceEndpointRefusesOtherCallers() {
+        String org = newOrg();
+        assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("GET", "/api/workspaces/" + org + "/numbers", org));
+        assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("POST", "/api/workspaces/" + org + "/numbers/retry", org));
+    }
+
+    @Test
     void healthReadyReflectsKafkaAndDatabase() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/metrics").then().statusCode(200);

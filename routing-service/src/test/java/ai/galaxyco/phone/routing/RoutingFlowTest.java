@@ -173,6 +173,14 @@ class RoutingFlowTest {
     }
 
     @Test
+    void everyWorkspaceEndpointRefusesOtherCallers() {
+        String org = newOrg();
+        assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("GET", "/api/workspaces/" + org + "/conversations", org));
+        assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("GET",
+                "/api/workspaces/" + org + "/conversations/" + UUID.randomUUID() + "/messages", org));
+    }
+
+    @Test
     void workspaceApisRefuseMissingExpiredUnsignedAndForeignTokens() {
         String org = newOrg();
         given().get("/api/workspaces/" + org + "/conversations").then().statusCode(401);
