@@ -60,8 +60,8 @@ public class MessagesResource {
         }
         OutboundMessage m = messages.accept(new SendCommand(workspaceId, request.to(), request.body(), request.mediaUrls(),
                 request.from(), request.label(), idempotencyKey == null ? null : "api:" + idempotencyKey));
-        return Response.accepted(new Accepted(m.id.toString(), m.fromNumber, m.toNumber, "QUEUED".equals(m.status.name())
-                ? "QUEUED" : m.status.name())).build();
+        // a replayed Idempotency-Key answers with the message's current status
+        return Response.accepted(new Accepted(m.id.toString(), m.fromNumber, m.toNumber, m.status.name())).build();
     }
 
     @GET
