@@ -20,13 +20,11 @@ import ai.galaxyco.phone.model.values.PhoneNumber;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,10 +59,8 @@ public class SignalWireWebhookResource {
 
     @POST
     @Path("/sms")
-    public CompletionStage<Response> sms(@HeaderParam("X-SignalWire-Signature") String signature,
-            @HeaderParam("X-Twilio-Signature") String twilioSignature, @HeaderParam("Content-Type") String contentType,
-            @Context UriInfo uri, byte[] body) {
-        return handle("sms", "/sms", signature, twilioSignature, contentType, uri, body, request -> {
+    public CompletionStage<Response> sms(@BeanParam SignedWebhook webhook, byte[] body) {
+        return handle("sms", "/sms", webhook, body, request -> {
             String fromRaw = request.required("From");
             String toRaw = request.required("To");
             String sid = request.param("MessageSid") != null ? request.param("MessageSid") : request.required("SmsSid");
@@ -92,10 +88,8 @@ public class SignalWireWebhookResource {
 
     @POST
     @Path("/voice")
-    public CompletionStage<Response> voice(@HeaderParam("X-SignalWire-Signature") String signature,
-            @HeaderParam("X-Twilio-Signature") String twilioSignature, @HeaderParam("Content-Type") String contentType,
-            @Context UriInfo uri, byte[] body) {
-        return handle("voice", "/voice", signature, twilioSignature, contentType, uri, body, request -> {
+    public CompletionStage<Response> voice(@BeanParam SignedWebhook webhook, byte[] body) {
+        return handle("voice", "/voice", webhook, body, request -> {
             String callSid = request.required("CallSid");
             PhoneNumber from = Addresses.number("From", request.required("From"));
             PhoneNumber to = Addresses.number("To", request.required("To"));
@@ -121,10 +115,8 @@ public class SignalWireWebhookResource {
 
     @POST
     @Path("/voice/recording")
-    public CompletionStage<Response> recording(@HeaderParam("X-SignalWire-Signature") String signature,
-            @HeaderParam("X-Twilio-Signature") String twilioSignature, @HeaderParam("Content-Type") String contentType,
-            @Context UriInfo uri, byte[] body) {
-        return handle("recording", "/voice/recording", signature, twilioSignature, contentType, uri, body, request -> {
+    public CompletionStage<Response> recording(@BeanParam SignedWebhook webhook, byte[] body) {
+        return handle("recording", "/voice/recording", webhook, body, request -> {
             String callSid = request.required("CallSid");
             PhoneNumber to = Addresses.number("To", request.required("To"));
             var owner = assignments.dedicatedOwner(to);
@@ -138,10 +130,8 @@ public class SignalWireWebhookResource {
 
     @POST
     @Path("/status")
-    public CompletionStage<Response> status(@HeaderParam("X-SignalWire-Signature") String signature,
-            @HeaderParam("X-Twilio-Signature") String twilioSignature, @HeaderParam("Content-Type") String contentType,
-            @Context UriInfo uri, byte[] body) {
-        return handle("status", "/status", signature, twilioSignature, contentType, uri, body, request -> {
+    public CompletionStage<Response> status(@BeanParam SignedWebhook webhook, byte[] body) {
+        return handle("status", "/status", webhook, body, request -> {
             String messageSid = request.param("MessageSid") != null ? request.param("MessageSid") : request.param("SmsSid");
             if (messageSid != null) {
                 String status = request.param("MessageStatus") != null ? request.param("MessageStatus") : request.required("SmsStatus");
@@ -165,21 +155,20 @@ public class SignalWireWebhookResource {
     record Publication(Topic topic, String key, String eventId, Object event, Response answer) {
     }
 
-    private CompletionStage<Response> handle(String kind, String path, String signature, String twilioSignature,
-            String contentType, UriInfo uri, byte[] body, Function<SignalWireRequest, Publication> toEvent) {
+    private CompletionStage<Response> handle(String kind, String path, SignedWebhook webhook, byte[] body,
+            Function<SignalWireRequest, Publication> toEvent) {
+        String rawQuery = webhook.rawQuery();
         SignalWireRequest request;
         try {
-            request = SignalWireRequest.parse(contentType, uri.getRequestUri().getRawQuery(), body);
+            request = SignalWireRequest.parse(webhook.contentType, rawQuery, body);
         } catch (InvalidWebhookException e) {
             // unreadable bodies cannot be verified either: refuse without saying more than needed
             count(kind, "malformed");
             return done(WebhookResponses.error(400, "malformed_request", e.getMessage()));
         }
-        String rawQuery = uri.getRequestUri().getRawQuery();
         String signedUrl = publicUrl(BASE + path) + (rawQuery == null ? "" : "?" + rawQuery);
-        String given = signature != null ? signature : twilioSignature;
         boolean valid = config.signalwireSigningKey()
-                .map(key -> SignalWireSignature.isValid(key, given, signedUrl, request.form(), request.rawBody()))
+                .map(key -> SignalWireSignature.isValid(key, webhook.signature(), signedUrl, request.form(), request.rawBody()))
                 .orElse(false);
         if (!valid) {
             count(kind, "refused_signature");
