@@ -299,33 +299,50 @@ public final class Benchmarks {
     // ------------------------------------------------------------------------------------ outbound pacing
 
     void pacing() throws Exception {
-        int numbers = 10;
+        pacing(10);
+        pacing(200);
+    }
+
+    /**
+     * Queues 6 messages on each of {@code numbers} sender numbers at once and reads, from the sandbox's receive times
+     * (what a carrier would see), every number's minimum spacing between consecutive sends and its achieved rate.
+     */
+    void pacing(int numbers) throws Exception {
         int perNumber = 6;
-        System.out.printf("%n== Outbound pacing: %d sender numbers x %d messages at once (configured 1 segment/s per long code)%n",
-                numbers, perNumber);
+        double allowed = 1.0;
+        System.out.printf("%n== Outbound pacing: %d sender numbers x %d messages at once (configured %.2f segment/s per long code)%n",
+                numbers, perNumber, allowed);
         List<String> orgs = new ArrayList<>();
-        Map<String, String> numberOf = new HashMap<>();
         for (int i = 0; i < numbers; i++) {
-            String org = "org_pace_" + runId + "_" + i;
+            String org = "org_pace" + numbers + "_" + runId + "_" + i;
             orgs.add(org);
+            clerk(org, "pro");
+        }
+        Map<String, String> numberOf = new HashMap<>();
+        for (String org : orgs) {
             numberOf.put(org, proWorkspaceNumber(org));
         }
-        Thread.sleep(2000); // outbound learns the assignments from the compacted topic
         long started = System.currentTimeMillis();
         for (int m = 0; m < perNumber; m++) {
             for (String org : orgs) {
                 var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.get("OUTBOUND_URL") + "/api/workspaces/" + org + "/messages"))
                         .header("Authorization", "Bearer " + stack.token(org)).header("Content-Type", "application/json")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"to\":\"+14155550100\",\"body\":\"pace " + m + "\"}")).build();
-                int code = stack.http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
-                if (code != 202) {
-                    System.out.println("send refused: " + code);
+                int code = 0;
+                for (int attempt = 0; attempt < 40 && code != 202; attempt++) {
+                    code = stack.http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+                    if (code == 409) {
+                        Thread.sleep(250); // outbound has not yet read the number's assignment
+                    } else if (code != 202) {
+                        System.out.println("send refused: " + code);
+                        break;
+                    }
                 }
             }
         }
         Set<String> senders = new HashSet<>(numberOf.values());
         Map<String, List<Long>> times = new HashMap<>();
-        long deadline = System.currentTimeMillis() + 120_000;
+        long deadline = System.currentTimeMillis() + 300_000;
         while (System.currentTimeMillis() < deadline) {
             times.clear();
             JsonNode requests = Stack.JSON.readTree(stack.postJson(stack.get("SIGNALWIRE_SPACE_URL") + "/sandbox/requests", "{}").body());
@@ -342,19 +359,33 @@ public final class Benchmarks {
         }
         double worst = Double.MAX_VALUE;
         double best = 0;
+        long minSpacing = Long.MAX_VALUE;
+        int tooClose = 0;
         long first = Long.MAX_VALUE;
         long last = 0;
+        long limitMillis = Math.round(1000 / allowed);
         for (List<Long> t : times.values()) {
             t.sort(Long::compare);
             double rate = (t.size() - 1) / ((t.get(t.size() - 1) - t.get(0)) / 1000.0);
             worst = Math.min(worst, rate);
             best = Math.max(best, rate);
+            for (int i = 1; i < t.size(); i++) {
+                long spacing = t.get(i) - t.get(i - 1);
+                minSpacing = Math.min(minSpacing, spacing);
+                tooClose += spacing < limitMillis ? 1 : 0;
+            }
             first = Math.min(first, t.get(0));
             last = Math.max(last, t.get(t.size() - 1));
         }
         int total = times.values().stream().mapToInt(List::size).sum();
-        System.out.printf("%d messages from %d numbers in %.1f s: per-number rate %.2f-%.2f msg/s (allowed 1.00), aggregate %.1f msg/s%n",
-                total, times.size(), (last - first) / 1000.0, worst, best, (total - 1) / ((last - first) / 1000.0));
+        System.out.printf("%d messages from %d numbers in %.1f s: per-number rate %.3f-%.3f msg/s (allowed %.2f), "
+                + "minimum spacing %.3f s, aggregate %.1f msg/s%n", total, times.size(), (last - first) / 1000.0, worst, best,
+                allowed, minSpacing / 1000.0, (total - 1) / ((last - first) / 1000.0));
+        if (tooClose > 0) {
+            System.out.printf("LIMIT BROKEN: %d consecutive sends of one number closer than %.3f s%n", tooClose, limitMillis / 1000.0);
+        } else {
+            System.out.printf("limit kept: no two sends of one number closer than %.3f s%n", limitMillis / 1000.0);
+        }
     }
 
     // ------------------------------------------------------------------------------------ faults

@@ -39,11 +39,14 @@ final class RunningSystem implements AutoCloseable {
     final List<PostgresResource> databases = new ArrayList<>();
     final Map<String, Integer> ports = new LinkedHashMap<>();
     final Map<String, Process> processes = new LinkedHashMap<>();
+    /** When each service first answered ready. */
+    final Map<String, java.time.Instant> readyAt = new LinkedHashMap<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     SignalWireSandbox sandbox;
 
     RunningSystem start() throws Exception {
         String bootstrap = kafka.start().get("kafka.bootstrap.servers");
+        SignalWireSandbox.closeIdleConnectionsAfter(ai.galaxyco.phone.testsupport.SandboxResource.IDLE_TIMEOUT);
         sandbox = SignalWireSandbox.start(0, SandboxSettings.defaults("e2e-project", "e2e-token", SIGNING_KEY));
         for (String service : SERVICES) {
             ports.put(service, freePort());
@@ -64,6 +67,8 @@ final class RunningSystem implements AutoCloseable {
             env.put("JWT_PUBLIC_KEY_LOCATION", TestTokens.publicKeyLocation());
             env.put("JWT_ISSUER", TestTokens.ISSUER);
             env.put("NUMBER_RELEASE_GRACE_PERIOD", "PT0S");
+            // shorter than the sandbox's idle timeout, as a deployment should be configured
+            env.put("SIGNALWIRE_IDLE_CONNECTION_TIMEOUT", "1s");
             env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
             if (!service.equals("webhook-gateway")) {
                 PostgresResource database = new PostgresResource();
@@ -129,6 +134,7 @@ final class RunningSystem implements AutoCloseable {
             }
             try {
                 if (get(service, "/q/health/ready", null).statusCode() == 200) {
+                    readyAt.put(service, java.time.Instant.now());
                     return;
                 }
             } catch (IOException e) {

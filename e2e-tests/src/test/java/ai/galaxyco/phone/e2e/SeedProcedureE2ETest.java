@@ -132,6 +132,16 @@ class SeedProcedureE2ETest {
     }
 
     @Test
+    void reconciliationRunsWithinSecondsOfStartUp() {
+        // a full listing (PageSize, no filter) is what only a reconciliation pass asks for
+        var firstPass = await().atMost(Duration.ofSeconds(30)).until(() -> system.sandbox.requests("GET", "/IncomingPhoneNumbers")
+                .stream().filter(r -> r.param("PageSize") != null && r.param("FriendlyName") == null).findFirst(),
+                java.util.Optional::isPresent).get();
+        Duration afterReady = Duration.between(system.readyAt.get("provisioning-service"), firstPass.at());
+        assertTrue(afterReady.compareTo(Duration.ofSeconds(10)) < 0, "first reconciliation pass " + afterReady + " after ready");
+    }
+
+    @Test
     void callsAreAnsweredWithCxml() throws Exception {
         String org = newOrg("voice");
         clerk("msg_" + UUID.randomUUID(), "organization.created", org, "enterprise", System.currentTimeMillis());

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 /**
  * Runs the sandbox as a process. Configured by the same variables as the services
  * (SIGNALWIRE_PROJECT_ID, SIGNALWIRE_TOKEN, SIGNALWIRE_SIGNING_KEY) plus SANDBOX_PORT (8090),
+ * SANDBOX_IDLE_TIMEOUT_S (30: idle connections are closed, as real servers do), SANDBOX_REQUEST_LATENCY_MS,
  * SANDBOX_PURCHASE_LATENCY_MS, SANDBOX_RELEASE_COOLDOWN_S, SANDBOX_OUT_OF_ORDER_CALLBACKS and
  * SANDBOX_EXHAUSTED_AREA_CODES (comma-separated).
  */
@@ -16,9 +17,11 @@ public final class SandboxMain {
     }
 
     public static void main(String[] args) throws Exception {
+        SignalWireSandbox.closeIdleConnectionsAfter(Duration.ofSeconds(Long.parseLong(env("SANDBOX_IDLE_TIMEOUT_S", "30"))));
         String token = env("SIGNALWIRE_TOKEN", "sandbox-token");
         SandboxSettings settings = SandboxSettings.defaults(env("SIGNALWIRE_PROJECT_ID", "sandbox-project"), token,
                         env("SIGNALWIRE_SIGNING_KEY", token))
+                .withRequestLatency(Duration.ofMillis(Long.parseLong(env("SANDBOX_REQUEST_LATENCY_MS", "0"))), Duration.ZERO)
                 .withPurchaseLatency(Duration.ofMillis(Long.parseLong(env("SANDBOX_PURCHASE_LATENCY_MS", "0"))))
                 .withReleaseCooldown(Duration.ofSeconds(Long.parseLong(env("SANDBOX_RELEASE_COOLDOWN_S", "0"))))
                 .withOutOfOrderCallbacks(Boolean.parseBoolean(env("SANDBOX_OUT_OF_ORDER_CALLBACKS", "false")))

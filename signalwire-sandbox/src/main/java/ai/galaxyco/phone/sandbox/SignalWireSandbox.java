@@ -89,12 +89,24 @@ public final class SignalWireSandbox implements AutoCloseable {
         this.server = server;
     }
 
+    /**
+     * Makes the sandbox close a connection idle for {@code idle} (30 s unless set), as real servers and load
+     * balancers do, so clients meet connections that died in their pool. The JDK HTTP server reads this once per
+     * JVM, when its first server starts: call it before the first {@link #start} (whole seconds, at least 1).
+     */
+    public static void closeIdleConnectionsAfter(Duration idle) {
+        System.setProperty("sun.net.httpserver.idleInterval", String.valueOf(Math.max(1, idle.toSeconds())));
+        // the server looks for idle connections every clock tick (10 s by default): a tenth of the timeout is close enough
+        System.setProperty("sun.net.httpserver.clockTick", String.valueOf(Math.max(100, idle.toMillis() / 10)));
+    }
+
     public static SignalWireSandbox start(int port, SandboxSettings settings) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 200);
         SignalWireSandbox sandbox = new SignalWireSandbox(settings, server);
         server.createContext("/api/laml/", sandbox::handleApi);
         server.createContext("/sandbox/", sandbox::handleControl);
-        server.setExecutor(Executors.newFixedThreadPool(16));
+        // enough threads that slow answers (request latency) never delay when a request is received and recorded
+        server.setExecutor(Executors.newFixedThreadPool(256));
         server.start();
         return sandbox;
     }
@@ -189,6 +201,7 @@ public final class SignalWireSandbox implements AutoCloseable {
                 return;
             }
             sleep(settings.requestLatency());
+            sleep(randomExtraLatency());
             Fault fault = takeFault(path, form);
             if (fault != null) {
                 if (fault.hang()) {
@@ -475,6 +488,10 @@ public final class SignalWireSandbox implements AutoCloseable {
                     if (body.containsKey("purchaseLatencyMs")) {
                         s = s.withPurchaseLatency(Duration.ofMillis(((Number) body.get("purchaseLatencyMs")).longValue()));
                     }
+                    if (body.containsKey("requestLatencyMs")) {
+                        s = s.withRequestLatency(Duration.ofMillis(((Number) body.get("requestLatencyMs")).longValue()),
+                                Duration.ofMillis(((Number) body.getOrDefault("requestLatencySpreadMs", 0)).longValue()));
+                    }
                     if (body.containsKey("releaseCooldownSeconds")) {
                         s = s.withReleaseCooldown(Duration.ofSeconds(((Number) body.get("releaseCooldownSeconds")).longValue()));
                     }
@@ -679,6 +696,11 @@ public final class SignalWireSandbox implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
+    }
+
+    private Duration randomExtraLatency() {
+        long spread = settings.requestLatencySpread().toMillis();
+        return spread <= 0 ? Duration.ZERO : Duration.ofMillis(random.nextInt((int) Math.min(spread, Integer.MAX_VALUE) + 1));
     }
 
     private String pickAreaCode() {

@@ -3,6 +3,7 @@ package ai.galaxyco.phone.testsupport;
 import ai.galaxyco.phone.sandbox.SandboxSettings;
 import ai.galaxyco.phone.sandbox.SignalWireSandbox;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -15,10 +16,13 @@ public class SandboxResource implements QuarkusTestResourceLifecycleManager {
     public static final String PROJECT = "test-project";
     public static final String TOKEN = "test-token";
     public static final String SIGNING_KEY = "PSK_test_signing_key";
+    /** Far shorter than any client's pool keeps connections: every test meets connections the server closed. */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(2);
     private SignalWireSandbox sandbox;
 
     @Override
     public Map<String, String> start() {
+        SignalWireSandbox.closeIdleConnectionsAfter(IDLE_TIMEOUT);
         try {
             sandbox = SignalWireSandbox.start(0, SandboxSettings.defaults(PROJECT, TOKEN, SIGNING_KEY));
         } catch (Exception e) {

@@ -48,5 +48,12 @@ public interface OutboundConfig {
         /** Segments per second per toll-free number. */
         @WithDefault("3")
         double tollFreePerSecond();
+
+        /**
+         * Added to every slot, so that jitter between our clock and the moment the carrier receives a request never
+         * brings two requests closer than the limit.
+         */
+        @WithDefault("10ms")
+        Duration margin();
     }
 }

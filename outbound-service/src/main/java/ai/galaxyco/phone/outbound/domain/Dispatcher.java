@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -24,14 +24,17 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Sends queued messages, driven from the database so that an accepted message survives a crash. Each
- * sender number has a lane that admits one message when the previous one's segments have "drained" at the
- * number's rate (long code 1/s, toll-free 3/s by default): a burst waits in line instead of failing, and
- * different numbers send in parallel.
+ * sender number has a {@link Lane}: a carrier limit (long code 1 segment/s, toll-free 3/s by default) is a ceiling
+ * on every interval, so a request may leave only once the previous one's segments have drained, counted from the
+ * moment that previous request actually left (not from when it was planned): lateness is never paid back with a
+ * burst. A burst waits in line instead of failing, and different numbers send in parallel.
  *
  * <p>Crash window: a message is marked SENDING before the request and gets its sid after the answer. If the
  * process dies between SignalWire accepting the request and that commit, the message is sent again after
@@ -41,6 +44,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public class Dispatcher {
 
     private static final int CLAIM_BATCH = 200;
+    /** Lanes idle this long are forgotten (they start afresh, which a lane idle for a whole slot does anyway). */
+    private static final Duration LANE_IDLE_EXPIRY = Duration.ofMinutes(1);
     private static final TypeReference<List<String>> URLS = new TypeReference<>() {
     };
 
@@ -53,9 +58,14 @@ public class Dispatcher {
     private final Clock clock;
     private final MeterRegistry registry;
     private final ExecutorService executor;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "outbound-dispatch");
+        t.setDaemon(true);
+        return t;
+    });
     private final Semaphore inFlight;
-    /** When each sender number may send next. Per instance: several instances each pace on their own. */
-    private final Map<String, Instant> laneFreeAt = new ConcurrentHashMap<>();
+    /** The pace of each sender number. Per instance: several instances each pace on their own. */
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private volatile Instant lastRecovery = Instant.EPOCH;
 
     public Dispatcher(MessagesApi messages, StatusService statuses, SenderDirectory senders, ResultPublisher results,
@@ -76,19 +86,80 @@ public class Dispatcher {
         });
     }
 
+    /**
+     * The dispatch loop runs on its own thread rather than as a {@code @Scheduled} method: Quarkus' scheduler looks
+     * for due triggers only once a second, which would cap every number at one message per second and let a
+     * message wait up to a second for nothing.
+     */
+    void start(@Observes StartupEvent event) {
+        loop.scheduleWithFixedDelay(() -> {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                // an exception would end a fixed-delay schedule; the next round retries (e.g. after a database outage)
+                registry.counter("outbound.dispatch.errors").increment();
+                Log.warnf("Dispatch round failed, retrying: %s", e.getMessage());
+            }
+        }, config.dispatchInterval().toMillis(), config.dispatchInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     void stop(@Observes ShutdownEvent event) {
+        loop.shutdown();
         executor.shutdown();
     }
 
-    record Claim(UUID id, String from, String to, String body, List<String> mediaUrls, Instant createdAt) {
+    record Claim(UUID id, String from, String to, String body, List<String> mediaUrls, Instant createdAt, Lane lane,
+            Duration slot) {
     }
 
-    @Scheduled(every = "${outbound.dispatch-interval:50ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * One sender number's pace: the earliest moment its next request may leave, and whether a claimed message has
+     * yet to leave (a lane holds at most one such message, so the next slot is always known before the next claim).
+     */
+    static final class Lane {
+        private Instant nextDeparture = Instant.EPOCH;
+        private boolean claimed;
+
+        /** Claims the lane if its next departure is within {@code ahead} of {@code now}. */
+        synchronized boolean tryClaim(Instant now, Duration ahead) {
+            if (claimed || nextDeparture.isAfter(now.plus(ahead))) {
+                return false;
+            }
+            claimed = true;
+            return true;
+        }
+
+        synchronized Instant nextDeparture() {
+            return nextDeparture;
+        }
+
+        /** The claimed request left at {@code at} and occupies the number for {@code slot}. */
+        synchronized void departed(Instant at, Duration slot) {
+            Instant next = at.plus(slot);
+            nextDeparture = next.isAfter(nextDeparture) ? next : nextDeparture;
+            claimed = false;
+        }
+
+        synchronized void release() {
+            claimed = false;
+        }
+
+        /** The carrier asked us to slow down: nothing leaves before {@code until}. */
+        synchronized void holdUntil(Instant until) {
+            nextDeparture = until.isAfter(nextDeparture) ? until : nextDeparture;
+        }
+
+        synchronized boolean idleSince(Instant cutoff) {
+            return !claimed && nextDeparture.isBefore(cutoff);
+        }
+    }
+
     void tick() {
         Instant now = clock.instant();
         if (Duration.between(lastRecovery, now).toSeconds() >= 10) {
             lastRecovery = now;
             QuarkusTransaction.requiringNew().run(this::requeueStuckSending);
+            lanes.values().removeIf(lane -> lane.idleSince(now.minus(LANE_IDLE_EXPIRY)));
         }
         for (Claim claim : claim(now)) {
             inFlight.acquireUninterruptibly();
@@ -102,44 +173,78 @@ public class Dispatcher {
         }
     }
 
-    /** The oldest due message of every sender number whose lane is free, marked SENDING. */
+    /** The oldest due message of every sender number whose turn is (nearly) due, marked SENDING. */
     List<Claim> claim(Instant now) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            @SuppressWarnings("unchecked")
-            List<OutboundMessage> heads = em.createNativeQuery("select * from message where id in ("
-                    + "select distinct on (from_number) id from message where status = 'QUEUED' and next_attempt_at <= ?1 "
-                    + "order by from_number, created_at) limit " + CLAIM_BATCH + " for update skip locked", OutboundMessage.class)
-                    .setParameter(1, now).getResultList();
-            List<Claim> claims = new ArrayList<>();
-            for (OutboundMessage m : heads) {
-                Instant freeAt = laneFreeAt.getOrDefault(m.fromNumber, Instant.EPOCH);
-                if (freeAt.isAfter(now)) {
-                    continue; // this number's previous segments are still draining
+        List<Lane> claimedLanes = new ArrayList<>();
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                @SuppressWarnings("unchecked")
+                List<OutboundMessage> heads = em.createNativeQuery("select * from message where id in ("
+                        + "select distinct on (from_number) id from message where status = 'QUEUED' and next_attempt_at <= ?1 "
+                        + "order by from_number, created_at) limit " + CLAIM_BATCH + " for update skip locked", OutboundMessage.class)
+                        .setParameter(1, now).getResultList();
+                List<Claim> claims = new ArrayList<>();
+                for (OutboundMessage m : heads) {
+                    Lane lane = lanes.computeIfAbsent(m.fromNumber, n -> new Lane());
+                    // claimed up to two ticks before its turn, so that it leaves on time rather than up to a tick late
+                    if (!lane.tryClaim(now, config.dispatchInterval().multipliedBy(2))) {
+                        continue; // its previous request has not left yet, or its segments are still draining
+                    }
+                    claimedLanes.add(lane);
+                    double rate = PhoneNumber.parse(m.fromNumber).isTollFree() ? config.pacing().tollFreePerSecond()
+                            : config.pacing().longCodePerSecond();
+                    // a multi-segment message occupies the number for all of its segments
+                    Duration slot = Duration.ofNanos((long) (m.segments / rate * 1_000_000_000L)).plus(config.pacing().margin());
+                    m.status = MessageStatus.SENDING;
+                    m.sendingStartedAt = now;
+                    m.attempts++;
+                    m.updatedAt = now;
+                    registry.timer("outbound.queue.wait").record(Duration.between(m.createdAt, now));
+                    claims.add(new Claim(m.id, m.fromNumber, m.toNumber, m.body,
+                            m.mediaUrls == null ? List.of() : readUrls(m.mediaUrls), m.createdAt, lane, slot));
                 }
-                double rate = PhoneNumber.parse(m.fromNumber).isTollFree() ? config.pacing().tollFreePerSecond()
-                        : config.pacing().longCodePerSecond();
-                Duration slot = Duration.ofNanos((long) (m.segments / rate * 1_000_000_000L));
-                // the next slot follows the previous one, not this (possibly late) tick, so tick delays do not add up;
-                // a lane idle for longer than one slot starts afresh, so no burst credit builds up
-                Instant base = Duration.between(freeAt, now).compareTo(slot) < 0 ? freeAt : now;
-                laneFreeAt.put(m.fromNumber, base.plus(slot));
-                m.status = MessageStatus.SENDING;
-                m.sendingStartedAt = now;
-                m.attempts++;
-                m.updatedAt = now;
-                registry.timer("outbound.queue.wait").record(Duration.between(m.createdAt, now));
-                claims.add(new Claim(m.id, m.fromNumber, m.toNumber, m.body,
-                        m.mediaUrls == null ? List.of() : readUrls(m.mediaUrls), m.createdAt));
+                return claims;
+            });
+        } catch (RuntimeException e) {
+            claimedLanes.forEach(Lane::release); // nothing was claimed after all
+            throw e;
+        }
+    }
+
+    /** Sleeps until the lane's turn; only this claim's thread can be waiting on it (one claimed message per lane). */
+    private void awaitTurn(Lane lane) {
+        while (true) {
+            long waitMillis = Duration.between(clock.instant(), lane.nextDeparture()).toMillis();
+            if (waitMillis <= 0) {
+                return;
             }
-            return claims;
-        });
+            try {
+                Thread.sleep(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     void send(Claim claim) {
+        awaitTurn(claim.lane());
+        // the slot counts from the moment the request leaves; if it never left (or we cannot tell), from now
+        boolean[] departed = {false};
         long started = System.nanoTime();
         try {
             String callback = config.publicUrl().replaceAll("/+$", "") + "/api/webhooks/signalwire/status";
-            MessagesApi.Accepted accepted = messages.send(claim.from(), claim.to(), claim.body(), claim.mediaUrls(), callback);
+            MessagesApi.Accepted accepted;
+            try {
+                accepted = messages.send(claim.from(), claim.to(), claim.body(), claim.mediaUrls(), callback, () -> {
+                    departed[0] = true;
+                    claim.lane().departed(clock.instant(), claim.slot());
+                });
+            } finally {
+                if (!departed[0]) {
+                    claim.lane().departed(clock.instant(), claim.slot());
+                }
+            }
             registry.timer("outbound.send.latency").record(Duration.ofNanos(System.nanoTime() - started));
             QuarkusTransaction.requiringNew().run(() -> {
                 OutboundMessage m = OutboundMessage.findById(claim.id());
@@ -167,7 +272,7 @@ public class Dispatcher {
 
     private void failed(Claim claim, RuntimeException e, boolean transientFailure, String code) {
         if (e instanceof SignalWireException s && s.httpStatus() == 429) {
-            laneFreeAt.merge(claim.from(), clock.instant().plusSeconds(1), (a, b) -> a.isAfter(b) ? a : b);
+            claim.lane().holdUntil(clock.instant().plusSeconds(1));
         }
         QuarkusTransaction.requiringNew().run(() -> {
             OutboundMessage m = OutboundMessage.findById(claim.id());

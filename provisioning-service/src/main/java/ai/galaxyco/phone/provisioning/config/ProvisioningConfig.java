@@ -44,6 +44,15 @@ public interface ProvisioningConfig {
     @WithDefault("5m")
     Duration claimLease();
 
+    /** Time between reconciliation passes; the first runs at start-up (see {@link #reconcileAtStart()}). */
     @WithDefault("10m")
     Duration reconcileInterval();
+
+    /** Whether the first pass runs as soon as the lifecycle events from before start-up are applied. */
+    @WithDefault("true")
+    boolean reconcileAtStart();
+
+    /** A failed pass (SignalWire unreachable) is tried again after this, not a whole interval later. */
+    @WithDefault("1m")
+    Duration reconcileRetryAfter();
 }

@@ -132,6 +132,17 @@ public class ProvisioningWorker {
     }
 
     private OwnedNumber buy(PurchaseClaim claim) {
+        String tag = config.friendlyNamePrefix() + claim.workspaceId();
+        // an earlier attempt whose answer was lost may have bought one already: adopt it instead of buying again
+        for (OwnedNumber tagged : numbers.findTagged(tag)) {
+            boolean known = QuarkusTransaction.requiringNew().call(() -> PhoneNumberRecord.withSid(tagged.sid()).isPresent());
+            if (!known) {
+                Log.infof("Adopting %s for %s: bought by an earlier attempt whose answer was lost", tagged.phoneNumber(),
+                        claim.workspaceId());
+                registry.counter("provisioning.purchases.adopted").increment();
+                return tagged;
+            }
+        }
         Set<String> areaCodes = new LinkedHashSet<>();
         if (claim.preferredAreaCode() != null) {
             areaCodes.add(claim.preferredAreaCode());
@@ -144,7 +155,7 @@ public class ProvisioningWorker {
             for (String candidate : candidates.subList(0, Math.min(CANDIDATES_PER_SEARCH, candidates.size()))) {
                 try {
                     String base = config.publicUrl().replaceAll("/+$", "") + "/api/webhooks/signalwire/";
-                    return numbers.purchase(candidate, config.friendlyNamePrefix() + claim.workspaceId(), base + "sms",
+                    return numbers.purchase(candidate, tag, base + "sms",
                             base + "voice", base + "status");
                 } catch (SignalWireException e) {
                     if (e.code() == null || e.code() != 21422) {

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.provisioning.domain;
 
 import ai.galaxyco.phone.kit.signalwire.SignalWireHttp;
 import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
+import ai.galaxyco.phone.provisioning.messaging.LifecycleCatchUp;
 import ai.galaxyco.phone.provisioning.signalwire.NumbersApi;
 import ai.galaxyco.phone.provisioning.signalwire.NumbersApi.OwnedNumber;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,10 +15,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Compares what SignalWire bills us for with what the database knows, at start-up and on a schedule.
+ * Compares what SignalWire bills us for with what the database knows, at start-up and on a schedule (see
+ * {@link #scheduled()}).
  * A tagged number the database does not know is adopted by its workspace if that workspace still wants one
  * and has none (a crash between purchase and commit), otherwise it is released. After a pass no number is
  * paid for and unknown to the database.
@@ -36,9 +39,13 @@ public class Reconciler {
     private final ProvisioningConfig config;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final LifecycleCatchUp lifecycleCatchUp;
+    private volatile Instant nextPassAt;
+    /** Provider sids of active numbers the previous pass did not find. */
+    private Set<String> absentFromLastListing = Set.of();
 
     public Reconciler(NumbersApi numbers, SignalWireHttp http, LifecycleService lifecycle, AssignmentEvents events,
-            ProvisioningConfig config, Clock clock, MeterRegistry registry) {
+            ProvisioningConfig config, Clock clock, MeterRegistry registry, LifecycleCatchUp lifecycleCatchUp) {
         this.numbers = numbers;
         this.http = http;
         this.lifecycle = lifecycle;
@@ -46,23 +53,36 @@ public class Reconciler {
         this.config = config;
         this.clock = clock;
         this.registry = registry;
+        this.lifecycleCatchUp = lifecycleCatchUp;
+        this.nextPassAt = config.reconcileAtStart() ? Instant.EPOCH : clock.instant().plus(config.reconcileInterval());
     }
 
-    @Scheduled(every = "${provisioning.reconcile-interval:10m}", delay = 2, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * Decides every few seconds whether a pass is due: the first as soon as the workspace-lifecycle events that
+     * existed at start-up are applied (so a paying workspace is never judged against a half-read lifecycle), then
+     * every {@code provisioning.reconcile-interval}; a failed pass is tried again after
+     * {@code provisioning.reconcile-retry-after}.
+     */
+    @Scheduled(every = "${provisioning.reconcile-check-interval:2s}", delay = 2, delayUnit = TimeUnit.SECONDS,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
-        if (!http.isConfigured()) {
+        Instant now = clock.instant();
+        if (!http.isConfigured() || now.isBefore(nextPassAt) || !lifecycleCatchUp.caughtUp()) {
             return;
         }
         try {
             Report report = reconcile();
-            Log.infof("Reconciliation: %s", report);
+            nextPassAt = now.plus(config.reconcileInterval());
+            Log.infof("Reconciliation: %s; next pass at %s", report, nextPassAt);
         } catch (RuntimeException e) {
+            nextPassAt = now.plus(config.reconcileRetryAfter());
             registry.counter("provisioning.reconcile.failures").increment();
-            Log.warnf("Reconciliation failed, next pass will retry: %s", e.getMessage());
+            Log.warnf("Reconciliation failed, next pass at %s: %s", nextPassAt, e.getMessage());
         }
     }
 
     public synchronized Report reconcile() {
+        Instant listingStartedAt = clock.instant();
         List<OwnedNumber> owned = numbers.listAll();
         int adopted = 0;
         int orphans = 0;
@@ -79,10 +99,11 @@ public class Reconciler {
             }
         }
         Set<String> ownedSids = owned.stream().map(OwnedNumber::sid).collect(Collectors.toSet());
-        int missing = QuarkusTransaction.requiringNew().call(() -> markMissing(ownedSids));
+        int missing = QuarkusTransaction.requiringNew().call(() -> markMissing(ownedSids, listingStartedAt));
         registry.counter("provisioning.reconcile.adopted").increment(adopted);
         registry.counter("provisioning.reconcile.orphans").increment(orphans);
         registry.counter("provisioning.reconcile.missing").increment(missing);
+        registry.counter("provisioning.reconcile.passes").increment();
         return new Report(owned.size(), adopted, orphans, missing);
     }
 
@@ -130,12 +151,24 @@ public class Reconciler {
         return "orphan";
     }
 
-    /** Active numbers SignalWire no longer has: the workspace needs a new one. */
-    private int markMissing(Set<String> ownedSids) {
-        List<PhoneNumberRecord> active = PhoneNumberRecord.list("status", PhoneNumberRecord.Status.ACTIVE);
+    /**
+     * Active numbers SignalWire no longer has: the workspace needs a new one. Only a number bought before the
+     * listing began can be judged by it (one bought meanwhile is simply not in it yet), and only one absent from
+     * two consecutive listings is given up, so one incomplete listing never costs a workspace its number.
+     */
+    private int markMissing(Set<String> ownedSids, Instant listingStartedAt) {
+        List<PhoneNumberRecord> active = PhoneNumberRecord.list("status = ?1 and purchasedAt < ?2",
+                PhoneNumberRecord.Status.ACTIVE, listingStartedAt);
+        Set<String> absentNow = new java.util.HashSet<>();
         int missing = 0;
         for (PhoneNumberRecord number : active) {
             if (ownedSids.contains(number.providerSid)) {
+                continue;
+            }
+            absentNow.add(number.providerSid);
+            if (!absentFromLastListing.contains(number.providerSid)) {
+                Log.warnf("Number %s of %s is absent from SignalWire's listing; given up if the next pass agrees", number.e164,
+                        number.workspaceId);
                 continue;
             }
             missing++;
@@ -151,6 +184,7 @@ public class Reconciler {
             }
             Log.warnf("Number %s of %s is gone at SignalWire; provisioning again", number.e164, number.workspaceId);
         }
+        absentFromLastListing = absentNow;
         return missing;
     }
 }

@@ -34,6 +34,10 @@ public class NumbersApi {
         return numbers;
     }
 
+    /**
+     * Buys {@code e164}. A purchase whose answer was lost (no answer, or a 5xx) may still have gone through, so
+     * before giving up the number is looked up: if the project now owns it under our tag, that is the purchase.
+     */
     public OwnedNumber purchase(String e164, String friendlyName, String smsUrl, String voiceUrl, String statusCallback) {
         FormBody form = new FormBody.Builder()
                 .add("PhoneNumber", e164)
@@ -42,7 +46,42 @@ public class NumbersApi {
                 .add("VoiceUrl", voiceUrl).add("VoiceMethod", "POST")
                 .add("StatusCallback", statusCallback).add("StatusCallbackMethod", "POST")
                 .build();
-        return owned(http.post(http.accountUrl().addPathSegments("IncomingPhoneNumbers.json").build(), form));
+        HttpUrl url = http.accountUrl().addPathSegments("IncomingPhoneNumbers.json").build();
+        try {
+            return owned(http.post(url, form));
+        } catch (SignalWireException e) {
+            if (e.httpStatus() != 0 && e.httpStatus() < 500) {
+                throw e; // a clear refusal: nothing was bought
+            }
+            List<OwnedNumber> bought;
+            try {
+                bought = list("PhoneNumber", e164).stream().filter(n -> friendlyName.equals(n.friendlyName())).toList();
+            } catch (SignalWireException lookupFailure) {
+                e.addSuppressed(lookupFailure);
+                throw e;
+            }
+            if (!bought.isEmpty()) {
+                return bought.get(0);
+            }
+            if (e.httpStatus() == 0) {
+                // no answer, and the look-up shows it did not happen (typically a connection the server had closed):
+                // once more is safe
+                return owned(http.post(url, form));
+            }
+            throw e;
+        }
+    }
+
+    /** Numbers the project owns under exactly this FriendlyName (our tag), e.g. one bought by a lost purchase. */
+    public List<OwnedNumber> findTagged(String friendlyName) {
+        return list("FriendlyName", friendlyName);
+    }
+
+    private List<OwnedNumber> list(String filter, String value) {
+        List<OwnedNumber> found = new ArrayList<>();
+        HttpUrl url = http.accountUrl().addPathSegments("IncomingPhoneNumbers.json").addQueryParameter(filter, value).build();
+        http.get(url).path("incoming_phone_numbers").forEach(n -> found.add(owned(n)));
+        return found;
     }
 
     /** Every number the project owns, following the pages. */

@@ -35,4 +35,11 @@ public interface SignalWireConfig {
 
     @WithDefault("15s")
     Duration readTimeout();
+
+    /**
+     * SIGNALWIRE_IDLE_CONNECTION_TIMEOUT: how long an idle pooled connection is kept. Shorter than the servers'
+     * own idle timeouts (load balancers, the sandbox's 30 s), so a reused connection is very unlikely to be dead.
+     */
+    @WithDefault("20s")
+    Duration idleConnectionTimeout();
 }

@@ -3,9 +3,17 @@ package ai.galaxyco.phone.kit.signalwire;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.ConnectionPool;
 import okhttp3.Credentials;
+import okhttp3.EventListener;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -16,18 +24,48 @@ import okhttp3.Response;
  * OkHttp access to SignalWire's Compatibility API ({@code /api/laml/2010-04-01/Accounts/{ProjectID}/...}):
  * Basic auth, the space URL rules, and errors turned into {@link SignalWireException}. The sandbox is
  * selected purely by SIGNALWIRE_SPACE_URL.
+ *
+ * <p>Retries: OkHttp's own retry is off because it would blindly repeat a POST (a purchase, a send). Instead a
+ * GET or DELETE that failed before any response byte arrived (typically a pooled connection the server had
+ * already closed) is repeated on a fresh connection; a POST is never repeated here, its caller decides after
+ * looking up whether the first one took effect. A call that fails is counted by cause in
+ * {@code signalwire_call_failures_total} and a repeated attempt in {@code signalwire_call_retries_total}, so
+ * stale connections cannot hide among real failures.
  */
 @ApplicationScoped
 public class SignalWireHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Attempts of an idempotent request whose connection failed before the answer began. */
+    private static final int IDEMPOTENT_ATTEMPTS = 3;
     private final OkHttpClient client;
     private final SignalWireConfig config;
+    private final MeterRegistry registry;
 
-    public SignalWireHttp(SignalWireConfig config) {
+    public SignalWireHttp(SignalWireConfig config, MeterRegistry registry) {
         this.config = config;
+        this.registry = registry;
         this.client = new OkHttpClient.Builder().connectTimeout(config.connectTimeout()).readTimeout(config.readTimeout())
-                .callTimeout(config.readTimeout().plus(config.connectTimeout())).retryOnConnectionFailure(false).build();
+                .callTimeout(config.readTimeout().plus(config.connectTimeout())).retryOnConnectionFailure(false)
+                .connectionPool(new ConnectionPool(16, config.idleConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .eventListenerFactory(SignalWireHttp::listenerFor)
+                .build();
+    }
+
+    /** Told the moment a request starts to leave: its first byte is being written to the connection. */
+    @FunctionalInterface
+    public interface DepartureObserver {
+        void departed();
+    }
+
+    private static EventListener listenerFor(Call call) {
+        DepartureObserver observer = call.request().tag(DepartureObserver.class);
+        return observer == null ? EventListener.NONE : new EventListener() {
+            @Override
+            public void requestHeadersStart(Call c) {
+                observer.departed();
+            }
+        };
     }
 
     /**
@@ -78,25 +116,56 @@ public class SignalWireHttp {
     }
 
     public JsonNode get(HttpUrl url) {
-        return execute(new Request.Builder().url(url).get());
+        return execute(new Request.Builder().url(url).get(), true);
     }
 
+    /** Never repeated here: a POST that failed ambiguously may have taken effect; see the class comment. */
     public JsonNode post(HttpUrl url, RequestBody body) {
-        return execute(new Request.Builder().url(url).post(body));
+        return execute(new Request.Builder().url(url).post(body), false);
+    }
+
+    /** Like {@link #post(HttpUrl, RequestBody)}, telling {@code observer} when the request leaves (for pacing). */
+    public JsonNode post(HttpUrl url, RequestBody body, DepartureObserver observer) {
+        return execute(new Request.Builder().url(url).post(body).tag(DepartureObserver.class, observer), false);
     }
 
     public JsonNode delete(HttpUrl url) {
-        return execute(new Request.Builder().url(url).delete());
+        return execute(new Request.Builder().url(url).delete(), true);
     }
 
-    private JsonNode execute(Request.Builder builder) {
+    private JsonNode execute(Request.Builder builder, boolean idempotent) {
         Request request = builder
                 .header("Authorization", Credentials.basic(config.projectId().orElse(""), config.token().orElse("")))
                 .header("Accept", "application/json").build();
-        try (Response response = client.newCall(request).execute()) {
+        for (int attempt = 1;; attempt++) {
+            Response response;
+            try {
+                response = client.newCall(request).execute();
+            } catch (IOException e) {
+                String cause = failureCause(e);
+                if (idempotent && attempt < IDEMPOTENT_ATTEMPTS && !"timeout".equals(cause)) {
+                    // nothing of the answer arrived: the connection was dead (usually closed by the server while idle).
+                    // Its idle siblings are likely dead too, so the repeat goes out on a fresh connection.
+                    client.connectionPool().evictAll();
+                    registry.counter("signalwire.call.retries", "cause", cause, "method", request.method()).increment();
+                    Log.debugf("%s %s failed before any answer (%s), repeating on a fresh connection", request.method(),
+                            request.url().encodedPath(), e.getMessage());
+                    continue;
+                }
+                countFailure(request, cause);
+                throw new SignalWireException(0, null, request.method() + " " + request.url().encodedPath() + " failed: "
+                        + e.getMessage(), e);
+            }
+            return read(request, response);
+        }
+    }
+
+    private JsonNode read(Request request, Response response) {
+        try (response) {
             String body = response.body().string();
             JsonNode json = body.isBlank() ? JSON.createObjectNode() : parse(body);
             if (!response.isSuccessful()) {
+                countFailure(request, response.code() >= 500 ? "http_5xx" : "http_4xx");
                 Integer code = json.path("code").canConvertToInt() ? json.path("code").asInt() : null;
                 String message = json.path("message").asText(body.length() > 200 ? body.substring(0, 200) : body);
                 throw new SignalWireException(response.code(), code, request.method() + " " + request.url().encodedPath()
@@ -104,9 +173,26 @@ public class SignalWireHttp {
             }
             return json;
         } catch (IOException e) {
+            // the answer began and broke off: the request reached SignalWire, so it is not repeated here
+            countFailure(request, failureCause(e));
             throw new SignalWireException(0, null, request.method() + " " + request.url().encodedPath() + " failed: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The metric tag of a failed attempt: timeout, connection_refused or connection_reset (any other I/O failure). */
+    static String failureCause(IOException e) {
+        if (e instanceof InterruptedIOException) {
+            return "timeout"; // SocketTimeoutException, or OkHttp's call timeout
+        }
+        if (e instanceof ConnectException) {
+            return "connection_refused";
+        }
+        return "connection_reset";
+    }
+
+    private void countFailure(Request request, String cause) {
+        registry.counter("signalwire.call.failures", "cause", cause, "method", request.method()).increment();
     }
 
     private static JsonNode parse(String body) {
