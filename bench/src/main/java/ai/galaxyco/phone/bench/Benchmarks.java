@@ -279,14 +279,15 @@ public final class Benchmarks {
             JsonNode owned = Stack.JSON.readTree(stack.postJson(stack.get("SIGNALWIRE_SPACE_URL") + "/sandbox/numbers", "{}").body());
             Map<String, Integer> perWorkspace = new HashMap<>();
             owned.path("numbers").forEach(n -> {
-                String name = n.path("friendly_name").asText();
-                if (name.startsWith("galaxyco:" + prefix)) {
-                    perWorkspace.merge(name, 1, Integer::sum);
+                String name = n.path("friendly_name").asText(); // galaxyco:<deployment>:<workspace>
+                String workspace = name.substring(name.lastIndexOf(':') + 1);
+                if (name.startsWith("galaxyco:") && workspace.startsWith(prefix)) {
+                    perWorkspace.merge(workspace, 1, Integer::sum);
                 }
             });
             long duplicates = perWorkspace.values().stream().filter(c -> c > 1).count();
             Set<String> activeTags = new HashSet<>();
-            active.forEach(a -> activeTags.add("galaxyco:" + a));
+            activeTags.addAll(active);
             long orphans = perWorkspace.keySet().stream().filter(k -> !activeTags.contains(k)).count();
             System.out.printf("webhooks sent in %.1f s; %d of %d workspaces ACTIVE after %.1f s; numbers owned %d; "
                     + "workspaces with two numbers %d; orphan numbers %d%n", sentSeconds, active.size(), workspaces, seconds,

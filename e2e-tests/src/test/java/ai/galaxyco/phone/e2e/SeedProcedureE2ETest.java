@@ -90,7 +90,7 @@ class SeedProcedureE2ETest {
         assertEquals(204, clerk(svixId, "organization.created", org, "pro", version)); // Svix redelivery
 
         String number = await().atMost(WAIT).until(() -> activeNumber(org), n -> n != null);
-        assertEquals(1, system.sandbox.ownedNumbers().stream().filter(n -> ("galaxyco:" + org).equals(n.get("friendly_name"))).count(),
+        assertEquals(1, system.sandbox.ownedNumbers().stream().filter(n -> ("galaxyco:127.0.0.1:" + org).equals(n.get("friendly_name"))).count(),
                 "one number bought despite the redelivery");
 
         String customer = "+14155550123";
@@ -129,6 +129,113 @@ class SeedProcedureE2ETest {
         assertEquals(200, system.sandbox.simulateInboundSms(person, RunningSystem.SHARED_NUMBER, "Thanks!", List.of()));
         String conversationId = conversations(org).path(0).path("id").asText();
         await().atMost(WAIT).until(() -> thread(org, conversationId).size() == 2);
+    }
+
+    /** Odd but legal text: each must come back exactly as MessageText's rule says, and none may make a 5xx. */
+    static final List<String> ODD_BODIES = List.of("\u0000", "Meet at the caf\u00e9 \u0000 9", "control \u0001\u0002\u0007\u001b\u007f end",
+            "\uFEFFbyte order mark first", "max BMP \uFFFF char", "rtl \u202Eoverride\u202C done", "x".repeat(10_000),
+            "combining e\u0301\u0308 and \u0915\u094D\u0937", "emoji \uD83D\uDC4D\uD83C\uDFFD \uD83D\uDC69\uD83C\uDFFF\u200D\uD83D\uDCBB",
+            "", "C1 controls \u0085\u009f", "tab\tnewline\ncr\r", "quote \" backslash \\ percent %20 plus +",
+            "<b>html</b> &amp; ampersand", "\u65e5\u672c\u8a9e\u306e\u30c6\u30ad\u30b9\u30c8", "\uD83D\uDE00".repeat(100),
+            "  leading and trailing spaces  ", "surrogate pair \uD834\uDD1E clef");
+
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The thread of {@code contact} with a Pro workspace's number, once it holds {@code count} messages. */
+    static JsonNode threadWith(String org, String contact, int count) throws Exception {
+        return await().atMost(WAIT).until(() -> {
+            for (JsonNode c : conversations(org)) {
+                if (contact.equals(c.path("contact").asText())) {
+                    return thread(org, c.path("id").asText());
+                }
+            }
+            return null;
+        }, t -> t != null && t.size() >= count);
+    }
+
+    /** Asserts every body arrived once, stored as MessageText says: U+0000 as U+FFFD, the exact text beside it. */
+    static void assertStoredExactly(List<String> sent, JsonNode thread) {
+        List<String> stored = new java.util.ArrayList<>();
+        List<String> originals = new java.util.ArrayList<>();
+        thread.forEach(m -> {
+            stored.add(m.path("body").isNull() ? "" : m.path("body").asText());
+            originals.add(m.path("originalBody").isNull() ? null : m.path("originalBody").asText());
+        });
+        List<String> expectedStored = sent.stream().map(b -> b.replace('\u0000', '\uFFFD')).sorted().toList();
+        assertEquals(expectedStored, stored.stream().sorted().toList());
+        List<String> expectedOriginals = sent.stream().filter(b -> b.indexOf('\u0000') >= 0).sorted().toList();
+        assertEquals(expectedOriginals, originals.stream().filter(java.util.Objects::nonNull).sorted().toList());
+    }
+
+    static String proNumber(String org) throws Exception {
+        assertEquals(204, clerk("msg_" + UUID.randomUUID(), "organization.created", org, "pro", System.currentTimeMillis()));
+        return await().atMost(WAIT).until(() -> activeNumber(org), n -> n != null);
+    }
+
+    @Test
+    void oddInboundTextIsStoredExactlyThroughGatewayAndRouting() throws Exception {
+        String org = newOrg("odd");
+        String number = proNumber(org);
+        String contact = "+14155550188";
+        for (String body : ODD_BODIES) {
+            assertEquals(200, system.sandbox.simulateInboundSms(contact, number, body, List.of()), "webhook for " + body.length());
+        }
+        assertStoredExactly(ODD_BODIES, threadWith(org, contact, ODD_BODIES.size()));
+    }
+
+    @Test
+    void randomUnicodeBodiesInSignedWebhooksAreAllStored() throws Exception {
+        long seed = Long.getLong("hostile.seed", System.nanoTime());
+        java.util.Random random = new java.util.Random(seed);
+        String org = newOrg("fuzz");
+        String number = proNumber(org);
+        String contact = "+14155550189";
+        List<String> bodies = new java.util.ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            StringBuilder body = new StringBuilder();
+            int length = random.nextInt(40);
+            while (body.length() < length) {
+                int codePoint = switch (random.nextInt(4)) {
+                    case 0 -> random.nextInt(0x80); // ASCII, NUL and C0 controls included
+                    case 1 -> random.nextInt(0x800);
+                    case 2 -> random.nextInt(0x10000);
+                    default -> 0x10000 + random.nextInt(0x100000);
+                };
+                if (codePoint < 0xD800 || codePoint > 0xDFFF) { // lone surrogates are not text: SignalWire cannot send them
+                    body.appendCodePoint(codePoint);
+                }
+            }
+            bodies.add(i + ":" + body);
+        }
+        for (String body : bodies) {
+            assertEquals(200, system.sandbox.simulateInboundSms(contact, number, body, List.of()), "seed " + seed);
+        }
+        JsonNode thread = threadWith(org, contact, bodies.size());
+        assertStoredExactly(bodies, thread);
+    }
+
+    @Test
+    void theSendApiAnswersOddTextWithAcceptanceOrAReasonNever5xx() throws Exception {
+        String org = newOrg("oddsend");
+        proNumber(org);
+        for (String body : ODD_BODIES) {
+            String json = JSON.writeValueAsString(Map.of("to", "+14155550190", "body", body));
+            HttpResponse<String> answer = await().atMost(WAIT).until(() -> system.post("outbound-service",
+                    "/api/workspaces/" + org + "/messages", Map.of("Authorization", "Bearer " + TestTokens.forWorkspace(org),
+                            "Content-Type", "application/json"), json), r -> r.statusCode() != 409);
+            boolean refusable = body.isEmpty() || body.indexOf('\u0000') >= 0 || body.length() > 1600;
+            if (refusable) {
+                assertEquals(400, answer.statusCode(), answer.body());
+                assertTrue(RunningSystem.json(answer).path("reason").asText().length() > 10, "a reason: " + answer.body());
+                continue;
+            }
+            assertEquals(202, answer.statusCode(), answer.body());
+            String id = RunningSystem.json(answer).path("id").asText();
+            JsonNode stored = RunningSystem.json(system.get("outbound-service", "/api/workspaces/" + org + "/messages/" + id,
+                    TestTokens.forWorkspace(org)));
+            assertEquals(body, stored.path("body").asText());
+        }
+        system.assertAllAlive();
     }
 
     @Test
@@ -175,7 +282,7 @@ class SeedProcedureE2ETest {
                         deletion.getBytes(StandardCharsets.UTF_8))), deletion).statusCode());
 
         await().atMost(WAIT).until(() -> system.sandbox.ownedNumbers().stream().noneMatch(n ->
-                ("galaxyco:" + downgraded).equals(n.get("friendly_name")) || ("galaxyco:" + deleted).equals(n.get("friendly_name"))));
+                ("galaxyco:127.0.0.1:" + downgraded).equals(n.get("friendly_name")) || ("galaxyco:127.0.0.1:" + deleted).equals(n.get("friendly_name"))));
         await().atMost(WAIT).until(() -> "SHARED".equals(numbers(downgraded).path("status").asText()));
         // the downgraded workspace now sends from the shared number
         HttpResponse<String> accepted = await().atMost(WAIT).until(() -> send(downgraded, "+14155550188", "still here"),

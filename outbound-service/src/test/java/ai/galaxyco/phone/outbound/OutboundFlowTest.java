@@ -214,6 +214,41 @@ class OutboundFlowTest {
     }
 
     @Test
+    void messagesQueuedBeforeAStopAreNeverSentAfterIt() {
+        String org = newOrg();
+        String number = proWorkspaceWithNumber(org, newNumber());
+        String person = "+14155550179";
+        int n = 12; // 2 segments/s in tests: the backlog takes about 6 s to drain
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(send(org, Map.of("to", person, "body", "backlog " + i), null).statusCode(202).extract().path("id"));
+        }
+        await().atMost(WAIT).until(() -> messagesFrom(number).size() >= 1); // the backlog is draining
+        TopicProbe.publish(Topics.CONSENT_CHANGES, number, new ConsentChanged(PhoneNumber.parse(number), PhoneNumber.parse(person),
+                WorkspaceId.of(org), ConsentChanged.Kind.OPT_OUT, "Stop.", "SMstop" + org, Instant.now()), UUID.randomUUID().toString());
+        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> !em.createNativeQuery(
+                "select 1 from opt_out where our_number = ?1 and contact = ?2 and opted_out").setParameter(1, number)
+                .setParameter(2, person).getResultList().isEmpty()));
+        long optedOutAt = System.currentTimeMillis();
+        // every message of the backlog either reached SignalWire or was refused
+        await().atMost(WAIT).until(() -> messagesFrom(number).size()
+                + ids.stream().filter(id -> status(org, id).equals("FAILED")).count() == n);
+        // a message claimed in the same instant as the STOP may still leave; nothing claimed later does
+        long sentAfter = messagesFrom(number).stream().filter(r -> r.path("atMillis").asLong() > optedOutAt + 200).count();
+        assertEquals(0, sentAfter, "sends after the opt-out");
+        List<String> refused = ids.stream().filter(id -> status(org, id).equals("FAILED")).toList();
+        assertTrue(refused.size() >= n / 2, "most of the backlog was refused: " + refused.size());
+        for (String id : refused) {
+            given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/messages/" + id).then()
+                    .body("errorCode", equalTo("recipient_opted_out"));
+        }
+        String refusedId = refused.get(0);
+        await().atMost(WAIT).until(() -> results.records(r -> r.value() != null && r.value().contains(refusedId)).stream()
+                .map(r -> EventJson.read(r.value(), OutboundResult.class))
+                .anyMatch(r -> r.status().equals("FAILED") && "recipient_opted_out".equals(r.errorCode())));
+    }
+
+    @Test
     void helpIsAnsweredOnceFromTheNumberItReached() {
         String org = newOrg();
         String number = proWorkspaceWithNumber(org, newNumber());

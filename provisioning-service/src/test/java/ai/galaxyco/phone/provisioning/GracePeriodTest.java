@@ -59,7 +59,7 @@ class GracePeriodTest {
     }
 
     static long owned(String org) {
-        return SandboxControl.ownedNumbers().stream().filter(n -> ("galaxyco:" + org).equals(n.path("friendly_name").asText())).count();
+        return SandboxControl.ownedNumbers().stream().filter(n -> ProvisioningFlowTest.tag(org).equals(n.path("friendly_name").asText())).count();
     }
 
     @Test

@@ -66,6 +66,11 @@ class ProvisioningFlowTest {
         results.close();
     }
 
+    /** The FriendlyName this deployment (public URL https://phone.galaxyco.test) gives a workspace's number. */
+    static String tag(String org) {
+        return "galaxyco:phone.galaxyco.test:" + org;
+    }
+
     static String newOrg() {
         return "org_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     }
@@ -77,7 +82,7 @@ class ProvisioningFlowTest {
 
     static List<JsonNode> ownedBy(String org) {
         return SandboxControl.ownedNumbers().stream()
-                .filter(n -> ("galaxyco:" + org).equals(n.path("friendly_name").asText())).toList();
+                .filter(n -> tag(org).equals(n.path("friendly_name").asText())).toList();
     }
 
     static Workspace workspace(String org) {
@@ -129,7 +134,7 @@ class ProvisioningFlowTest {
         assertEquals(Workspace.Status.SHARED, workspace(org).status);
         assertEquals(0, ownedBy(org).size());
         assertEquals(0, SandboxControl.requests("POST", "/IncomingPhoneNumbers").stream()
-                .filter(r -> r.path("form").path("FriendlyName").path(0).asText().equals("galaxyco:" + org)).count());
+                .filter(r -> r.path("form").path("FriendlyName").path(0).asText().equals(tag(org))).count());
     }
 
     @Test
@@ -222,18 +227,34 @@ class ProvisioningFlowTest {
             w.updatedAt = Instant.now();
             w.persist();
         });
-        SandboxControl.addNumber("+13125550177", "galaxyco:" + org);
-        SandboxControl.addNumber("+13125550178", "galaxyco:" + stranger);
+        SandboxControl.addNumber("+13125550177", tag(org));
+        SandboxControl.addNumber("+13125550178", tag(stranger));
 
         Reconciler.Report report = reconciler.reconcile();
+        assertEquals("APPLIED", report.outcome());
         assertEquals(1, report.adopted());
-        assertEquals(1, report.orphansReleased());
+        assertEquals(1, report.orphansQuarantined());
         assertEquals(Workspace.Status.ACTIVE, workspace(org).status);
-        await().atMost(WAIT).until(() -> ownedBy(stranger).isEmpty());
         assertEquals(1, ownedBy(org).size());
         await().atMost(WAIT).until(() -> !assignments.records(r -> "+13125550177".equals(r.key())).isEmpty());
+        // the orphan is quarantined, not released: still owned, visible to operators, released after the grace period
+        assertEquals(1, ownedBy(stranger).size());
+        PhoneNumberRecord orphan = QuarkusTransaction.requiringNew().call(() -> PhoneNumberRecord
+                .<PhoneNumberRecord>find("workspaceId", stranger).firstResult());
+        assertEquals(PhoneNumberRecord.Status.ORPHANED, orphan.status);
+        assertTrue(orphan.releaseAfter.isAfter(Instant.now().plus(Duration.ofDays(2))), "kept for ORPHAN_GRACE (P3D)");
+        given().auth().oauth2(TestTokens.forService()).get("/api/admin/numbers/orphaned").then().statusCode(200)
+                .body("find { it.phoneNumber == '+13125550178' }.workspaceId", equalTo(stranger));
+        given().auth().oauth2(TestTokens.forWorkspace(stranger)).get("/api/admin/numbers/orphaned").then().statusCode(403);
         Reconciler.Report second = reconciler.reconcile();
         assertEquals(0, second.adopted() + second.orphansReleased() + second.missingAtProvider(), "a second pass finds nothing");
+
+        // the orphan's workspace turns up (Pro): it gets the quarantined number, nothing is bought
+        lifecycle("clerk:late_" + stranger, stranger, Kind.CREATED, Plan.PRO, 1);
+        await().atMost(WAIT).until(() -> workspace(stranger) != null && workspace(stranger).status == Workspace.Status.ACTIVE);
+        assertEquals(1, ownedBy(stranger).size());
+        assertEquals(0, SandboxControl.requests("POST", "/IncomingPhoneNumbers").stream()
+                .filter(r -> r.path("form").path("FriendlyName").path(0).asText().equals(tag(stranger))).count());
     }
 
     @Test

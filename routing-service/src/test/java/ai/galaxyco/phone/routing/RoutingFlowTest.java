@@ -74,6 +74,10 @@ class RoutingFlowTest {
 
     /** Publishes an assignment and waits until routing applied it (topics are not ordered relative to each other). */
     void assign(PhoneNumber number, String org) {
+        assignWith(em, number, org);
+    }
+
+    void assignWith(EntityManager em, PhoneNumber number, String org) {
         var a = new NumberAssignment(number, WorkspaceId.of(org), "Sales", false, "sid-" + number, null, Instant.now());
         TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, a.key(), a, UUID.randomUUID().toString());
         await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(

@@ -6,12 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.galaxyco.phone.model.values.MessageText;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.Plan;
 import ai.galaxyco.phone.model.values.WorkspaceId;
 import org.junit.jupiter.api.Test;
 
 class ValueTypesTest {
+
+    @Test
+    void messageTextWithNulIsStoredWithReplacementCharactersAndKeptExactlyBeside() {
+        String received = "Meet me \u0000 noon";
+        assertEquals("Meet me \uFFFD noon", MessageText.storable(received));
+        assertEquals(received, MessageText.fromOriginal(MessageText.original(received)));
+        assertNull(MessageText.original("no NUL here \u0001\uFEFF"), "text PostgreSQL can hold needs no copy");
+        assertEquals("no NUL here", MessageText.storable("no NUL here"));
+        assertNull(MessageText.storable(null));
+        assertTrue(MessageText.containsNul("\u0000"));
+        assertFalse(MessageText.containsNul(null));
+    }
 
     @Test
     void phoneNumbersOfAnySpellingBecomeOneE164Form() {

@@ -78,7 +78,7 @@ public final class SignalWireSandbox implements AutoCloseable {
      * {@code formKey} is set, whose form parameter {@code formKey} equals {@code formValue}.
      */
     public record Fault(String pathPart, String formKey, String formValue, int status, int code, String message, boolean hang,
-            int[] count) {
+            boolean afterEffect, int[] count) {
         boolean matches(String path, Map<String, List<String>> form) {
             return path.contains(pathPart) && (formKey == null || List.of(formValue).equals(form.get(formKey)));
         }
@@ -144,12 +144,26 @@ public final class SignalWireSandbox implements AutoCloseable {
 
     /** Like {@link #failNext(String, int, int, int, String)}, only for requests whose form has {@code key=value}. */
     public void failNext(String pathPart, String key, String value, int count, int status, int code, String message) {
-        faults.add(new Fault(pathPart, key, value, status, code, message, false, new int[] {count}));
+        faults.add(new Fault(pathPart, key, value, status, code, message, false, false, new int[] {count}));
     }
 
     /** Makes the next {@code count} matching requests hang past any sane client timeout. */
     public void hangNext(String pathPart, int count) {
-        faults.add(new Fault(pathPart, null, null, 0, 0, null, true, new int[] {count}));
+        faults.add(new Fault(pathPart, null, null, 0, 0, null, true, false, new int[] {count}));
+    }
+
+    /**
+     * Makes the next {@code count} matching purchases or sends take effect and then answer {@code status} anyway:
+     * an answer lost after the work was done, the ambiguous case a client must look up before it retries.
+     */
+    public void loseAnswerOfNext(String pathPart, int count, int status) {
+        faults.add(new Fault(pathPart, null, null, status, 20500, "Answer lost after the request took effect", false, true,
+                new int[] {count}));
+    }
+
+    /** Removes an owned number behind the project's back (released in the dashboard, say). */
+    public boolean removeNumber(String e164) {
+        return numbers.values().removeIf(n -> e164.equals(n.get("phone_number")));
     }
 
     /** Adds a number the project owns without going through the API, e.g. one bought outside the app. */
@@ -208,6 +222,9 @@ public final class SignalWireSandbox implements AutoCloseable {
                     sleep(Duration.ofSeconds(60));
                     return;
                 }
+                if (fault.afterEffect()) {
+                    takeEffect(exchange.getRequestMethod(), m, form);
+                }
                 sendJson(exchange, fault.status(), error(fault.code(), fault.message(), fault.status()));
                 return;
             }
@@ -236,6 +253,30 @@ public final class SignalWireSandbox implements AutoCloseable {
         } catch (RuntimeException e) {
             e.printStackTrace();
             sendJson(exchange, 500, error(20500, "Internal server error: " + e.getMessage(), 500));
+        }
+    }
+
+    /** Does what a purchase or a send does, without answering (the answer is the injected fault's). */
+    private void takeEffect(String method, Matcher m, Map<String, List<String>> form) {
+        if (!method.equals("POST")) {
+            return;
+        }
+        if (m.group(2).equals("IncomingPhoneNumbers") && first(form, "PhoneNumber") != null) {
+            synchronized (numbers) {
+                if (numbers.values().stream().noneMatch(n -> first(form, "PhoneNumber").equals(n.get("phone_number")))) {
+                    createNumber(form);
+                }
+            }
+        } else if (m.group(2).equals("Messages")) {
+            String sid = UUID.randomUUID().toString();
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("sid", sid);
+            message.put("from", first(form, "From"));
+            message.put("to", first(form, "To"));
+            message.put("body", first(form, "Body"));
+            message.put("status", "queued");
+            message.put("date_created", RFC_2822.format(clock.instant()));
+            messages.put(sid, message);
         }
     }
 
@@ -470,6 +511,25 @@ public final class SignalWireSandbox implements AutoCloseable {
                             ((Number) body.getOrDefault("status", 500)).intValue(),
                             ((Number) body.getOrDefault("code", 20500)).intValue(),
                             String.valueOf(body.getOrDefault("message", "Injected failure")));
+                    sendJson(exchange, 200, Map.of("ok", true));
+                }
+                case "/sandbox/lose-answer" -> {
+                    loseAnswerOfNext(String.valueOf(body.getOrDefault("path", "")), ((Number) body.getOrDefault("count", 1)).intValue(),
+                            ((Number) body.getOrDefault("status", 500)).intValue());
+                    sendJson(exchange, 200, Map.of("ok", true));
+                }
+                case "/sandbox/remove-number" -> sendJson(exchange, 200, Map.of("removed", removeNumber(required(body, "phoneNumber"))));
+                case "/sandbox/add-numbers" -> {
+                    @SuppressWarnings("unchecked")
+                    List<Map<String, String>> many = (List<Map<String, String>>) body.getOrDefault("numbers", List.of());
+                    many.forEach(n -> addOwnedNumber(n.get("phoneNumber"), n.get("friendlyName")));
+                    sendJson(exchange, 201, Map.of("added", many.size()));
+                }
+                case "/sandbox/remove-numbers" -> {
+                    @SuppressWarnings("unchecked")
+                    List<String> many = (List<String>) body.getOrDefault("phoneNumbers", List.of());
+                    java.util.Set<String> gone = java.util.Set.copyOf(many);
+                    numbers.values().removeIf(n -> gone.contains(String.valueOf(n.get("phone_number"))));
                     sendJson(exchange, 200, Map.of("ok", true));
                 }
                 case "/sandbox/add-number" -> {

@@ -57,6 +57,26 @@ public final class SandboxControl {
                 "status", status, "code", code));
     }
 
+    /** The next {@code count} matching purchases or sends take effect, then answer {@code status}: a lost answer. */
+    public static void loseAnswerOfNext(String pathPart, int count, int status) {
+        post("/sandbox/lose-answer", Map.of("path", pathPart, "count", count, "status", status));
+    }
+
+    /** Adds many owned numbers at once: phone number to FriendlyName. */
+    public static void addNumbers(Map<String, String> friendlyNameByNumber) {
+        post("/sandbox/add-numbers", Map.of("numbers", friendlyNameByNumber.entrySet().stream()
+                .map(e -> Map.of("phoneNumber", e.getKey(), "friendlyName", e.getValue())).toList()));
+    }
+
+    public static void removeNumbers(List<String> e164s) {
+        post("/sandbox/remove-numbers", Map.of("phoneNumbers", e164s));
+    }
+
+    /** Removes an owned number behind the project's back. */
+    public static void removeNumber(String e164) {
+        post("/sandbox/remove-number", Map.of("phoneNumber", e164));
+    }
+
     /** Numbers the sandbox project owns now. */
     public static List<JsonNode> ownedNumbers() {
         List<JsonNode> numbers = new ArrayList<>();

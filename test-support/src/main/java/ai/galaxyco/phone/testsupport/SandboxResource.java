@@ -23,6 +23,9 @@ public class SandboxResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         SignalWireSandbox.closeIdleConnectionsAfter(IDLE_TIMEOUT);
+        // the JDK HTTP clients of this JVM (SandboxControl's, the sandbox's callbacks) keep idle connections for less,
+        // as every client of such a server should; read once, when the first JDK HttpClient is made
+        System.setProperty("jdk.httpclient.keepalive.timeout", "1");
         try {
             sandbox = SignalWireSandbox.start(0, SandboxSettings.defaults(PROJECT, TOKEN, SIGNING_KEY));
         } catch (Exception e) {

@@ -77,6 +77,21 @@ class ClerkWebhookTest {
     }
 
     @Test
+    void anUpdateWithoutAPlanSaysNoChangeWhileANewOrganizationWithoutOneIsStarter() {
+        String org = "org_" + UUID.randomUUID().toString().replace("-", "");
+        signed("msg_" + UUID.randomUUID(), organizationEvent("organization.updated", org, null, 1716883200500L), Instant.now())
+                .post("/api/webhooks/clerk").then().statusCode(204);
+        signed("msg_" + UUID.randomUUID(), organizationEvent("organization.created", org, null, 1716883200400L), Instant.now())
+                .post("/api/webhooks/clerk").then().statusCode(204);
+        var events = await().atMost(Duration.ofSeconds(30)).until(() -> lifecycle.records(r -> org.equals(r.key())),
+                list -> list.size() == 2).stream().map(r -> EventJson.read(r.value(), WorkspaceLifecycleEvent.class)).toList();
+        var updated = events.stream().filter(e -> e.kind() == WorkspaceLifecycleEvent.Kind.UPDATED).findFirst().orElseThrow();
+        var created = events.stream().filter(e -> e.kind() == WorkspaceLifecycleEvent.Kind.CREATED).findFirst().orElseThrow();
+        assertEquals(null, updated.plan(), "a rename of a Clerk Billing workspace must not downgrade it");
+        assertEquals(Plan.STARTER, created.plan());
+    }
+
+    @Test
     void webhookPrefixedHeadersAreAcceptedToo() {
         String org = "org_" + UUID.randomUUID().toString().replace("-", "");
         String id = "msg_" + UUID.randomUUID();

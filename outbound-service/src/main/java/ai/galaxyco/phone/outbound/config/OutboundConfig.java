@@ -53,7 +53,7 @@ public interface OutboundConfig {
          * Added to every slot, so that jitter between our clock and the moment the carrier receives a request never
          * brings two requests closer than the limit.
          */
-        @WithDefault("10ms")
+        @WithDefault("20ms")
         Duration margin();
     }
 }

@@ -18,8 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +46,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public class Dispatcher {
 
     private static final int CLAIM_BATCH = 200;
+    /** The error code of a message whose recipient opted out while it waited to be sent. */
+    public static final String OPTED_OUT_AT_DISPATCH = "recipient_opted_out";
     /** Lanes idle this long are forgotten (they start afresh, which a lane idle for a whole slot does anyway). */
     private static final Duration LANE_IDLE_EXPIRY = Duration.ofMinutes(1);
     private static final TypeReference<List<String>> URLS = new TypeReference<>() {
@@ -66,6 +70,8 @@ public class Dispatcher {
     private final Semaphore inFlight;
     /** The pace of each sender number. Per instance: several instances each pace on their own. */
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Messages this process has claimed and not yet finished sending. */
+    private final Set<UUID> sending = ConcurrentHashMap.newKeySet();
     private volatile Instant lastRecovery = Instant.EPOCH;
 
     public Dispatcher(MessagesApi messages, StatusService statuses, SenderDirectory senders, ResultPublisher results,
@@ -163,10 +169,12 @@ public class Dispatcher {
         }
         for (Claim claim : claim(now)) {
             inFlight.acquireUninterruptibly();
+            sending.add(claim.id());
             executor.submit(() -> {
                 try {
                     send(claim);
                 } finally {
+                    sending.remove(claim.id());
                     inFlight.release();
                 }
             });
@@ -183,8 +191,13 @@ public class Dispatcher {
                         + "select distinct on (from_number) id from message where status = 'QUEUED' and next_attempt_at <= ?1 "
                         + "order by from_number, created_at) limit " + CLAIM_BATCH + " for update skip locked", OutboundMessage.class)
                         .setParameter(1, now).getResultList();
+                Set<UUID> optedOut = optedOut(heads);
                 List<Claim> claims = new ArrayList<>();
                 for (OutboundMessage m : heads) {
+                    if (optedOut.contains(m.id)) {
+                        refuseOptedOut(m, now);
+                        continue;
+                    }
                     Lane lane = lanes.computeIfAbsent(m.fromNumber, n -> new Lane());
                     // claimed up to two ticks before its turn, so that it leaves on time rather than up to a tick late
                     if (!lane.tryClaim(now, config.dispatchInterval().multipliedBy(2))) {
@@ -209,6 +222,33 @@ public class Dispatcher {
             claimedLanes.forEach(Lane::release); // nothing was claimed after all
             throw e;
         }
+    }
+
+    /**
+     * Which of these queued messages go to someone who has since opted out of their sender number. Checked here, in
+     * the transaction that claims them, because a STOP can arrive while a message waits its turn (a long code sends
+     * one segment a second, so a backlog of minutes is normal).
+     */
+    private Set<UUID> optedOut(List<OutboundMessage> heads) {
+        if (heads.isEmpty()) {
+            return Set.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> ids = em.createNativeQuery("select m.id from message m join opt_out o on o.our_number = m.from_number "
+                + "and o.contact = m.to_number where o.opted_out and m.id in (:ids)")
+                .setParameter("ids", heads.stream().map(m -> m.id).toList()).getResultList();
+        Set<UUID> found = new HashSet<>();
+        ids.forEach(id -> found.add(id instanceof UUID uuid ? uuid : UUID.fromString(id.toString())));
+        return found;
+    }
+
+    private void refuseOptedOut(OutboundMessage m, Instant now) {
+        m.status = MessageStatus.FAILED;
+        m.errorCode = OPTED_OUT_AT_DISPATCH;
+        m.errorMessage = m.toNumber + " opted out of messages from " + m.fromNumber + " after this message was accepted";
+        m.updatedAt = now;
+        results.publish(m);
+        registry.counter("outbound.refused", "reason", "opted_out_at_dispatch").increment();
     }
 
     /** Sleeps until the lane's turn; only this claim's thread can be waiting on it (one claimed message per lane). */
@@ -297,9 +337,12 @@ public class Dispatcher {
 
     /** Messages left SENDING by a process that died mid-request go back to the queue. */
     void requeueStuckSending() {
-        int requeued = em.createNativeQuery("update message set status = 'QUEUED', next_attempt_at = ?1 where status = 'SENDING' "
-                + "and provider_sid is null and sending_started_at < ?2")
-                .setParameter(1, clock.instant()).setParameter(2, clock.instant().minus(config.sendingRecoveryAfter()))
+        // never one this process is still sending (a slow answer is not a crash): that would send it twice
+        List<UUID> stillSending = sending.isEmpty() ? List.of(new UUID(0, 0)) : List.copyOf(sending);
+        int requeued = em.createNativeQuery("update message set status = 'QUEUED', next_attempt_at = :now where status = 'SENDING' "
+                + "and provider_sid is null and sending_started_at < :cutoff and id not in (:sending)")
+                .setParameter("now", clock.instant()).setParameter("cutoff", clock.instant().minus(config.sendingRecoveryAfter()))
+                .setParameter("sending", stillSending)
                 .executeUpdate();
         if (requeued > 0) {
             registry.counter("outbound.requeued.after.crash").increment(requeued);

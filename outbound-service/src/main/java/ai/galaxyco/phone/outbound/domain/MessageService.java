@@ -1,6 +1,7 @@
 package ai.galaxyco.phone.outbound.domain;
 
 import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.values.MessageText;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.outbound.domain.SenderDirectory.Sender;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -106,6 +107,14 @@ public class MessageService {
     }
 
     private static PhoneNumber validate(SendCommand command) {
+        refuseNul("to", command.to());
+        refuseNul("body", command.body());
+        refuseNul("from", command.from());
+        refuseNul("label", command.label());
+        refuseNul("Idempotency-Key", command.idempotencyKey());
+        if (command.mediaUrls() != null) {
+            command.mediaUrls().forEach(url -> refuseNul("mediaUrls", url));
+        }
         PhoneNumber to = parse(command.to(), "to");
         if (!to.isValid()) {
             throw new SendRefused(400, "invalid_request", "to: " + to + " is not a valid, dialable number");
@@ -128,6 +137,14 @@ public class MessageService {
             }
         }
         return to;
+    }
+
+    /** Carriers cannot deliver U+0000 and PostgreSQL cannot store it: refused with a reason, never a 500. */
+    private static void refuseNul(String field, String value) {
+        if (MessageText.containsNul(value)) {
+            throw new SendRefused(400, "invalid_request", field + " contains U+0000 (NUL), which carriers cannot deliver; "
+                    + "remove it (if it stood for '@', send '@')");
+        }
     }
 
     private static PhoneNumber parse(String raw, String field) {

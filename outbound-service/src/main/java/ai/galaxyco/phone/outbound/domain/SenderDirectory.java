@@ -58,7 +58,7 @@ public class SenderDirectory {
             return;
         }
         setOptOut(change.ourNumber().e164(), change.contact().e164(), change.kind() == ConsentChanged.Kind.OPT_OUT,
-                "keyword:" + change.keyword());
+                "keyword:" + ai.galaxyco.phone.model.values.MessageText.storable(change.keyword()));
     }
 
     public void setOptOut(String ourNumber, String contact, boolean optedOut, String source) {

@@ -69,13 +69,16 @@ public class WorkspaceNumbersResource {
     @Transactional
     public Response retry(@PathParam("workspaceId") String workspaceId) {
         access.require(workspaceId);
-        Workspace workspace = Workspace.findById(workspaceId);
+        Workspace workspace = Workspace.findById(workspaceId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (workspace == null || workspace.deleted) {
             throw new NotFoundException("no workspace " + workspaceId);
         }
-        // only a failed purchase: a running one holds a lease, and retrying it could buy a second number
+        // only a failed purchase that is not running again already: a second job could buy a second number
         if (workspace.status != Workspace.Status.FAILED) {
             throw new WebApplicationException("workspace " + workspaceId + " is " + workspace.status + "; nothing to retry", 409);
+        }
+        if (workspace.leaseToken != null && workspace.nextAttemptAt != null && workspace.nextAttemptAt.isAfter(clock.instant())) {
+            throw new WebApplicationException("a purchase for workspace " + workspaceId + " is in flight; wait for its outcome", 409);
         }
         workspace.nextAttemptAt = clock.instant();
         return Response.accepted().build();

@@ -18,9 +18,30 @@ public interface ProvisioningConfig {
     /** Area code tried after the workspace's own preference and before "any". */
     Optional<String> defaultAreaCode();
 
-    /** FriendlyName given to bought numbers is this prefix plus the workspace id; reconciliation finds them by it. */
+    /** FriendlyName of bought numbers: this prefix, the deployment id, ':' and the workspace id (see NumberTags). */
     @WithDefault("galaxyco:")
     String friendlyNamePrefix();
+
+    /**
+     * PHONE_DEPLOYMENT_ID: tells this deployment's numbers from those of others sharing the SignalWire project
+     * (default: the host of NEXT_PUBLIC_APP_URL).
+     */
+    Optional<String> deploymentId();
+
+    /** ORPHAN_GRACE: how long a number of ours that no workspace wants is kept (quarantined) before release. */
+    @WithDefault("P3D")
+    Duration orphanGrace();
+
+    /**
+     * RECONCILE_MAX_CHANGES: a pass that would release or give up more numbers than this (or 2 % of the inventory,
+     * whichever is larger) changes nothing until an operator confirms it.
+     */
+    @WithDefault("5")
+    int reconcileMaxChanges();
+
+    /** RECONCILE_MODE: {@code apply}, or {@code report} for dry runs that only log and record what they would do. */
+    @WithDefault("apply")
+    String reconcileMode();
 
     /** How often due purchases and releases are looked for. */
     @WithDefault("1s")

@@ -49,12 +49,20 @@ public class LifecycleService {
         } else if (workspace.deleted) {
             ignored("after_deletion");
             return; // Clerk never reuses an organization id: nothing after a deletion applies
-        } else if (event.kind() != WorkspaceLifecycleEvent.Kind.DELETED && event.version() < workspace.lifecycleVersion) {
+        }
+        boolean billing = isBilling(event);
+        long applied = billing ? workspace.billingVersion : workspace.lifecycleVersion;
+        if (!isNew && event.kind() != WorkspaceLifecycleEvent.Kind.DELETED && event.version() < applied) {
             ignored("stale");
-            Log.infof("Ignoring stale %s for %s (version %d < %d)", event.kind(), id, event.version(), workspace.lifecycleVersion);
+            Log.infof("Ignoring stale %s for %s (%s version %d < %d)", event.kind(), id, billing ? "billing" : "organization",
+                    event.version(), applied);
             return;
         }
-        workspace.lifecycleVersion = Math.max(workspace.lifecycleVersion, event.version());
+        if (billing) {
+            workspace.billingVersion = Math.max(workspace.billingVersion, event.version());
+        } else {
+            workspace.lifecycleVersion = Math.max(workspace.lifecycleVersion, event.version());
+        }
         workspace.updatedAt = now;
         if (event.name() != null) {
             workspace.name = event.name();
@@ -64,7 +72,10 @@ public class LifecycleService {
         }
         if (event.kind() == WorkspaceLifecycleEvent.Kind.DELETED) {
             delete(workspace, now);
-        } else if (event.plan().hasDedicatedNumber()) {
+        } else if (event.plan() == null && !isNew) {
+            // an update that says nothing about the plan (a rename, say) changes nothing about numbers
+            ignored("no_plan");
+        } else if (event.plan() != null && event.plan().hasDedicatedNumber()) {
             workspace.plan = event.plan();
             wantDedicatedNumber(workspace, now);
         } else {
@@ -148,6 +159,11 @@ public class LifecycleService {
         number.status = PhoneNumberRecord.Status.RELEASE_PENDING;
         number.releaseAfter = now.plus(config.releaseGracePeriod());
         events.unassignDedicated(number);
+    }
+
+    /** Clerk Billing's subscription events carry their own clock (origin {@code clerk:subscriptionItem.*}). */
+    private static boolean isBilling(WorkspaceLifecycleEvent event) {
+        return event.origin() != null && event.origin().startsWith("clerk:subscriptionItem");
     }
 
     private void ignored(String reason) {

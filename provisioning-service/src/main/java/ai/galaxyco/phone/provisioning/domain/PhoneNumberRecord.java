@@ -9,6 +9,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -23,6 +24,11 @@ public class PhoneNumberRecord extends PanacheEntityBase {
         RELEASE_PENDING,
         /** The release call is under way; no longer reclaimable. */
         RELEASING,
+        /**
+         * Ours (tagged for this deployment) but wanted by no workspace: quarantined until {@code releaseAfter}, adopted
+         * if its workspace turns up meanwhile, released only after that.
+         */
+        ORPHANED,
         RELEASED
     }
 
@@ -64,15 +70,22 @@ public class PhoneNumberRecord extends PanacheEntityBase {
     @Column(name = "last_error")
     public String lastError;
 
+    /** Every state change bumps it: one made from a stale read fails instead of overwriting a newer one. */
+    @Version
+    public long version;
+
     /** The workspace's active number (at most one: a unique index says so). */
     public static Optional<PhoneNumberRecord> activeFor(String workspaceId) {
         return find("workspaceId = ?1 and status = ?2", workspaceId, Status.ACTIVE).firstResultOptional();
     }
 
-    /** A number of the workspace in its grace period, newest first. */
+    /**
+     * A number of the workspace in its grace period (or quarantined as an orphan), newest first, locked: the release worker claims with
+     * SKIP LOCKED, so it either waits for this decision or has already moved the number on (and it is not found).
+     */
     public static Optional<PhoneNumberRecord> reclaimableFor(String workspaceId) {
-        return find("workspaceId = ?1 and status = ?2 order by purchasedAt desc", workspaceId, Status.RELEASE_PENDING)
-                .firstResultOptional();
+        return find("workspaceId = ?1 and status in ?2 order by purchasedAt desc", workspaceId,
+                java.util.List.of(Status.RELEASE_PENDING, Status.ORPHANED)).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 
     public static Optional<PhoneNumberRecord> withSid(String providerSid) {

@@ -28,14 +28,16 @@ import java.util.concurrent.Future;
 
 /**
  * Buys numbers for workspaces whose purchase is due and releases numbers whose grace period is over.
- * Each job is claimed in a short transaction (row lock with SKIP LOCKED, a lease pushed into the future, and
- * the attempt recorded) before SignalWire is called, so a crash mid-call leaves a trace that
- * {@link Reconciler} resolves, and two instances never work on the same workspace.
+ * Each job is claimed in a short transaction (row lock with SKIP LOCKED, a lease pushed into the future with a
+ * token of its own, and the attempt recorded) before SignalWire is called, so a crash mid-call leaves a trace that
+ * {@link Reconciler} resolves. Only as many jobs are claimed as can start at once, and right before every call that
+ * costs or frees money the job re-checks under a row lock that its claim still holds (the lease token is unchanged)
+ * and that the call is still wanted: a lease that expired while a job waited, or a re-upgrade during a release,
+ * stops the call instead of buying twice or releasing a wanted number.
  */
 @ApplicationScoped
 public class ProvisioningWorker {
 
-    private static final int CLAIM_BATCH = 100;
     private static final int CANDIDATES_PER_SEARCH = 3;
 
     private final NumbersApi numbers;
@@ -46,15 +48,24 @@ public class ProvisioningWorker {
     private final Clock clock;
     private final MeterRegistry registry;
     private final ExecutorService executor;
+    private final NumberTags tags;
 
-    record PurchaseClaim(String workspaceId, long attemptId, String preferredAreaCode) {
+    record PurchaseClaim(String workspaceId, long attemptId, String preferredAreaCode, String leaseToken) {
+    }
+
+    /** The job's claim is gone (expired and taken by another job) or the purchase is no longer wanted. */
+    static final class ClaimLost extends RuntimeException {
+        ClaimLost(String message) {
+            super(message);
+        }
     }
 
     record ReleaseClaim(long numberId, long attemptId, String providerSid, int releaseAttempts) {
     }
 
     public ProvisioningWorker(NumbersApi numbers, LifecycleService lifecycle, AssignmentEvents events,
-            ProvisioningConfig config, EntityManager entityManager, Clock clock, MeterRegistry registry) {
+            ProvisioningConfig config, EntityManager entityManager, Clock clock, MeterRegistry registry, NumberTags tags) {
+        this.tags = tags;
         this.numbers = numbers;
         this.lifecycle = lifecycle;
         this.events = events;
@@ -80,11 +91,13 @@ public class ProvisioningWorker {
 
     /** Runs every due purchase and release once; returns how many jobs ran. */
     public int runDue() {
+        // all threads are free here (each round waits for its jobs): claim no more than can start at once, so no
+        // claimed job waits in a queue while its lease runs out
         List<Future<?>> running = new ArrayList<>();
-        for (PurchaseClaim claim : claimPurchases()) {
+        for (PurchaseClaim claim : claimPurchases(config.parallelism())) {
             running.add(executor.submit(() -> purchase(claim)));
         }
-        for (ReleaseClaim claim : claimReleases()) {
+        for (ReleaseClaim claim : claimReleases(config.parallelism() - running.size())) {
             running.add(executor.submit(() -> release(claim)));
         }
         for (Future<?> job : running) {
@@ -99,20 +112,24 @@ public class ProvisioningWorker {
 
     // ---------------------------------------------------------------- purchases
 
-    List<PurchaseClaim> claimPurchases() {
+    List<PurchaseClaim> claimPurchases(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
             @SuppressWarnings("unchecked")
             List<Workspace> due = entityManager.createNativeQuery(
                     "select * from workspace where next_attempt_at <= ?1 and not deleted and status in ('PROVISIONING', 'FAILED') "
-                            + "order by next_attempt_at limit " + CLAIM_BATCH + " for update skip locked", Workspace.class)
+                            + "order by next_attempt_at limit " + limit + " for update skip locked", Workspace.class)
                     .setParameter(1, now)
                     .getResultList();
             List<PurchaseClaim> claims = new ArrayList<>();
             for (Workspace workspace : due) {
                 workspace.nextAttemptAt = now.plus(config.claimLease());
+                workspace.leaseToken = java.util.UUID.randomUUID().toString();
                 ProvisioningAttempt attempt = attempt(workspace.id, "PURCHASE", now);
-                claims.add(new PurchaseClaim(workspace.id, attempt.id, workspace.preferredAreaCode));
+                claims.add(new PurchaseClaim(workspace.id, attempt.id, workspace.preferredAreaCode, workspace.leaseToken));
             }
             return claims;
         });
@@ -124,6 +141,11 @@ public class ProvisioningWorker {
             OwnedNumber bought = buy(claim);
             QuarkusTransaction.requiringNew().run(() -> recordPurchase(claim, bought));
             sample.stop(registry.timer("provisioning.purchase", "outcome", "succeeded"));
+        } catch (ClaimLost e) {
+            sample.stop(registry.timer("provisioning.purchase", "outcome", "superseded"));
+            Log.infof("Purchase for %s stopped before buying: %s", claim.workspaceId(), e.getMessage());
+            QuarkusTransaction.requiringNew().run(() -> finishAttempt(claim.attemptId(), "SUPERSEDED", null, null, null,
+                    e.getMessage()));
         } catch (RuntimeException e) {
             sample.stop(registry.timer("provisioning.purchase", "outcome", "failed"));
             Log.warnf("Purchase for %s failed: %s", claim.workspaceId(), e.getMessage());
@@ -131,8 +153,27 @@ public class ProvisioningWorker {
         }
     }
 
+    /**
+     * Compare-and-set on the lease, right before a call that costs money: the claim must still be this job's and
+     * the workspace must still want a number it does not have. Renews the lease for the call about to be made.
+     */
+    void renewLease(PurchaseClaim claim) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Workspace workspace = Workspace.findById(claim.workspaceId(), LockModeType.PESSIMISTIC_WRITE);
+            if (workspace == null || !claim.leaseToken().equals(workspace.leaseToken)) {
+                throw new ClaimLost("its claim expired and another job holds the workspace now");
+            }
+            if (!workspace.wantsDedicatedNumber() || PhoneNumberRecord.activeFor(workspace.id).isPresent()) {
+                workspace.leaseToken = null;
+                throw new ClaimLost("the workspace no longer needs a number");
+            }
+            workspace.nextAttemptAt = clock.instant().plus(config.claimLease());
+        });
+    }
+
     private OwnedNumber buy(PurchaseClaim claim) {
-        String tag = config.friendlyNamePrefix() + claim.workspaceId();
+        renewLease(claim);
+        String tag = tags.tagFor(claim.workspaceId());
         // an earlier attempt whose answer was lost may have bought one already: adopt it instead of buying again
         for (OwnedNumber tagged : numbers.findTagged(tag)) {
             boolean known = QuarkusTransaction.requiringNew().call(() -> PhoneNumberRecord.withSid(tagged.sid()).isPresent());
@@ -154,6 +195,7 @@ public class ProvisioningWorker {
             List<String> candidates = numbers.searchLocal(areaCode);
             for (String candidate : candidates.subList(0, Math.min(CANDIDATES_PER_SEARCH, candidates.size()))) {
                 try {
+                    renewLease(claim);
                     String base = config.publicUrl().replaceAll("/+$", "") + "/api/webhooks/signalwire/";
                     return numbers.purchase(candidate, tag, base + "sms",
                             base + "voice", base + "status");
@@ -173,6 +215,9 @@ public class ProvisioningWorker {
         Instant now = clock.instant();
         finishAttempt(claim.attemptId(), "SUCCEEDED", bought.phoneNumber(), bought.sid(), null, null);
         Workspace workspace = Workspace.findById(claim.workspaceId(), LockModeType.PESSIMISTIC_WRITE);
+        if (workspace != null && claim.leaseToken().equals(workspace.leaseToken)) {
+            workspace.leaseToken = null;
+        }
         PhoneNumberRecord number = new PhoneNumberRecord();
         number.workspaceId = claim.workspaceId();
         number.e164 = bought.phoneNumber();
@@ -196,7 +241,11 @@ public class ProvisioningWorker {
         String code = e instanceof SignalWireException s ? s.codeOrStatus() : e.getClass().getSimpleName();
         finishAttempt(claim.attemptId(), "FAILED", null, null, code, e.getMessage());
         Workspace workspace = Workspace.findById(claim.workspaceId(), LockModeType.PESSIMISTIC_WRITE);
-        if (workspace == null || !workspace.wantsDedicatedNumber() || workspace.status == Workspace.Status.ACTIVE) {
+        if (workspace == null || !claim.leaseToken().equals(workspace.leaseToken)) {
+            return; // another job holds the workspace now: its outcome decides
+        }
+        workspace.leaseToken = null;
+        if (!workspace.wantsDedicatedNumber() || workspace.status == Workspace.Status.ACTIVE) {
             return;
         }
         workspace.attempts++;
@@ -210,13 +259,16 @@ public class ProvisioningWorker {
 
     // ---------------------------------------------------------------- releases
 
-    List<ReleaseClaim> claimReleases() {
+    List<ReleaseClaim> claimReleases(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
             @SuppressWarnings("unchecked")
             List<PhoneNumberRecord> due = entityManager.createNativeQuery(
-                    "select * from phone_number where status = 'RELEASE_PENDING' and release_after <= ?1 "
-                            + "order by release_after limit " + CLAIM_BATCH + " for update skip locked", PhoneNumberRecord.class)
+                    "select * from phone_number where status in ('RELEASE_PENDING', 'ORPHANED') and release_after <= ?1 "
+                            + "order by release_after limit " + limit + " for update skip locked", PhoneNumberRecord.class)
                     .setParameter(1, now)
                     .getResultList();
             List<ReleaseClaim> claims = new ArrayList<>();
@@ -234,6 +286,9 @@ public class ProvisioningWorker {
 
     void release(ReleaseClaim claim) {
         try {
+            if (!stillUnwanted(claim)) {
+                return;
+            }
             numbers.release(claim.providerSid());
             QuarkusTransaction.requiringNew().run(() -> {
                 PhoneNumberRecord number = PhoneNumberRecord.findById(claim.numberId());
@@ -261,6 +316,35 @@ public class ProvisioningWorker {
                         e instanceof SignalWireException s ? s.codeOrStatus() : e.getClass().getSimpleName(), e.getMessage());
             });
         }
+    }
+
+    /**
+     * Re-checks under row locks, right before the number is given back, that nobody wants it: a workspace that
+     * re-upgraded after the claim (and has no other number) gets it back instead, and any purchase it had
+     * scheduled is called off.
+     */
+    boolean stillUnwanted(ReleaseClaim claim) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            PhoneNumberRecord number = PhoneNumberRecord.findById(claim.numberId(), LockModeType.PESSIMISTIC_WRITE);
+            if (number == null || number.status != PhoneNumberRecord.Status.RELEASING) {
+                finishAttempt(claim.attemptId(), "SUPERSEDED", null, null, null, "the number changed state after the claim");
+                return false;
+            }
+            Workspace workspace = Workspace.findById(number.workspaceId, LockModeType.PESSIMISTIC_WRITE);
+            if (workspace == null || !workspace.wantsDedicatedNumber() || PhoneNumberRecord.activeFor(workspace.id).isPresent()) {
+                return true;
+            }
+            number.status = PhoneNumberRecord.Status.ACTIVE;
+            number.releaseAfter = null;
+            workspace.attempts = 0;
+            workspace.leaseToken = null; // a purchase claimed meanwhile finds the number and stops (renewLease)
+            lifecycle.activate(workspace, number);
+            finishAttempt(claim.attemptId(), "CANCELLED", number.e164, number.providerSid, null,
+                    "the workspace wants its number again");
+            registry.counter("provisioning.releases", "outcome", "cancelled").increment();
+            Log.infof("Release of %s cancelled: %s wants it again", number.e164, workspace.id);
+            return false;
+        });
     }
 
     // ---------------------------------------------------------------- helpers

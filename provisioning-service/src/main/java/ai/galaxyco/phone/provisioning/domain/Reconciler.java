@@ -1,7 +1,10 @@
 package ai.galaxyco.phone.provisioning.domain;
 
 import ai.galaxyco.phone.kit.signalwire.SignalWireHttp;
+import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
+import ai.galaxyco.phone.provisioning.domain.NumberTags.Owner;
+import ai.galaxyco.phone.provisioning.domain.NumberTags.Tag;
 import ai.galaxyco.phone.provisioning.messaging.LifecycleCatchUp;
 import ai.galaxyco.phone.provisioning.signalwire.NumbersApi;
 import ai.galaxyco.phone.provisioning.signalwire.NumbersApi.OwnedNumber;
@@ -13,23 +16,58 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
  * Compares what SignalWire bills us for with what the database knows, at start-up and on a schedule (see
- * {@link #scheduled()}).
- * A tagged number the database does not know is adopted by its workspace if that workspace still wants one
- * and has none (a crash between purchase and commit), otherwise it is released. After a pass no number is
- * paid for and unknown to the database.
+ * {@link #scheduled()}). Guard rails, because a mistake here costs customers their numbers:
+ * <ul>
+ * <li>Only numbers tagged for this deployment ({@link NumberTags}) are managed; other deployments' numbers and
+ * legacy tags are never touched (a legacy-tagged number is only adopted by its workspace).</li>
+ * <li>A tagged number the database does not know is adopted by its workspace if that workspace wants one and has
+ * none (a crash between purchase and commit); otherwise it is quarantined as ORPHANED for {@code ORPHAN_GRACE}
+ * and released only if still unclaimed then.</li>
+ * <li>An active number is given up as missing at SignalWire only if it was bought before the listing began and is
+ * absent from two consecutive listings.</li>
+ * <li>A safety brake: a pass that would release or give up more than {@code RECONCILE_MAX_CHANGES} numbers (or 2 %
+ * of the inventory, whichever is larger), or that got an empty listing while numbers are active, changes nothing,
+ * and passes stay refused until an operator confirms ({@link #confirm}). {@code RECONCILE_MODE=report} plans only.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class Reconciler {
 
-    /** What one pass found. */
-    public record Report(int owned, int adopted, int orphansReleased, int missingAtProvider) {
+    /** What one pass found (and did, unless {@code outcome} says otherwise). */
+    public record Report(String passId, String outcome, int owned, int adopted, int orphansQuarantined, int rereleased,
+            int missingAtProvider, int othersUntouched) {
+
+        /** Kept for callers that think of quarantined orphans as on their way out. */
+        public int orphansReleased() {
+            return orphansQuarantined + rereleased;
+        }
+    }
+
+    /** How a pass runs: for real, or as a dry run. */
+    public enum Mode {
+        APPLY, REPORT
+    }
+
+    private enum Kind {
+        ADOPT, QUARANTINE, RERELEASE, MISSING
+    }
+
+    private record Change(Kind kind, OwnedNumber owned, String workspaceId, Long numberId) {
+        String describe() {
+            return kind + " " + (owned != null ? owned.phoneNumber() + " (" + owned.sid() + ")" : "number #" + numberId)
+                    + " of " + workspaceId;
+        }
     }
 
     private final NumbersApi numbers;
@@ -40,12 +78,13 @@ public class Reconciler {
     private final Clock clock;
     private final MeterRegistry registry;
     private final LifecycleCatchUp lifecycleCatchUp;
+    private final NumberTags tags;
     private volatile Instant nextPassAt;
-    /** Provider sids of active numbers the previous pass did not find. */
+    /** Provider sids of active numbers the previous listing did not contain. */
     private Set<String> absentFromLastListing = Set.of();
 
     public Reconciler(NumbersApi numbers, SignalWireHttp http, LifecycleService lifecycle, AssignmentEvents events,
-            ProvisioningConfig config, Clock clock, MeterRegistry registry, LifecycleCatchUp lifecycleCatchUp) {
+            ProvisioningConfig config, Clock clock, MeterRegistry registry, LifecycleCatchUp lifecycleCatchUp, NumberTags tags) {
         this.numbers = numbers;
         this.http = http;
         this.lifecycle = lifecycle;
@@ -54,6 +93,7 @@ public class Reconciler {
         this.clock = clock;
         this.registry = registry;
         this.lifecycleCatchUp = lifecycleCatchUp;
+        this.tags = tags;
         this.nextPassAt = config.reconcileAtStart() ? Instant.EPOCH : clock.instant().plus(config.reconcileInterval());
     }
 
@@ -81,110 +121,229 @@ public class Reconciler {
         }
     }
 
-    public synchronized Report reconcile() {
-        Instant listingStartedAt = clock.instant();
-        List<OwnedNumber> owned = numbers.listAll();
-        int adopted = 0;
-        int orphans = 0;
-        for (OwnedNumber number : owned) {
-            if (number.friendlyName() == null || !number.friendlyName().startsWith(config.friendlyNamePrefix())) {
-                continue; // not ours to manage (e.g. the shared platform number)
+    /** One pass in the configured mode ({@code RECONCILE_MODE}). */
+    public Report reconcile() {
+        return reconcile("report".equals(config.reconcileMode().toLowerCase(Locale.ROOT)) ? Mode.REPORT : Mode.APPLY, false);
+    }
+
+    /** Confirms a refused pass and runs one now with the brake lifted; false if no such refused pass exists. */
+    public synchronized java.util.Optional<Report> confirm(String passId) {
+        boolean confirmed = QuarkusTransaction.requiringNew().call(() -> {
+            ReconciliationPass pass = ReconciliationPass.findById(passId, LockModeType.PESSIMISTIC_WRITE);
+            if (pass == null || !"REFUSED".equals(pass.outcome) || pass.confirmedAt != null) {
+                return false;
             }
-            String workspaceId = number.friendlyName().substring(config.friendlyNamePrefix().length());
-            String outcome = QuarkusTransaction.requiringNew().call(() -> resolve(number, workspaceId));
-            if ("adopted".equals(outcome)) {
-                adopted++;
-            } else if ("orphan".equals(outcome)) {
-                orphans++;
+            // every earlier refusal is answered by this confirmation too: the operator saw the latest plan
+            ReconciliationPass.update("confirmedAt = ?1 where outcome = 'REFUSED' and confirmedAt is null", clock.instant());
+            return true;
+        });
+        return confirmed ? java.util.Optional.of(reconcile(Mode.APPLY, true)) : java.util.Optional.empty();
+    }
+
+    public synchronized Report reconcile(Mode mode, boolean brakeLifted) {
+        String passId = UUID.randomUUID().toString();
+        Instant startedAt = clock.instant();
+        List<OwnedNumber> owned = numbers.listAll(); // throws on a malformed listing: nothing is judged by it
+        List<OwnedNumber> ours = new ArrayList<>();
+        List<Change> plan = new ArrayList<>();
+        int others = 0;
+        for (OwnedNumber number : owned) {
+            Tag tag = tags.read(number.friendlyName());
+            if (tag.owner() == Owner.OTHER) {
+                others++;
+                continue; // not ours to manage: the shared platform number, another deployment's, untagged
+            }
+            if (tag.owner() == Owner.THIS_DEPLOYMENT) {
+                ours.add(number);
+            }
+            Change change = QuarkusTransaction.requiringNew().call(() -> judge(number, tag));
+            if (change != null) {
+                plan.add(change);
             }
         }
         Set<String> ownedSids = owned.stream().map(OwnedNumber::sid).collect(Collectors.toSet());
-        int missing = QuarkusTransaction.requiringNew().call(() -> markMissing(ownedSids, listingStartedAt));
-        registry.counter("provisioning.reconcile.adopted").increment(adopted);
-        registry.counter("provisioning.reconcile.orphans").increment(orphans);
-        registry.counter("provisioning.reconcile.missing").increment(missing);
-        registry.counter("provisioning.reconcile.passes").increment();
-        return new Report(owned.size(), adopted, orphans, missing);
+        Set<String> absentNow = new HashSet<>();
+        int activeBefore = QuarkusTransaction.requiringNew().call(() -> {
+            List<PhoneNumberRecord> active = PhoneNumberRecord.list("status = ?1 and purchasedAt < ?2",
+                    PhoneNumberRecord.Status.ACTIVE, startedAt);
+            for (PhoneNumberRecord number : active) {
+                if (!ownedSids.contains(number.providerSid)) {
+                    absentNow.add(number.providerSid);
+                    if (absentFromLastListing.contains(number.providerSid)) {
+                        plan.add(new Change(Kind.MISSING, null, number.workspaceId, number.id));
+                    } else {
+                        Log.warnf("Number %s of %s is absent from SignalWire's listing; given up if the next pass agrees",
+                                number.e164, number.workspaceId);
+                    }
+                }
+            }
+            return active.size();
+        });
+        absentFromLastListing = absentNow;
+
+        int changes = (int) plan.stream().filter(c -> c.kind() != Kind.ADOPT).count();
+        int inventory = Math.max(ours.size(), activeBefore);
+        int allowed = Math.max(config.reconcileMaxChanges(), (int) Math.ceil(inventory * 0.02));
+        String refusal = null;
+        if (!brakeLifted) {
+            var pending = QuarkusTransaction.requiringNew().call(ReconciliationPass::unconfirmedRefusal);
+            if (pending.isPresent()) {
+                refusal = "pass " + pending.get().id + " was refused and is not confirmed yet";
+            } else if (ours.isEmpty() && activeBefore > 0 && !absentNow.isEmpty()) {
+                refusal = "SignalWire listed none of this deployment's numbers while " + activeBefore + " are active";
+            } else if (changes > allowed) {
+                refusal = changes + " releases or give-ups planned, more than the " + allowed + " allowed";
+            }
+        }
+        String outcome = mode == Mode.REPORT ? "REPORTED" : refusal != null ? "REFUSED" : "APPLIED";
+        String planText = plan.stream().map(Change::describe).collect(Collectors.joining("\n"));
+        if (refusal != null && mode == Mode.APPLY) {
+            registry.counter("provisioning.reconcile.refused").increment();
+            Log.errorf("Reconciliation pass %s REFUSED (%s); nothing changed. Planned:%n%s%nConfirm with POST "
+                    + "/api/admin/reconciliation/%s/confirm", passId, refusal, planText, passId);
+        } else if (mode == Mode.REPORT && !plan.isEmpty()) {
+            Log.infof("Reconciliation pass %s (report only) would do:%n%s", passId, planText);
+        }
+        int adopted = 0;
+        int quarantined = 0;
+        int rereleased = 0;
+        int missing = 0;
+        if ("APPLIED".equals(outcome)) {
+            for (Change change : plan) {
+                boolean done = QuarkusTransaction.requiringNew().call(() -> apply(change));
+                if (done) {
+                    switch (change.kind()) {
+                        case ADOPT -> adopted++;
+                        case QUARANTINE -> quarantined++;
+                        case RERELEASE -> rereleased++;
+                        case MISSING -> missing++;
+                    }
+                }
+            }
+            registry.counter("provisioning.reconcile.adopted").increment(adopted);
+            registry.counter("provisioning.reconcile.orphans").increment(quarantined + rereleased);
+            registry.counter("provisioning.reconcile.missing").increment(missing);
+        }
+        registry.counter("provisioning.reconcile.passes", "outcome", outcome).increment();
+        String finalRefusal = refusal;
+        QuarkusTransaction.requiringNew().run(() -> {
+            ReconciliationPass pass = new ReconciliationPass();
+            pass.id = passId;
+            pass.startedAt = startedAt;
+            pass.finishedAt = clock.instant();
+            pass.mode = mode.name();
+            pass.outcome = outcome;
+            pass.owned = owned.size();
+            pass.changes = changes;
+            pass.plan = planText.isEmpty() ? null : planText;
+            pass.reason = finalRefusal;
+            pass.persist();
+        });
+        if ("APPLIED".equals(outcome)) {
+            return new Report(passId, outcome, owned.size(), adopted, quarantined, rereleased, missing, others);
+        }
+        return new Report(passId, outcome, owned.size(), count(plan, Kind.ADOPT), count(plan, Kind.QUARANTINE),
+                count(plan, Kind.RERELEASE), count(plan, Kind.MISSING), others);
     }
 
-    private String resolve(OwnedNumber owned, String workspaceId) {
-        Instant now = clock.instant();
+    private static int count(List<Change> plan, Kind kind) {
+        return (int) plan.stream().filter(c -> c.kind() == kind).count();
+    }
+
+    /** What a tagged number needs, judged from the database alone (no change is made here). */
+    private Change judge(OwnedNumber owned, Tag tag) {
         var known = PhoneNumberRecord.withSid(owned.sid());
         if (known.isPresent()) {
             PhoneNumberRecord number = known.get();
-            if (number.status == PhoneNumberRecord.Status.RELEASED) {
+            if (number.status == PhoneNumberRecord.Status.RELEASED && tag.owner() == Owner.THIS_DEPLOYMENT) {
                 // we believed it released, yet it is still billed: release it again
+                return new Change(Kind.RERELEASE, owned, number.workspaceId, number.id);
+            }
+            return null;
+        }
+        Workspace workspace = Workspace.findById(tag.workspaceId());
+        if (workspace != null && workspace.wantsDedicatedNumber() && PhoneNumberRecord.activeFor(workspace.id).isEmpty()) {
+            return new Change(Kind.ADOPT, owned, tag.workspaceId(), null);
+        }
+        return tag.owner() == Owner.THIS_DEPLOYMENT ? new Change(Kind.QUARANTINE, owned, tag.workspaceId(), null) : null;
+    }
+
+    /** Applies one planned change, re-checking under locks that it still holds; true if it was made. */
+    private boolean apply(Change change) {
+        Instant now = clock.instant();
+        switch (change.kind()) {
+            case RERELEASE -> {
+                PhoneNumberRecord number = PhoneNumberRecord.findById(change.numberId(), LockModeType.PESSIMISTIC_WRITE);
+                if (number == null || number.status != PhoneNumberRecord.Status.RELEASED) {
+                    return false;
+                }
                 number.status = PhoneNumberRecord.Status.RELEASE_PENDING;
                 number.releaseAfter = now;
-                return "orphan";
+                Log.infof("Releasing %s again: released by us, yet still billed", number.e164);
+                return true;
             }
-            return "known";
+            case MISSING -> {
+                PhoneNumberRecord number = PhoneNumberRecord.findById(change.numberId(), LockModeType.PESSIMISTIC_WRITE);
+                if (number == null || number.status != PhoneNumberRecord.Status.ACTIVE) {
+                    return false;
+                }
+                number.status = PhoneNumberRecord.Status.RELEASED;
+                number.releasedAt = now;
+                number.lastError = "missing at SignalWire in two consecutive reconciliation listings";
+                events.unassignDedicated(number);
+                Workspace workspace = Workspace.findById(number.workspaceId, LockModeType.PESSIMISTIC_WRITE);
+                if (workspace != null && workspace.wantsDedicatedNumber()) {
+                    workspace.status = Workspace.Status.PROVISIONING;
+                    workspace.nextAttemptAt = now;
+                    events.result(workspace, ProvisioningResult.Status.PROVISIONING, null);
+                }
+                Log.warnf("Number %s of %s is gone at SignalWire; provisioning again", number.e164, number.workspaceId);
+                return true;
+            }
+            default -> {
+                return adoptOrQuarantine(change, now);
+            }
         }
-        Workspace workspace = Workspace.findById(workspaceId, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    private boolean adoptOrQuarantine(Change change, Instant now) {
+        OwnedNumber owned = change.owned();
+        if (PhoneNumberRecord.withSid(owned.sid()).isPresent()) {
+            return false; // recorded meanwhile (a purchase committed after the listing)
+        }
+        Workspace workspace = Workspace.findById(change.workspaceId(), LockModeType.PESSIMISTIC_WRITE);
         PhoneNumberRecord number = new PhoneNumberRecord();
-        number.workspaceId = workspaceId;
+        number.workspaceId = change.workspaceId();
         number.e164 = owned.phoneNumber();
         number.providerSid = owned.sid();
         number.purchasedAt = now;
         ProvisioningAttempt attempt = new ProvisioningAttempt();
-        attempt.workspaceId = workspaceId;
+        attempt.workspaceId = change.workspaceId();
         attempt.kind = "ADOPT";
         attempt.startedAt = now;
         attempt.finishedAt = now;
         attempt.phoneNumber = owned.phoneNumber();
         attempt.providerSid = owned.sid();
-        if (workspace != null && workspace.wantsDedicatedNumber() && PhoneNumberRecord.activeFor(workspaceId).isEmpty()) {
+        if (workspace != null && workspace.wantsDedicatedNumber() && PhoneNumberRecord.activeFor(workspace.id).isEmpty()) {
             number.status = PhoneNumberRecord.Status.ACTIVE;
             number.persist();
             attempt.outcome = "SUCCEEDED";
             attempt.persist();
+            workspace.leaseToken = null; // a purchase claimed meanwhile finds the number and stops
             lifecycle.activate(workspace, number);
-            Log.infof("Adopted %s for %s (bought but not recorded)", owned.phoneNumber(), workspaceId);
-            return "adopted";
+            Log.infof("Adopted %s for %s (bought but not recorded)", owned.phoneNumber(), change.workspaceId());
+            return change.kind() == Kind.ADOPT;
         }
-        number.status = PhoneNumberRecord.Status.RELEASE_PENDING;
-        number.releaseAfter = now;
+        if (change.kind() != Kind.QUARANTINE) {
+            return false; // a legacy-tagged number nobody wants: never ours to release
+        }
+        number.status = PhoneNumberRecord.Status.ORPHANED;
+        number.releaseAfter = now.plus(config.orphanGrace());
         number.persist();
         attempt.outcome = "ORPHAN";
         attempt.persist();
-        Log.infof("Releasing orphan %s tagged for %s", owned.phoneNumber(), workspaceId);
-        return "orphan";
-    }
-
-    /**
-     * Active numbers SignalWire no longer has: the workspace needs a new one. Only a number bought before the
-     * listing began can be judged by it (one bought meanwhile is simply not in it yet), and only one absent from
-     * two consecutive listings is given up, so one incomplete listing never costs a workspace its number.
-     */
-    private int markMissing(Set<String> ownedSids, Instant listingStartedAt) {
-        List<PhoneNumberRecord> active = PhoneNumberRecord.list("status = ?1 and purchasedAt < ?2",
-                PhoneNumberRecord.Status.ACTIVE, listingStartedAt);
-        Set<String> absentNow = new java.util.HashSet<>();
-        int missing = 0;
-        for (PhoneNumberRecord number : active) {
-            if (ownedSids.contains(number.providerSid)) {
-                continue;
-            }
-            absentNow.add(number.providerSid);
-            if (!absentFromLastListing.contains(number.providerSid)) {
-                Log.warnf("Number %s of %s is absent from SignalWire's listing; given up if the next pass agrees", number.e164,
-                        number.workspaceId);
-                continue;
-            }
-            missing++;
-            number.status = PhoneNumberRecord.Status.RELEASED;
-            number.releasedAt = clock.instant();
-            number.lastError = "missing at SignalWire during reconciliation";
-            events.unassignDedicated(number);
-            Workspace workspace = Workspace.findById(number.workspaceId, LockModeType.PESSIMISTIC_WRITE);
-            if (workspace != null && workspace.wantsDedicatedNumber()) {
-                workspace.status = Workspace.Status.PROVISIONING;
-                workspace.nextAttemptAt = clock.instant();
-                events.result(workspace, ai.galaxyco.phone.model.events.ProvisioningResult.Status.PROVISIONING, null);
-            }
-            Log.warnf("Number %s of %s is gone at SignalWire; provisioning again", number.e164, number.workspaceId);
-        }
-        absentFromLastListing = absentNow;
-        return missing;
+        Log.warnf("Quarantined orphan %s tagged for %s until %s (released then unless its workspace claims it)",
+                owned.phoneNumber(), change.workspaceId(), number.releaseAfter);
+        return true;
     }
 }

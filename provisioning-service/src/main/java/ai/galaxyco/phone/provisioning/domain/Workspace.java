@@ -8,6 +8,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import java.time.Instant;
 
 @Entity
@@ -34,9 +35,20 @@ public class Workspace extends PanacheEntityBase {
     @Column(name = "preferred_area_code")
     public String preferredAreaCode;
 
-    /** Clerk's updated_at of the newest event applied; older events are stale. */
+    /** Clerk's organization updated_at of the newest organization event applied; older ones are stale. */
     @Column(name = "lifecycle_version", nullable = false)
     public long lifecycleVersion;
+
+    /** The subscription item's updated_at of the newest Clerk Billing event applied: a clock of its own. */
+    @Column(name = "billing_version", nullable = false)
+    public long billingVersion = Long.MIN_VALUE;
+
+    /** Held by the purchase job that claimed this workspace; null when none runs. */
+    @Column(name = "lease_token")
+    public String leaseToken;
+
+    @Version
+    public long version;
 
     @Column(nullable = false)
     public boolean deleted;

@@ -43,7 +43,7 @@ public class LifecycleCatchUp {
         try {
             if (admin == null) {
                 admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
             }
             if (target == null) {
                 var partitions = admin.describeTopics(java.util.List.of(Topics.WORKSPACE_LIFECYCLE.name())).allTopicNames()
@@ -67,7 +67,12 @@ public class LifecycleCatchUp {
             close();
             return true;
         } catch (Exception e) {
-            Log.warnf("Reconciliation waits: cannot tell whether workspace-lifecycle is caught up: %s", e.getMessage());
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            Log.warnf("Reconciliation waits: cannot tell whether workspace-lifecycle is caught up: %s (%s)", e.getMessage(),
+                    root);
             return false;
         }
     }

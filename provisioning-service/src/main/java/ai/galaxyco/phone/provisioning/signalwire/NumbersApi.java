@@ -91,6 +91,10 @@ public class NumbersApi {
                 .addQueryParameter("PageSize", "1000").build();
         while (next != null) {
             JsonNode page = http.get(next);
+            if (!page.path("incoming_phone_numbers").isArray()) {
+                // never judge the inventory by a listing we cannot read: that would look like "everything is gone"
+                throw new SignalWireException(200, null, "IncomingPhoneNumbers listing without incoming_phone_numbers", null);
+            }
             page.path("incoming_phone_numbers").forEach(n -> all.add(owned(n)));
             String nextUri = page.path("next_page_uri").isTextual() ? page.path("next_page_uri").asText() : null;
             next = nextUri == null ? null : next.resolve(nextUri);

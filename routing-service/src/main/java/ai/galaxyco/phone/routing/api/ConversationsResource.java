@@ -3,6 +3,7 @@ package ai.galaxyco.phone.routing.api;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
 import ai.galaxyco.phone.routing.domain.Conversation;
 import ai.galaxyco.phone.routing.domain.ConversationMessage;
+import ai.galaxyco.phone.model.values.MessageText;
 import io.quarkus.security.Authenticated;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -24,8 +25,9 @@ public class ConversationsResource {
     public record ConversationView(String id, String ourNumber, String contact, String channel, Instant lastMessageAt) {
     }
 
-    public record MessageView(String direction, String providerSid, String outboundId, String body, String media, String status,
-            Instant occurredAt) {
+    /** {@code body} as stored (U+0000 shown as U+FFFD); {@code originalBody} the exact text, only when it differs. */
+    public record MessageView(String direction, String providerSid, String outboundId, String body, String originalBody,
+            String media, String status, Instant occurredAt) {
     }
 
     private final WorkspaceAccess access;
@@ -59,7 +61,8 @@ public class ConversationsResource {
             throw new NotFoundException("no conversation " + conversationId); // never reveal another tenant's thread
         }
         return ConversationMessage.<ConversationMessage>find("conversationId = ?1 order by occurredAt, id", id).list().stream()
-                .map(m -> new MessageView(m.direction, m.providerSid, m.outboundId, m.body, m.media, m.status, m.occurredAt))
+                .map(m -> new MessageView(m.direction, m.providerSid, m.outboundId, m.body,
+                        MessageText.fromOriginal(m.bodyOriginal), m.media, m.status, m.occurredAt))
                 .toList();
     }
 }

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.routing.api;
 
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
 import ai.galaxyco.phone.routing.domain.UnroutedMessage;
+import ai.galaxyco.phone.model.values.MessageText;
 import io.quarkus.security.Authenticated;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -17,8 +18,8 @@ import java.util.List;
 @Authenticated
 public class UnroutedResource {
 
-    public record UnroutedView(String providerSid, String from, String to, String channel, String body, String reason,
-            Instant receivedAt) {
+    public record UnroutedView(String providerSid, String from, String to, String channel, String body, String originalBody,
+            String reason, Instant receivedAt) {
     }
 
     private final WorkspaceAccess access;
@@ -32,7 +33,8 @@ public class UnroutedResource {
     public List<UnroutedView> list() {
         access.requireService();
         return UnroutedMessage.<UnroutedMessage>find("order by id desc").page(0, 500).list().stream()
-                .map(u -> new UnroutedView(u.providerSid, u.fromNumber, u.toNumber, u.channel, u.body, u.reason, u.receivedAt))
+                .map(u -> new UnroutedView(u.providerSid, u.fromNumber, u.toNumber, u.channel, u.body,
+                        MessageText.fromOriginal(u.bodyOriginal), u.reason, u.receivedAt))
                 .toList();
     }
 }

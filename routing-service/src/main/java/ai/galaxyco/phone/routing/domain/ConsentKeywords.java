@@ -4,13 +4,19 @@ import ai.galaxyco.phone.model.events.ConsentChanged;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
-/** The industry-standard opt-out, opt-in and help keywords; a message is a keyword only if that is all it says. */
+/**
+ * The CTIA opt-out, opt-in and help keywords (plus REVOKE and OPTOUT); a message is a keyword only if that is all it
+ * says, ignoring case, surrounding white space and punctuation ("Stop.", "stop!", " STOP ").
+ */
 public final class ConsentKeywords {
 
     static final Set<String> OPT_OUT = Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT");
-    static final Set<String> OPT_IN = Set.of("START", "UNSTOP");
-    static final Set<String> HELP = Set.of("HELP");
+    static final Set<String> OPT_IN = Set.of("START", "YES", "UNSTOP");
+    static final Set<String> HELP = Set.of("HELP", "INFO");
+    /** Leading or trailing white space, punctuation and symbols (any script), and control characters. */
+    private static final Pattern SURROUNDING = Pattern.compile("^[\\p{Z}\\p{P}\\p{S}\\p{Cc}\\p{Cf}\\s]+|[\\p{Z}\\p{P}\\p{S}\\p{Cc}\\p{Cf}\\s]+$");
 
     private ConsentKeywords() {
     }
@@ -19,7 +25,7 @@ public final class ConsentKeywords {
         if (body == null) {
             return Optional.empty();
         }
-        String word = body.trim().toUpperCase(Locale.ROOT);
+        String word = SURROUNDING.matcher(body).replaceAll("").toUpperCase(Locale.ROOT);
         if (OPT_OUT.contains(word)) {
             return Optional.of(ConsentChanged.Kind.OPT_OUT);
         }

@@ -30,7 +30,12 @@ public class ConversationMessage extends PanacheEntityBase {
     @Column(name = "outbound_id")
     public String outboundId;
 
+    /** The text as stored: U+0000 replaced by U+FFFD (see MessageText). */
     public String body;
+
+    /** The exact text as received (UTF-8), only when {@link #body} differs from it. */
+    @Column(name = "body_original")
+    public byte[] bodyOriginal;
 
     /** JSON array of {url, contentType}. */
     public String media;

@@ -10,6 +10,7 @@ import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.values.MessageText;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.WorkspaceId;
 import ai.galaxyco.phone.routing.config.RoutingConfig;
@@ -110,7 +111,8 @@ public class RoutingService {
             unrouted.fromNumber = message.from().e164();
             unrouted.toNumber = message.to().e164();
             unrouted.channel = message.channel().name();
-            unrouted.body = message.body();
+            unrouted.body = MessageText.storable(message.body());
+            unrouted.bodyOriginal = MessageText.original(message.body());
             unrouted.reason = sharedNumber.isPresent() && sharedNumber.get().equals(message.to())
                     ? "no workspace wrote to this contact from the shared number within " + config.sharedReplyTtl()
                     : "no workspace owns " + message.to();
@@ -124,7 +126,8 @@ public class RoutingService {
         stored.conversationId = conversation.id;
         stored.direction = "INBOUND";
         stored.providerSid = message.messageSid();
-        stored.body = message.body();
+        stored.body = MessageText.storable(message.body());
+        stored.bodyOriginal = MessageText.original(message.body());
         stored.media = message.media() == null || message.media().isEmpty() ? null : EventJson.write(message.media());
         stored.status = "received";
         stored.occurredAt = receivedAt;
@@ -147,7 +150,7 @@ public class RoutingService {
                     + "on conflict (our_number, contact) do update set opted_out = excluded.opted_out, keyword = excluded.keyword, "
                     + "updated_at = excluded.updated_at")
                     .setParameter(1, message.to().e164()).setParameter(2, message.from().e164())
-                    .setParameter(3, kind == ConsentChanged.Kind.OPT_OUT).setParameter(4, message.body().trim())
+                    .setParameter(3, kind == ConsentChanged.Kind.OPT_OUT).setParameter(4, MessageText.storable(message.body().trim()))
                     .setParameter(5, Timestamp.from(at)).executeUpdate();
         }
         outbox.publish(Topics.CONSENT_CHANGES, message.to().e164(), new ConsentChanged(message.to(), message.from(),
@@ -191,7 +194,8 @@ public class RoutingService {
             stored.direction = "OUTBOUND";
             stored.outboundId = result.messageId();
             stored.providerSid = result.providerSid();
-            stored.body = result.body();
+            stored.body = MessageText.storable(result.body());
+            stored.bodyOriginal = MessageText.original(result.body());
             stored.status = result.status();
             stored.occurredAt = at;
             stored.createdAt = clock.instant();

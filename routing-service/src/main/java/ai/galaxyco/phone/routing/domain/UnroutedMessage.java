@@ -30,7 +30,12 @@ public class UnroutedMessage extends PanacheEntityBase {
     @Column(nullable = false)
     public String channel;
 
+    /** The text as stored: U+0000 replaced by U+FFFD (see MessageText). */
     public String body;
+
+    /** The exact text as received (UTF-8), only when {@link #body} differs from it. */
+    @Column(name = "body_original")
+    public byte[] bodyOriginal;
 
     @Column(nullable = false)
     public String reason;

@@ -40,6 +40,7 @@ public class DeadLetters {
         }
         headers.add("dead-letter-reason", bytes(String.valueOf(cause.getMessage())));
         headers.add("dead-letter-cause", bytes(cause.getClass().getName()));
+        headers.add("dead-letter-exception-class-name", bytes(cause.getClass().getName()));
         headers.add("dead-letter-topic", bytes(record.topic()));
         headers.add("dead-letter-partition", bytes(String.valueOf(record.partition())));
         headers.add("dead-letter-offset", bytes(String.valueOf(record.offset())));

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Runs a handler at most once per event id and consumer: the id is inserted into {@code processed_event} in
  * the handler's own transaction, so the handler's writes, its outbox rows and the "seen" mark commit or roll
  * back together. While the database is unreachable it waits (with backoff) instead of dead-lettering good events;
- * other failures are retried a few times, and if they persist (or the event is malformed) the exception
+ * data the database refuses (see {@link #isDataError}) is dead-lettered at once; other failures are retried a few times, and if they persist (or the event is malformed) the exception
  * propagates and the channel's dead-letter strategy takes the record.
  */
 @ApplicationScoped
@@ -63,6 +63,13 @@ public class IdempotentConsumer {
                     continue;
                 }
                 attempt++;
+                if (isDataError(e)) {
+                    // the database refused this event's data (invalid encoding, a violated constraint): a retry
+                    // cannot help, so it goes to the dead-letter topic at once, with the cause in its headers
+                    count(consumer, "data_error");
+                    Log.errorf(e, "%s cannot store event %s from %s; dead-lettering it", consumer, eventId, record.topic());
+                    throw e;
+                }
                 if (attempt >= MAX_ATTEMPTS) {
                     count(consumer, "failed");
                     Log.errorf(e, "%s gave up on event %s from %s after %d attempts", consumer, eventId, record.topic(), attempt);
@@ -150,6 +157,24 @@ public class IdempotentConsumer {
                 if (sql.getMessage() != null && sql.getMessage().contains("Acquisition timeout")) {
                     return true;
                 }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the database refused the data itself: SQLSTATE class 22 (data exception, e.g. 22021 invalid byte
+     * sequence) or 23 (integrity constraint), except 23505, a unique violation that a concurrent writer can cause
+     * and a retry resolves.
+     */
+    static boolean isDataError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                return state.startsWith("22") || (state.startsWith("23") && !state.equals("23505"));
             }
             if (t.getCause() == t) {
                 break;

@@ -24,4 +24,15 @@ class DatabaseOutageTest {
         assertFalse(IdempotentConsumer.isDatabaseOutage(new IllegalArgumentException("not a phone number")));
         assertFalse(IdempotentConsumer.isDatabaseOutage(new NullPointerException()));
     }
+
+    @Test
+    void refusedDataIsADataErrorThatNoRetryCanFix() {
+        assertTrue(IdempotentConsumer.isDataError(new RuntimeException(
+                new SQLException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021"))));
+        assertTrue(IdempotentConsumer.isDataError(new RuntimeException(new SQLException("null value in column", "23502"))));
+        assertFalse(IdempotentConsumer.isDataError(new RuntimeException(new SQLException("duplicate key", "23505"))),
+                "a concurrent writer's unique violation is resolved by a retry");
+        assertFalse(IdempotentConsumer.isDataError(new RuntimeException(new SQLException("refused", "08001"))));
+        assertFalse(IdempotentConsumer.isDataError(new IllegalStateException("no SQL involved")));
+    }
 }

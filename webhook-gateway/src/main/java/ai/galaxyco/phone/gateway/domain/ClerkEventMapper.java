@@ -13,7 +13,8 @@ import java.util.Optional;
  * Turns a Clerk webhook payload into a workspace lifecycle event.
  * <ul>
  * <li>{@code organization.created|updated|deleted}: plan from {@code public_metadata.plan} (starter | pro |
- * enterprise, case-insensitive, absent = starter), preferred area code from {@code public_metadata.areaCode}.</li>
+ * enterprise, case-insensitive; absent means Starter for a new organization and "no change" for an update),
+ * preferred area code from {@code public_metadata.areaCode}.</li>
  * <li>Clerk Billing {@code subscriptionItem.active} for an organization payer: the plan is read from the slug of
  * the plan that became active (slugs beginning with "pro" or "enterprise"; anything else, such as the free
  * default plan, is Starter). {@code subscriptionItem.ended} is not mapped: its successor's {@code active}
@@ -45,9 +46,12 @@ public final class ClerkEventMapper {
     private static WorkspaceLifecycleEvent organization(JsonNode data, Kind kind, String type, JsonNode envelope,
             Instant receivedAt) {
         JsonNode metadata = data.path("public_metadata");
+        String declared = metadata.isObject() ? text(metadata, "plan") : null;
         Plan plan;
         try {
-            plan = Plan.fromClerk(metadata.isObject() ? text(metadata, "plan") : null);
+            // an update without a plan says nothing about it (a Clerk Billing workspace renamed, say): null = no change;
+            // a new organization without one starts on Starter
+            plan = declared == null && kind == Kind.UPDATED ? null : Plan.fromClerk(declared);
         } catch (IllegalArgumentException e) {
             // refusing is safer than guessing: a wrong "starter" would release a paying workspace's number
             throw new InvalidWebhookException("public_metadata.plan: " + e.getMessage() + " (expected starter, pro or enterprise)");

@@ -1,0 +1,75 @@
+package ai.galaxyco.phone.provisioning.api;
+
+import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
+import ai.galaxyco.phone.provisioning.domain.ReconciliationPass;
+import ai.galaxyco.phone.provisioning.domain.Reconciler;
+import io.quarkus.security.Authenticated;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Operators' view of reconciliation (service role): recent passes with what they planned, confirming a pass the
+ * safety brake refused, and the quarantined orphans waiting for release.
+ */
+@Path("/api/admin")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+public class ReconciliationResource {
+
+    public record PassView(String id, Instant startedAt, Instant finishedAt, String mode, String outcome, int owned,
+            int changes, List<String> plan, String reason, Instant confirmedAt) {
+    }
+
+    public record OrphanView(String phoneNumber, String providerSid, String workspaceId, Instant quarantinedAt,
+            Instant releaseAfter) {
+    }
+
+    private final WorkspaceAccess access;
+    private final Reconciler reconciler;
+
+    public ReconciliationResource(WorkspaceAccess access, Reconciler reconciler) {
+        this.access = access;
+        this.reconciler = reconciler;
+    }
+
+    @GET
+    @Path("/reconciliation")
+    @Transactional
+    public List<PassView> passes() {
+        access.requireService();
+        return ReconciliationPass.<ReconciliationPass>find("order by startedAt desc").page(0, 50).list().stream()
+                .map(ReconciliationResource::view).toList();
+    }
+
+    /** Confirms a refused pass: a pass runs at once with the brake lifted, and its report is the answer. */
+    @POST
+    @Path("/reconciliation/{passId}/confirm")
+    public Reconciler.Report confirm(@PathParam("passId") String passId) {
+        access.requireService();
+        return reconciler.confirm(passId)
+                .orElseThrow(() -> new NotFoundException("no refused, unconfirmed reconciliation pass " + passId));
+    }
+
+    @GET
+    @Path("/numbers/orphaned")
+    @Transactional
+    public List<OrphanView> orphans() {
+        access.requireService();
+        return PhoneNumberRecord.<PhoneNumberRecord>list("status = ?1 order by releaseAfter", PhoneNumberRecord.Status.ORPHANED)
+                .stream().map(n -> new OrphanView(n.e164, n.providerSid, n.workspaceId, n.purchasedAt, n.releaseAfter)).toList();
+    }
+
+    private static PassView view(ReconciliationPass p) {
+        return new PassView(p.id, p.startedAt, p.finishedAt, p.mode, p.outcome, p.owned, p.changes,
+                p.plan == null ? List.of() : List.of(p.plan.split("\n")), p.reason, p.confirmedAt);
+    }
+}

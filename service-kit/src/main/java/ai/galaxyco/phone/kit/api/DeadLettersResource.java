@@ -1,0 +1,72 @@
+package ai.galaxyco.phone.kit.api;
+
+import ai.galaxyco.phone.kit.messaging.DeadLetterStore;
+import ai.galaxyco.phone.kit.messaging.DeadLetterStore.TopicSummary;
+import io.quarkus.security.Authenticated;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Operators' view of this service's dead letters (service role): list them per topic with cause and age, and
+ * replay one or all unresolved ones to their source topic once the cause is fixed.
+ */
+@Path("/api/admin/dead-letters")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+public class DeadLettersResource {
+
+    public record Listing(List<TopicSummary> topics) {
+    }
+
+    public record Replayed(String topic, int replayed) {
+    }
+
+    private final WorkspaceAccess access;
+    private final DeadLetterStore store;
+
+    public DeadLettersResource(WorkspaceAccess access, DeadLetterStore store) {
+        this.access = access;
+        this.store = store;
+    }
+
+    /** Every dead-letter topic of this service, or one ({@code ?topic=inbound-messages}), newest records first. */
+    @GET
+    public Listing list(@QueryParam("topic") String topic, @QueryParam("limit") Integer limit) {
+        access.requireService();
+        Optional<String> only = Optional.ofNullable(topic).filter(t -> !t.isBlank()).map(this::known);
+        int max = limit == null ? 100 : limit;
+        if (max < 1 || max > 1000) {
+            throw new IllegalArgumentException("limit must be between 1 and 1000");
+        }
+        return new Listing(store.list(only, max));
+    }
+
+    /**
+     * Replays the unresolved dead letters of {@code topic} (source or dead-letter name), or with {@code ?partition=&offset=}
+     * exactly that one.
+     */
+    @POST
+    @Path("/{topic}/replay")
+    public Replayed replay(@PathParam("topic") String topic, @QueryParam("partition") Integer partition,
+            @QueryParam("offset") Long offset) {
+        access.requireService();
+        if ((partition == null) != (offset == null)) {
+            throw new IllegalArgumentException("give both partition and offset to replay one record, or neither to replay all");
+        }
+        String dlq = known(topic);
+        return new Replayed(dlq, store.replay(dlq, Optional.ofNullable(partition), Optional.ofNullable(offset)));
+    }
+
+    private String known(String topic) {
+        return store.deadLetterTopic(topic).orElseThrow(() -> new NotFoundException("this service has no dead-letter topic for "
+                + topic + "; its topics are " + store.deadLetterTopics()));
+    }
+}
