@@ -78,7 +78,10 @@ STARTER_TOKEN=$("$ROOT/stack" token "$STARTER")
 SHARED_SENT=$(wait_for 20 curl -sf -X POST "$OUTBOUND_URL/api/workspaces/$STARTER/messages" -H "Authorization: Bearer $STARTER_TOKEN" \
   -H 'Content-Type: application/json' -d "{\"to\":\"+14155550124\",\"body\":\"Hello from a Starter workspace\"}") || fail "send refused"
 ok "sent from the shared number $(echo "$SHARED_SENT" | json "d['from']")"
-sleep 1
+SHARED_ID=$(echo "$SHARED_SENT" | json "d['id']")
+# replies are attributed only once the carrier accepted the message
+wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $STARTER_TOKEN' $OUTBOUND_URL/api/workspaces/$STARTER/messages/$SHARED_ID | python3 -c \"import json,sys; print('y' if json.load(sys.stdin)['status'] in ('SENT','DELIVERED') else '')\"" >/dev/null \
+  || fail "the carrier did not accept the Starter workspace's message"
 curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-sms" -H 'Content-Type: application/json' \
   -d "{\"from\":\"+14155550124\",\"to\":\"$SIGNALWIRE_PHONE_NUMBER\",\"body\":\"Got it\"}" >/dev/null
 wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $STARTER_TOKEN' $ROUTING_URL/api/workspaces/$STARTER/conversations | python3 -c \"import json,sys; d=json.load(sys.stdin); print('y' if d else '')\"" >/dev/null \

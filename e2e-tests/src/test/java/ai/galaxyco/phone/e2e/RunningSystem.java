@@ -29,7 +29,8 @@ import java.util.Map;
  */
 final class RunningSystem implements AutoCloseable {
 
-    static final String CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    /** A fresh secret per run: the packaged gateway refuses the development secret committed to the repository. */
+    static final String CLERK_SECRET = newClerkSecret();
     static final String SIGNING_KEY = "PSK_e2e_signing_key";
     static final String SHARED_NUMBER = "+14056940235";
     static final String[] SERVICES = {"provisioning-service", "routing-service", "outbound-service", "webhook-gateway"};
@@ -57,6 +58,7 @@ final class RunningSystem implements AutoCloseable {
         for (String service : SERVICES) {
             Map<String, String> env = new HashMap<>();
             env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+            env.put("KAFKA_REPLICATION_FACTOR", "1"); // one test broker
             env.put("NEXT_PUBLIC_APP_URL", publicUrl);
             env.put("SIGNALWIRE_PROJECT_ID", "e2e-project");
             env.put("SIGNALWIRE_TOKEN", "e2e-token");
@@ -163,6 +165,12 @@ final class RunningSystem implements AutoCloseable {
         }
         databases.forEach(PostgresResource::stop);
         kafka.stop();
+    }
+
+    private static String newClerkSecret() {
+        byte[] key = new byte[24];
+        new java.security.SecureRandom().nextBytes(key);
+        return "whsec_" + java.util.Base64.getEncoder().encodeToString(key);
     }
 
     private static int freePort() throws IOException {

@@ -104,7 +104,7 @@ class SeedProcedureE2ETest {
                 .anyMatch(r -> number.equals(r.param("From"))));
         var sendRequests = system.sandbox.requests("POST", "/Messages").stream().filter(r -> number.equals(r.param("From"))).toList();
         assertEquals(1, sendRequests.size(), "exactly one SignalWire Messages request");
-        assertEquals(system.url("webhook-gateway", "/api/webhooks/signalwire/status"), sendRequests.get(0).param("StatusCallback"));
+        assertEquals(system.url("webhook-gateway", "/api/webhooks/signalwire/status?ref=" + id), sendRequests.get(0).param("StatusCallback"));
 
         await().atMost(WAIT).until(() -> RunningSystem.json(system.get("outbound-service", "/api/workspaces/" + org + "/messages/" + id,
                 TestTokens.forWorkspace(org))).path("status").asText(), "DELIVERED"::equals);
@@ -125,7 +125,11 @@ class SeedProcedureE2ETest {
         HttpResponse<String> accepted = await().atMost(WAIT).until(() -> send(org, person, "Hello from Starter"),
                 r -> r.statusCode() == 202);
         assertEquals(RunningSystem.SHARED_NUMBER, RunningSystem.json(accepted).path("from").asText());
-        await().atMost(WAIT).until(() -> conversations(org).size() == 1); // routing learned who wrote last
+        String id = RunningSystem.json(accepted).path("id").asText();
+        // a reply is attributed to the workspace only once the carrier accepted its message
+        await().atMost(WAIT).until(() -> RunningSystem.json(system.get("outbound-service", "/api/workspaces/" + org + "/messages/"
+                + id, TestTokens.forWorkspace(org))).path("status").asText(), s -> s.equals("SENT") || s.equals("DELIVERED"));
+        await().atMost(WAIT).until(() -> conversations(org).size() == 1);
         assertEquals(200, system.sandbox.simulateInboundSms(person, RunningSystem.SHARED_NUMBER, "Thanks!", List.of()));
         String conversationId = conversations(org).path(0).path("id").asText();
         await().atMost(WAIT).until(() -> thread(org, conversationId).size() == 2);

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.provisioning;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -110,6 +111,8 @@ class ProvisioningFlowTest {
         assertEquals("https://phone.galaxyco.test/api/webhooks/signalwire/voice", number.path("voice_url").asText());
         assertEquals("https://phone.galaxyco.test/api/webhooks/signalwire/status", number.path("status_callback").asText());
         assertEquals("POST", number.path("sms_method").asText());
+        assertEquals("https://phone.galaxyco.test/api/webhooks/signalwire/fallback/sms", number.path("sms_fallback_url").asText());
+        assertEquals("https://phone.galaxyco.test/api/webhooks/signalwire/fallback/voice", number.path("voice_fallback_url").asText());
 
         String e164 = number.path("phone_number").asText();
         var assignment = await().atMost(WAIT).until(() -> assignments.records(r -> e164.equals(r.key())), l -> !l.isEmpty()).get(0);
@@ -188,7 +191,12 @@ class ProvisioningFlowTest {
         assertTrue(workspace(org).attempts >= 2);
         given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/numbers").then()
                 .statusCode(200).body("status", equalTo("ACTIVE")).body("numbers.size()", equalTo(1))
-                .body("recentAttempts.find { it.outcome == 'FAILED' }.errorCode", equalTo("20500"));
+                .body("recentAttempts.find { it.outcome == 'FAILED' }.errorCode", equalTo("20500"))
+                // tenants never see the provider's text, which names our SignalWire project; operators do
+                .body("recentAttempts.find { it.outcome == 'FAILED' }.errorMessage",
+                        equalTo("SignalWire had an internal error; it will be tried again."));
+        given().auth().oauth2(TestTokens.forService()).get("/api/workspaces/" + org + "/numbers").then().statusCode(200)
+                .body("recentAttempts.find { it.outcome == 'FAILED' }.errorMessage", containsString("/Accounts/"));
     }
 
     @Test

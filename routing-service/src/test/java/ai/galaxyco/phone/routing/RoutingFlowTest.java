@@ -92,8 +92,12 @@ class RoutingFlowTest {
     }
 
     static void sentFromShared(String org, PhoneNumber to, String messageId) {
+        sentFromShared(org, to, messageId, "SENT");
+    }
+
+    static void sentFromShared(String org, PhoneNumber to, String messageId, String status) {
         var r = new OutboundResult(messageId, WorkspaceId.of(org), "SMx" + messageId, SHARED, to, true, "Hi from " + org,
-                "sent", null, 1, null, null, Instant.now(), Instant.now());
+                status, null, 1, null, null, Instant.now(), Instant.now());
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, to.e164(), r, UUID.randomUUID().toString());
     }
 
@@ -148,6 +152,58 @@ class RoutingFlowTest {
         JsonPath thread = given().auth().oauth2(TestTokens.forWorkspace(second))
                 .get("/api/workspaces/" + second + "/conversations/" + conversationId + "/messages").then().extract().jsonPath();
         assertEquals(List.of("OUTBOUND", "INBOUND"), thread.getList("direction"));
+    }
+
+    @Test
+    void aMessageTheCarrierDidNotAcceptNeverCapturesAnotherWorkspacesContact() {
+        String owner = newOrg();
+        String intruder = newOrg();
+        PhoneNumber person = PhoneNumber.parse("+14155551" + String.format("%03d", NEXT.incrementAndGet() % 1000));
+        sentFromShared(owner, person, "m-" + owner);
+        sentFromShared(intruder, person, "m1-" + intruder, "FAILED");
+        sentFromShared(intruder, person, "m2-" + intruder, "SENDING");
+        await().atMost(WAIT).until(() -> conversations(intruder).getList("$").size() == 1);
+        String sid = inbound(person, SHARED, "Hello?", "SM" + UUID.randomUUID());
+        await().atMost(WAIT).until(() -> routedTo(owner).stream().anyMatch(m -> m.messageSid().equals(sid)));
+        assertEquals(0, routedTo(intruder).size());
+    }
+
+    @Test
+    void aContactTalkingToAWorkspaceStaysWithItWhenAnotherWritesToThem() {
+        String talking = newOrg();
+        String other = newOrg();
+        PhoneNumber person = PhoneNumber.parse("+14155552" + String.format("%03d", NEXT.incrementAndGet() % 1000));
+        sentFromShared(talking, person, "m-" + talking);
+        await().atMost(WAIT).until(() -> conversations(talking).getList("$").size() == 1);
+        String reply = inbound(person, SHARED, "Yes, Tuesday works", "SM" + UUID.randomUUID());
+        await().atMost(WAIT).until(() -> routedTo(talking).stream().anyMatch(m -> m.messageSid().equals(reply)));
+        sentFromShared(other, person, "m-" + other); // carrier-accepted, and later
+        await().atMost(WAIT).until(() -> conversations(other).getList("$").size() == 1);
+        String next = inbound(person, SHARED, "See you then", "SM" + UUID.randomUUID());
+        await().atMost(WAIT).until(() -> routedTo(talking).stream().anyMatch(m -> m.messageSid().equals(next)));
+        assertEquals(0, routedTo(other).size());
+    }
+
+    @Test
+    void aThreadIsReadInPagesOfTheNewestMessages() {
+        String org = newOrg();
+        PhoneNumber ours = newNumber();
+        assign(ours, org);
+        PhoneNumber person = PhoneNumber.parse("+14155553" + String.format("%03d", NEXT.incrementAndGet() % 1000));
+        for (int i = 0; i < 3; i++) {
+            inbound(person, ours, "page " + i, "SMpage" + i + UUID.randomUUID());
+            int sent = i + 1;
+            await().atMost(WAIT).until(() -> routedTo(org).size() == sent); // each after the other: a known order
+        }
+        String conversation = conversations(org).getString("[0].id");
+        String path = "/api/workspaces/" + org + "/conversations/" + conversation + "/messages";
+        JsonPath newest = given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("limit", 2).get(path).then()
+                .statusCode(200).extract().jsonPath();
+        assertEquals(List.of("page 1", "page 2"), newest.getList("body"));
+        String cursor = newest.getString("[0].occurredAt");
+        assertEquals(List.of("page 0"), given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("before", cursor)
+                .get(path).then().statusCode(200).extract().jsonPath().getList("body"));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("limit", 0).get(path).then().statusCode(400);
     }
 
     @Test

@@ -130,6 +130,17 @@ class SignatureVectorsTest {
     }
 
     @Test
+    void aJsonBodyIsNeverAcceptedWithASignatureOverTheUrlAlone() {
+        byte[] body = "{\"MessageSid\":\"SM1\",\"Body\":\"forged\"}".getBytes(StandardCharsets.UTF_8);
+        String url = "https://example.ngrok.io/webhook";
+        String urlOnly = SignalWireSignature.formSignature("PSKtest1234567890abcdef", url, List.of());
+        assertFalse(SignalWireSignature.isValid("PSKtest1234567890abcdef", urlOnly, url, List.of(), body),
+                "the body is covered by nothing: only bodySHA256 or the JSON scheme may accept it");
+        assertTrue(SignalWireSignature.isValid("PSKtest1234567890abcdef", urlOnly, url, List.of(), new byte[0]),
+                "an empty POST has no body to cover");
+    }
+
+    @Test
     void jsonSchemeVector() {
         byte[] body = "{\"event\":\"call.state\",\"params\":{\"call_id\":\"abc-123\",\"state\":\"answered\"}}"
                 .getBytes(StandardCharsets.UTF_8);

@@ -61,7 +61,10 @@ public final class SignalWireSandbox implements AutoCloseable {
     private final Map<String, Map<String, Object>> numbers = new ConcurrentHashMap<>();
     private final Map<String, Instant> purchasedAt = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> messages = new ConcurrentHashMap<>();
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    /** The newest {@link #MAX_RECORDED} API requests (a long-running local stack must not grow without bound). */
+    private final ConcurrentLinkedDeque<RecordedRequest> requests = new ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
+    static final int MAX_RECORDED = 200_000;
     private final ConcurrentLinkedDeque<Fault> faults = new ConcurrentLinkedDeque<>();
     private final List<Map<String, String>> deliveredCallbacks = new CopyOnWriteArrayList<>();
 
@@ -121,7 +124,7 @@ public final class SignalWireSandbox implements AutoCloseable {
     }
 
     public List<RecordedRequest> requests() {
-        return Collections.unmodifiableList(requests);
+        return List.copyOf(requests);
     }
 
     public List<RecordedRequest> requests(String method, String pathPart) {
@@ -183,6 +186,7 @@ public final class SignalWireSandbox implements AutoCloseable {
         purchasedAt.clear();
         messages.clear();
         requests.clear();
+        recorded.set(0);
         faults.clear();
         deliveredCallbacks.clear();
     }
@@ -201,6 +205,9 @@ public final class SignalWireSandbox implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             Map<String, List<String>> form = parseForm(exchange);
             requests.add(new RecordedRequest(exchange.getRequestMethod(), path, form, clock.instant()));
+            if (recorded.incrementAndGet() > MAX_RECORDED && requests.pollFirst() != null) {
+                recorded.decrementAndGet();
+            }
             if (!authorised(exchange)) {
                 sendJson(exchange, 401, error(20003, "Authentication failed", 401));
                 return;
@@ -240,6 +247,8 @@ public final class SignalWireSandbox implements AutoCloseable {
                 oneNumber(exchange, method, m.group(5), form);
             } else if (resource.equals("Messages") && method.equals("POST")) {
                 sendMessage(exchange, form);
+            } else if (resource.equals("Messages") && method.equals("GET")) {
+                listMessages(exchange, form);
             } else if (m.group(6) != null && method.equals("GET")) {
                 Map<String, Object> message = messages.get(m.group(6));
                 if (message == null) {
@@ -459,6 +468,21 @@ public final class SignalWireSandbox implements AutoCloseable {
                 }
             }, settings.callbackDelay().toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Messages filtered as the real list is: From, To, and DateSent&gt; (a date, inclusive). */
+    private void listMessages(HttpExchange exchange, Map<String, List<String>> query) throws IOException {
+        String from = first(query, "From");
+        String to = first(query, "To");
+        String sentAfter = first(query, "DateSent>");
+        List<Map<String, Object>> matching = messages.values().stream()
+                .filter(m -> from == null || from.equals(m.get("from")))
+                .filter(m -> to == null || to.equals(m.get("to")))
+                .filter(m -> sentAfter == null || !java.time.LocalDate.ofInstant(java.time.ZonedDateTime.parse(
+                        String.valueOf(m.get("date_created")), RFC_2822).toInstant(), ZoneOffset.UTC)
+                        .isBefore(java.time.LocalDate.parse(sentAfter)))
+                .toList();
+        sendJson(exchange, 200, Map.of("uri", exchange.getRequestURI().toString(), "messages", matching));
     }
 
     private void statusCallback(String url, Map<String, Object> message, String status) {

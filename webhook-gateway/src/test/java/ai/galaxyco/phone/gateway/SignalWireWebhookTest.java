@@ -96,6 +96,17 @@ class SignalWireWebhookTest {
     }
 
     @Test
+    void theFallbackUrlTakesTheSameSmsAsOneMessage() {
+        String sid = "SM" + UUID.randomUUID().toString().replace("-", "");
+        post("/fallback/sms", sms(sid, "+14155550100", "+12125550143", "second chance")).statusCode(200);
+        post("/sms", sms(sid, "+14155550100", "+12125550143", "second chance")).statusCode(200);
+        var records = await().atMost(WAIT).until(() -> messages.records(r -> r.value().contains(sid)), l -> l.size() == 2);
+        assertEquals(TopicProbe.header(records.get(0), CloudEventHeaders.ID), TopicProbe.header(records.get(1), CloudEventHeaders.ID),
+                "one event id, so consumers keep one message");
+        post("/fallback/sms", sms(sid, "+14155550100", "+12125550143", "second chance"), PUBLIC + "/sms").statusCode(403);
+    }
+
+    @Test
     void signedSmsIsPublishedThenAnsweredWithEmptyCxml() {
         String sid = "SM" + UUID.randomUUID().toString().replace("-", "");
         post("/sms", sms(sid, "+14155550100", "(212) 555-0143", "Hi there")).statusCode(200)

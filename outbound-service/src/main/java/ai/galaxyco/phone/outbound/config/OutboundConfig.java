@@ -15,6 +15,21 @@ public interface OutboundConfig {
 
     Pacing pacing();
 
+    /**
+     * OUTBOUND_SENDER_WAIT: how long a request from the outbound-requests topic refused for a reason that passes (no
+     * sender number yet, right after sign-up) is retried before it is dead-lettered.
+     */
+    @WithDefault("PT2M")
+    Duration senderWait();
+
+    /** STATUS_REPORT_RETENTION: how long status reports are kept (see StatusReportRetention). */
+    @WithDefault("P7D")
+    Duration statusReportRetention();
+
+    /** SHARED_DAILY_CAP: segments a workspace may send from the shared number per UTC day (429 shared_number_quota). */
+    @WithDefault("200")
+    int sharedDailyCap();
+
     /** How often the dispatcher looks for messages whose sender number has a free slot. */
     @WithDefault("50ms")
     Duration dispatchInterval();

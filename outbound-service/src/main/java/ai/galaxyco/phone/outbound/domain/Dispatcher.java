@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +71,8 @@ public class Dispatcher {
     private final Semaphore inFlight;
     /** The pace of each sender number. Per instance: several instances each pace on their own. */
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** When each workspace last had a message claimed on the shared number: the longest-waiting goes next. */
+    private final Map<String, Instant> sharedServedAt = new ConcurrentHashMap<>();
     /** Messages this process has claimed and not yet finished sending. */
     private final Set<UUID> sending = ConcurrentHashMap.newKeySet();
     private volatile Instant lastRecovery = Instant.EPOCH;
@@ -115,7 +118,7 @@ public class Dispatcher {
     }
 
     record Claim(UUID id, String from, String to, String body, List<String> mediaUrls, Instant createdAt, Lane lane,
-            Duration slot) {
+            Duration slot, Instant ambiguousSince) {
     }
 
     /**
@@ -125,6 +128,10 @@ public class Dispatcher {
     static final class Lane {
         private Instant nextDeparture = Instant.EPOCH;
         private boolean claimed;
+
+        synchronized boolean couldClaim(Instant now, Duration ahead) {
+            return !claimed && !nextDeparture.isAfter(now.plus(ahead));
+        }
 
         /** Claims the lane if its next departure is within {@code ahead} of {@code now}. */
         synchronized boolean tryClaim(Instant now, Duration ahead) {
@@ -165,7 +172,9 @@ public class Dispatcher {
         if (Duration.between(lastRecovery, now).toSeconds() >= 10) {
             lastRecovery = now;
             QuarkusTransaction.requiringNew().run(this::requeueStuckSending);
+            QuarkusTransaction.requiringNew().run(statuses::applyParkedReports); // a safety net behind lockSid
             lanes.values().removeIf(lane -> lane.idleSince(now.minus(LANE_IDLE_EXPIRY)));
+            sharedServedAt.values().removeIf(at -> at.isBefore(now.minus(LANE_IDLE_EXPIRY)));
         }
         for (Claim claim : claim(now)) {
             inFlight.acquireUninterruptibly();
@@ -186,11 +195,25 @@ public class Dispatcher {
         List<Lane> claimedLanes = new ArrayList<>();
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
+                Duration ahead = config.dispatchInterval().multipliedBy(2);
+                // lanes that cannot send now take no place in the batch, so every backlogged number gets its turn;
+                // the shared number has a head per workspace, so one workspace's blast cannot hold up the others
+                List<String> blocked = new ArrayList<>(lanes.entrySet().stream()
+                        .filter(e -> !e.getValue().couldClaim(now, ahead)).map(Map.Entry::getKey).toList());
+                if (blocked.isEmpty()) {
+                    blocked.add("");
+                }
                 @SuppressWarnings("unchecked")
-                List<OutboundMessage> heads = em.createNativeQuery("select * from message where id in ("
-                        + "select distinct on (from_number) id from message where status = 'QUEUED' and next_attempt_at <= ?1 "
-                        + "order by from_number, created_at) limit " + CLAIM_BATCH + " for update skip locked", OutboundMessage.class)
-                        .setParameter(1, now).getResultList();
+                List<OutboundMessage> heads = new ArrayList<>(em.createNativeQuery("select * from message where id in ("
+                        + "select distinct on (from_number, case when from_shared then workspace_id else '' end) id from message "
+                        + "where status = 'QUEUED' and next_attempt_at <= :now and from_number not in (:blocked) "
+                        + "order by from_number, case when from_shared then workspace_id else '' end, created_at) "
+                        + "order by created_at limit " + CLAIM_BATCH + " for update skip locked", OutboundMessage.class)
+                        .setParameter("now", now).setParameter("blocked", blocked).getResultList());
+                // within a lane, the workspace served longest ago goes first (only the shared lane has several heads)
+                heads.sort(java.util.Comparator.<OutboundMessage, String>comparing(m -> m.fromNumber)
+                        .thenComparing(m -> m.fromShared ? sharedServedAt.getOrDefault(m.workspaceId, Instant.EPOCH) : Instant.EPOCH)
+                        .thenComparing(m -> m.createdAt));
                 Set<UUID> optedOut = optedOut(heads);
                 List<Claim> claims = new ArrayList<>();
                 for (OutboundMessage m : heads) {
@@ -200,7 +223,7 @@ public class Dispatcher {
                     }
                     Lane lane = lanes.computeIfAbsent(m.fromNumber, n -> new Lane());
                     // claimed up to two ticks before its turn, so that it leaves on time rather than up to a tick late
-                    if (!lane.tryClaim(now, config.dispatchInterval().multipliedBy(2))) {
+                    if (!lane.tryClaim(now, ahead)) {
                         continue; // its previous request has not left yet, or its segments are still draining
                     }
                     claimedLanes.add(lane);
@@ -208,13 +231,16 @@ public class Dispatcher {
                             : config.pacing().longCodePerSecond();
                     // a multi-segment message occupies the number for all of its segments
                     Duration slot = Duration.ofNanos((long) (m.segments / rate * 1_000_000_000L)).plus(config.pacing().margin());
+                    if (m.fromShared) {
+                        sharedServedAt.put(m.workspaceId, now);
+                    }
                     m.status = MessageStatus.SENDING;
                     m.sendingStartedAt = now;
                     m.attempts++;
                     m.updatedAt = now;
                     registry.timer("outbound.queue.wait").record(Duration.between(m.createdAt, now));
                     claims.add(new Claim(m.id, m.fromNumber, m.toNumber, m.body,
-                            m.mediaUrls == null ? List.of() : readUrls(m.mediaUrls), m.createdAt, lane, slot));
+                            m.mediaUrls == null ? List.of() : readUrls(m.mediaUrls), m.createdAt, lane, slot, m.ambiguousSince));
                 }
                 return claims;
             });
@@ -268,12 +294,32 @@ public class Dispatcher {
     }
 
     void send(Claim claim) {
+        if (claim.ambiguousSince() != null) {
+            // an earlier attempt may have reached SignalWire: never send twice, ask first
+            Optional<MessagesApi.Accepted> already;
+            try {
+                already = messages.findSent(claim.from(), claim.to(), claim.body(), claim.ambiguousSince());
+            } catch (SignalWireException e) {
+                claim.lane().release();
+                failed(claim, e, true, e.codeOrStatus());
+                return;
+            }
+            if (already.isPresent()) {
+                claim.lane().release();
+                registry.counter("outbound.ambiguous", "outcome", "found").increment();
+                Log.infof("Message %s was sent by an earlier attempt (sid %s): not sending it again", claim.id(), already.get().sid());
+                recordAccepted(claim, already.get());
+                return;
+            }
+            registry.counter("outbound.ambiguous", "outcome", "not_found").increment();
+        }
         awaitTurn(claim.lane());
         // the slot counts from the moment the request leaves; if it never left (or we cannot tell), from now
         boolean[] departed = {false};
         long started = System.nanoTime();
         try {
-            String callback = config.publicUrl().replaceAll("/+$", "") + "/api/webhooks/signalwire/status";
+            // our message id travels in the callback URL, so a report can always be tied to its message
+            String callback = config.publicUrl().replaceAll("/+$", "") + "/api/webhooks/signalwire/status?ref=" + claim.id();
             MessagesApi.Accepted accepted;
             try {
                 accepted = messages.send(claim.from(), claim.to(), claim.body(), claim.mediaUrls(), callback, () -> {
@@ -286,28 +332,34 @@ public class Dispatcher {
                 }
             }
             registry.timer("outbound.send.latency").record(Duration.ofNanos(System.nanoTime() - started));
-            QuarkusTransaction.requiringNew().run(() -> {
-                OutboundMessage m = OutboundMessage.findById(claim.id());
-                m.providerSid = accepted.sid();
-                m.providerStatus = accepted.status();
-                if (accepted.segments() != null) {
-                    m.segments = accepted.segments();
-                }
-                m.price = accepted.price();
-                m.priceUnit = accepted.priceUnit();
-                m.errorCode = null;
-                m.errorMessage = null;
-                m.updatedAt = clock.instant();
-                statuses.apply(m, accepted.status(), null);
-                results.publish(m);
-                statuses.applyPending(m); // callbacks that overtook this answer
-            });
+            recordAccepted(claim, accepted);
             registry.counter("outbound.sent").increment();
         } catch (SignalWireException e) {
             failed(claim, e, e.isTransient(), e.codeOrStatus());
         } catch (RuntimeException e) {
-            failed(claim, e, true, e.getClass().getSimpleName());
+            failed(claim, e, true, e.getClass().getSimpleName()); // the commit of the sid failed: the send is ambiguous
         }
+    }
+
+    private void recordAccepted(Claim claim, MessagesApi.Accepted accepted) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            statuses.lockSid(accepted.sid()); // see StatusService.lockSid: a callback racing this commit is never lost
+            OutboundMessage m = OutboundMessage.findById(claim.id());
+            m.providerSid = accepted.sid();
+            m.providerStatus = accepted.status();
+            if (accepted.segments() != null) {
+                m.segments = accepted.segments();
+            }
+            m.price = accepted.price();
+            m.priceUnit = accepted.priceUnit();
+            m.errorCode = null;
+            m.errorMessage = null;
+            m.ambiguousSince = null;
+            m.updatedAt = clock.instant();
+            statuses.apply(m, accepted.status(), null);
+            results.publish(m);
+            statuses.applyPending(m); // callbacks that overtook this answer
+        });
     }
 
     private void failed(Claim claim, RuntimeException e, boolean transientFailure, String code) {
@@ -319,6 +371,10 @@ public class Dispatcher {
             m.errorCode = code;
             m.errorMessage = e.getMessage() == null ? null : e.getMessage().substring(0, Math.min(1000, e.getMessage().length()));
             m.updatedAt = clock.instant();
+            boolean ambiguous = !(e instanceof SignalWireException s) || s.httpStatus() == 0 || s.httpStatus() >= 500;
+            if (ambiguous && m.ambiguousSince == null) {
+                m.ambiguousSince = m.sendingStartedAt != null ? m.sendingStartedAt : clock.instant();
+            }
             if (transientFailure && m.attempts < config.maxAttempts()) {
                 m.status = MessageStatus.QUEUED;
                 m.nextAttemptAt = clock.instant().plus(backoff(m.attempts));
@@ -339,7 +395,8 @@ public class Dispatcher {
     void requeueStuckSending() {
         // never one this process is still sending (a slow answer is not a crash): that would send it twice
         List<UUID> stillSending = sending.isEmpty() ? List.of(new UUID(0, 0)) : List.copyOf(sending);
-        int requeued = em.createNativeQuery("update message set status = 'QUEUED', next_attempt_at = :now where status = 'SENDING' "
+        int requeued = em.createNativeQuery("update message set status = 'QUEUED', next_attempt_at = :now, "
+                + "ambiguous_since = coalesce(ambiguous_since, sending_started_at) where status = 'SENDING' "
                 + "and provider_sid is null and sending_started_at < :cutoff and id not in (:sending)")
                 .setParameter("now", clock.instant()).setParameter("cutoff", clock.instant().minus(config.sendingRecoveryAfter()))
                 .setParameter("sending", stillSending)

@@ -30,7 +30,11 @@ public class MessageService {
     private final Clock clock;
     private final MeterRegistry registry;
 
-    public MessageService(SenderDirectory senders, Clock clock, MeterRegistry registry) {
+    private final int sharedDailyCap;
+
+    public MessageService(SenderDirectory senders, Clock clock, MeterRegistry registry,
+            ai.galaxyco.phone.outbound.config.OutboundConfig config) {
+        this.sharedDailyCap = config.sharedDailyCap();
         this.senders = senders;
         this.clock = clock;
         this.registry = registry;
@@ -67,6 +71,10 @@ public class MessageService {
                     + " (replied STOP); they must reply START before you can write again");
         }
         Instant now = clock.instant();
+        int segments = Segments.count(command.body());
+        if (sender.shared()) {
+            requireSharedQuota(command.workspaceId(), segments, now);
+        }
         OutboundMessage message = new OutboundMessage();
         message.id = UUID.randomUUID();
         message.workspaceId = command.workspaceId();
@@ -77,13 +85,29 @@ public class MessageService {
         message.body = command.body() == null || command.body().isEmpty() ? null : command.body();
         message.mediaUrls = command.mediaUrls() == null || command.mediaUrls().isEmpty() ? null : EventJson.write(command.mediaUrls());
         message.status = MessageStatus.QUEUED;
-        message.segments = Segments.count(command.body());
+        message.segments = segments;
         message.nextAttemptAt = now;
         message.createdAt = now;
         message.updatedAt = now;
         message.persistAndFlush();
         registry.counter("outbound.accepted").increment();
         return message;
+    }
+
+    /**
+     * The shared number is one lane (one segment a second) for every Starter workspace: each may use at most
+     * {@code outbound.shared-daily-cap} segments of it per UTC day (SHARED_DAILY_CAP, default 200).
+     */
+    private void requireSharedQuota(String workspaceId, int segments, Instant now) {
+        Instant dayStart = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        long used = ((Number) OutboundMessage.getEntityManager().createNativeQuery("select coalesce(sum(segments), 0) from message "
+                + "where workspace_id = ?1 and from_shared and created_at >= ?2 and status <> 'FAILED'")
+                .setParameter(1, workspaceId).setParameter(2, dayStart).getSingleResult()).longValue();
+        if (used + segments > sharedDailyCap) {
+            registry.counter("outbound.refused", "reason", "shared_number_quota").increment();
+            throw new SendRefused(429, "shared_number_quota", "workspace " + workspaceId + " has used " + used + " of its "
+                    + sharedDailyCap + " segments on the shared number today (UTC); upgrade to Pro for a number of your own");
+        }
     }
 
     private Sender chooseSender(SendCommand command) {

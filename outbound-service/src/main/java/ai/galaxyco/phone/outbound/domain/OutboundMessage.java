@@ -78,4 +78,8 @@ public class OutboundMessage extends PanacheEntityBase {
 
     @Column(name = "sending_started_at")
     public Instant sendingStartedAt;
+
+    /** Set when a send's outcome is unknown: before sending again, SignalWire is asked whether it has the message. */
+    @Column(name = "ambiguous_since")
+    public Instant ambiguousSince;
 }

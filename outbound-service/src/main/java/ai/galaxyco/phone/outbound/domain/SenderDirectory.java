@@ -93,7 +93,10 @@ public class SenderDirectory {
         String status = (String) rows.get(0)[0];
         return switch (status) {
             case "PROVISIONING" -> "the workspace's phone number is still being provisioned; try again shortly";
-            case "FAILED" -> "provisioning the workspace's phone number failed and will be retried (" + rows.get(0)[1] + ")";
+            // only the code travels to the tenant: the provider's text names our SignalWire project
+            case "FAILED" -> "provisioning the workspace's phone number failed and will be retried: "
+                    + ai.galaxyco.phone.kit.signalwire.ProviderErrors.describe(rows.get(0)[1] == null ? "unknown"
+                            : String.valueOf(rows.get(0)[1]).split(":", 2)[0]);
             case "REMOVED" -> "the workspace was deleted";
             default -> "the workspace has no usable phone number (provisioning status " + status + ")";
         };

@@ -34,7 +34,36 @@ public class StatusService {
         this.registry = registry;
     }
 
+    /**
+     * Serialises everything done for one provider sid: a status report and the dispatcher's commit of that sid both
+     * take this lock first, so whichever commits second sees the other's row (under READ COMMITTED, without it, each
+     * could miss the other and the report would wait forever).
+     */
+    public void lockSid(String providerSid) {
+        em.createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtext(?1))) locked").setParameter(1, providerSid)
+                .getSingleResult();
+    }
+
+    /** Applies reports that wait for a sid which has become known meanwhile; returns how many messages moved. */
+    public int applyParkedReports() {
+        @SuppressWarnings("unchecked")
+        List<String> sids = em.createNativeQuery("select distinct r.provider_sid from status_report r where not r.applied "
+                + "and exists (select 1 from message m where m.provider_sid = r.provider_sid) limit 500").getResultList();
+        for (String sid : sids) {
+            lockSid(sid);
+            OutboundMessage message = OutboundMessage.find("providerSid", sid).firstResult();
+            if (message != null) {
+                applyPending(message);
+            }
+        }
+        if (!sids.isEmpty()) {
+            registry.counter("outbound.status.swept").increment(sids.size());
+        }
+        return sids.size();
+    }
+
     public void report(MessageStatusChanged report) {
+        lockSid(report.messageSid());
         em.createNativeQuery("insert into status_report (provider_sid, status, error_code, reported_at) values (?1, ?2, ?3, ?4)")
                 .setParameter(1, report.messageSid()).setParameter(2, report.status()).setParameter(3, report.errorCode())
                 .setParameter(4, Timestamp.from(report.reportedAt() != null ? report.reportedAt() : clock.instant()))

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -31,9 +32,11 @@ public class OutboundConsumers {
     private final MessageService messages;
     private final OutboundConfig config;
     private final MeterRegistry registry;
+    private final ParkedRequests parked;
 
     public OutboundConsumers(IdempotentConsumer idempotent, SenderDirectory senders, StatusService statuses,
-            MessageService messages, OutboundConfig config, MeterRegistry registry) {
+            MessageService messages, OutboundConfig config, MeterRegistry registry, ParkedRequests parked) {
+        this.parked = parked;
         this.idempotent = idempotent;
         this.senders = senders;
         this.statuses = statuses;
@@ -72,19 +75,47 @@ public class OutboundConsumers {
         }
     }
 
+    /**
+     * A send command from another service. Accepted (idempotent by request id: a redelivered request finds its
+     * message); refused for a reason that passes (no sender number yet) it waits in {@link ParkedRequests}; refused
+     * for good (opted out, foreign sender, invalid number) it goes to the dead-letter topic with the reason. While the
+     * database is unreachable the consumer waits, as every consumer does, rather than dead-letter a good request.
+     */
     @Incoming("outbound-requests")
     @Blocking
     public void request(ConsumerRecord<String, String> record) {
         OutboundRequest request = EventJson.read(record.value(), OutboundRequest.class);
+        Duration backoff = Duration.ofMillis(200);
+        while (true) {
+            try {
+                messages.accept(new SendCommand(request.workspaceId().value(), request.to(), request.body(), request.mediaUrls(),
+                        request.from(), request.label(), "request:" + request.requestId()));
+                return;
+            } catch (SendRefused e) {
+                registry.counter("outbound.requests.refused", "error", e.error()).increment();
+                if (ParkedRequests.passes(e)) {
+                    parked.park(record, request, e);
+                    return;
+                }
+                throw new EventJson.MalformedEventException("request " + request.requestId() + " refused (" + e.status() + " "
+                        + e.error() + "): " + e.getMessage());
+            } catch (RuntimeException e) {
+                if (!IdempotentConsumer.isDatabaseOutage(e)) {
+                    throw e;
+                }
+                Log.warnf("outbound-requests waiting for the database (request %s): %s", request.requestId(), e.getMessage());
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
         try {
-            // idempotent by request id: a redelivered request finds its message
-            messages.accept(new SendCommand(request.workspaceId().value(), request.to(), request.body(), request.mediaUrls(),
-                    request.from(), request.label(), "request:" + request.requestId()));
-        } catch (SendRefused e) {
-            registry.counter("outbound.requests.refused", "error", e.error()).increment();
-            // permanent: retrying cannot help, so the record goes to the dead-letter topic with the reason
-            throw new EventJson.MalformedEventException("request " + request.requestId() + " refused (" + e.status() + " "
-                    + e.error() + "): " + e.getMessage());
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the database", e);
         }
     }
 

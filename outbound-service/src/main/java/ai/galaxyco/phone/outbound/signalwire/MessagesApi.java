@@ -31,13 +31,46 @@ public class MessagesApi {
         for (String url : mediaUrls) {
             form.add("MediaUrl", url);
         }
-        JsonNode answer = http.post(http.accountUrl().addPathSegments("Messages.json").build(), form.build(), departure);
+        return accepted(http.post(http.accountUrl().addPathSegments("Messages.json").build(), form.build(), departure));
+    }
+
+    private static Accepted accepted(JsonNode answer) {
         JsonNode price = answer.path("price");
         return new Accepted(answer.path("sid").asText(), answer.path("status").asText(null),
                 answer.path("num_segments").canConvertToInt() || answer.path("num_segments").isTextual()
                         ? parseInt(answer.path("num_segments").asText()) : null,
                 price.isNull() || price.isMissingNode() || price.asText().isBlank() ? null : new BigDecimal(price.asText()).abs(),
                 answer.path("price_unit").asText(null));
+    }
+
+    /**
+     * The message SignalWire already has from {@code from} to {@code to} with this body, created since {@code since}
+     * (a minute of clock skew allowed), if any: asked before sending again after an ambiguous failure.
+     */
+    public java.util.Optional<Accepted> findSent(String from, String to, String body, java.time.Instant since) {
+        java.time.Instant after = since.minusSeconds(60);
+        okhttp3.HttpUrl url = http.accountUrl().addPathSegments("Messages.json").addQueryParameter("From", from)
+                .addQueryParameter("To", to)
+                .addQueryParameter("DateSent>", java.time.LocalDate.ofInstant(after, java.time.ZoneOffset.UTC).minusDays(1).toString())
+                .addQueryParameter("PageSize", "100").build();
+        for (JsonNode m : http.get(url).path("messages")) {
+            boolean sameText = java.util.Objects.equals(body == null || body.isEmpty() ? null : body, m.path("body").asText(null));
+            java.time.Instant created = parseDate(m.path("date_created").asText(null));
+            if (sameText && from.equals(m.path("from").asText()) && to.equals(m.path("to").asText())
+                    && (created == null || !created.isBefore(after))) {
+                return java.util.Optional.of(accepted(m));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static java.time.Instant parseDate(String rfc2822) {
+        try {
+            return rfc2822 == null ? null : java.time.ZonedDateTime.parse(rfc2822, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static Integer parseInt(String s) {

@@ -1,6 +1,7 @@
 package ai.galaxyco.phone.provisioning.api;
 
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.kit.signalwire.ProviderErrors;
 import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
 import ai.galaxyco.phone.provisioning.domain.ProvisioningAttempt;
 import ai.galaxyco.phone.provisioning.domain.Workspace;
@@ -56,11 +57,16 @@ public class WorkspaceNumbersResource {
         List<NumberView> numbers = PhoneNumberRecord.<PhoneNumberRecord>list("workspaceId = ?1 order by purchasedAt desc", workspaceId)
                 .stream().map(n -> new NumberView(n.e164, n.label, n.status.name(), n.providerSid, n.purchasedAt,
                         n.releaseAfter, n.releasedAt)).toList();
+        // the provider's own text names our SignalWire project: tenants get a stable sentence, operators the raw text
+        boolean operator = access.isServiceCaller();
         List<AttemptView> attempts = ProvisioningAttempt.<ProvisioningAttempt>find("workspaceId = ?1 order by id desc", workspaceId)
                 .page(0, 20).list().stream().map(a -> new AttemptView(a.kind, a.startedAt, a.finishedAt, a.outcome,
-                        a.phoneNumber, a.errorCode, a.errorMessage)).toList();
+                        a.phoneNumber, a.errorCode, operator || a.errorCode == null ? a.errorMessage
+                                : ProviderErrors.describe(a.errorCode))).toList();
         return new WorkspaceNumbersView(workspace.id, workspace.plan.name(), workspace.status.name(), workspace.attempts,
-                workspace.nextAttemptAt, workspace.lastErrorCode, workspace.lastError, numbers, attempts);
+                workspace.nextAttemptAt, workspace.lastErrorCode,
+                operator || workspace.lastErrorCode == null ? workspace.lastError : ProviderErrors.describe(workspace.lastErrorCode),
+                numbers, attempts);
     }
 
     /** Makes a failed purchase due now instead of at its backoff time. */

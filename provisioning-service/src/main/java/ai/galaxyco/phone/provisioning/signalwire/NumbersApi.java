@@ -43,7 +43,10 @@ public class NumbersApi {
                 .add("PhoneNumber", e164)
                 .add("FriendlyName", friendlyName)
                 .add("SmsUrl", smsUrl).add("SmsMethod", "POST")
+                // a second chance when the gateway cannot take the primary request (SignalWire does not retry it)
+                .add("SmsFallbackUrl", fallback(smsUrl)).add("SmsFallbackMethod", "POST")
                 .add("VoiceUrl", voiceUrl).add("VoiceMethod", "POST")
+                .add("VoiceFallbackUrl", fallback(voiceUrl)).add("VoiceFallbackMethod", "POST")
                 .add("StatusCallback", statusCallback).add("StatusCallbackMethod", "POST")
                 .build();
         HttpUrl url = http.accountUrl().addPathSegments("IncomingPhoneNumbers.json").build();
@@ -70,6 +73,12 @@ public class NumbersApi {
             }
             throw e;
         }
+    }
+
+    /** {@code …/api/webhooks/signalwire/sms} → {@code …/api/webhooks/signalwire/fallback/sms}. */
+    static String fallback(String webhookUrl) {
+        int slash = webhookUrl.lastIndexOf('/');
+        return webhookUrl.substring(0, slash) + "/fallback" + webhookUrl.substring(slash);
     }
 
     /** Numbers the project owns under exactly this FriendlyName (our tag), e.g. one bought by a lost purchase. */

@@ -325,6 +325,16 @@ class ProvisioningSafetyTest {
     }
 
     @Test
+    void aDeploymentThatWantsReplicatedTopicsRefusesToRunOnSingleReplicaOnes() {
+        String bootstrap = TopicProbe.bootstrapServers();
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ai.galaxyco.phone.kit.messaging.TopicBootstrap.requireReplication(bootstrap, (short) 3));
+        assertTrue(refused.getMessage().contains("workspace-lifecycle (1)"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("KAFKA_REPLICATION_FACTOR"), refused.getMessage());
+        ai.galaxyco.phone.kit.messaging.TopicBootstrap.requireReplication(bootstrap, (short) 1); // what this broker has
+    }
+
+    @Test
     void twoInstancesAndTwoHundredWorkspacesWithSlowPurchasesBuyExactlyOneNumberEach() throws Exception {
         // a second instance's worker: same database, same sandbox, its own threads
         ProvisioningWorker second = new ProvisioningWorker(numbersApi, lifecycleService, assignmentEvents, config, em, clock,

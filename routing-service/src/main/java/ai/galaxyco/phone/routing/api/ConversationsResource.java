@@ -11,6 +11,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,10 @@ public class ConversationsResource {
             String media, String status, Instant occurredAt) {
     }
 
+    /** A thread page holds the newest 500 messages unless {@code ?limit=} (at most 1000) says otherwise. */
+    static final int DEFAULT_THREAD_PAGE = 500;
+    static final int MAX_THREAD_PAGE = 1000;
+
     private final WorkspaceAccess access;
 
     public ConversationsResource(WorkspaceAccess access) {
@@ -48,8 +53,13 @@ public class ConversationsResource {
     @GET
     @Path("/{conversationId}/messages")
     @Transactional
-    public List<MessageView> thread(@PathParam("workspaceId") String workspaceId, @PathParam("conversationId") String conversationId) {
+    public List<MessageView> thread(@PathParam("workspaceId") String workspaceId, @PathParam("conversationId") String conversationId,
+            @QueryParam("limit") Integer limit, @QueryParam("before") Instant before) {
         access.require(workspaceId);
+        int max = limit == null ? DEFAULT_THREAD_PAGE : limit;
+        if (max < 1 || max > MAX_THREAD_PAGE) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_THREAD_PAGE);
+        }
         UUID id;
         try {
             id = UUID.fromString(conversationId);
@@ -60,7 +70,14 @@ public class ConversationsResource {
         if (conversation == null || !conversation.workspaceId.equals(workspaceId)) {
             throw new NotFoundException("no conversation " + conversationId); // never reveal another tenant's thread
         }
-        return ConversationMessage.<ConversationMessage>find("conversationId = ?1 order by occurredAt, id", id).list().stream()
+        // the newest page (before the cursor, if given), returned oldest first as a thread reads
+        List<ConversationMessage> page = new java.util.ArrayList<>(before == null
+                ? ConversationMessage.<ConversationMessage>find("conversationId = ?1 order by occurredAt desc, id desc", id)
+                        .page(0, max).list()
+                : ConversationMessage.<ConversationMessage>find("conversationId = ?1 and occurredAt < ?2 order by occurredAt desc, id desc",
+                        id, before).page(0, max).list());
+        java.util.Collections.reverse(page);
+        return page.stream()
                 .map(m -> new MessageView(m.direction, m.providerSid, m.outboundId, m.body,
                         MessageText.fromOriginal(m.bodyOriginal), m.media, m.status, m.occurredAt))
                 .toList();

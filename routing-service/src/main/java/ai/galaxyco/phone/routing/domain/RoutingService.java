@@ -44,6 +44,8 @@ public class RoutingService {
     private final Clock clock;
     private final MeterRegistry registry;
     private final Optional<PhoneNumber> sharedNumber;
+    /** Outbound statuses that mean the carrier took the message (see OutboundResult.status). */
+    private static final java.util.Set<String> CARRIER_ACCEPTED = java.util.Set.of("SENT", "DELIVERED", "sent", "delivered");
 
     public RoutingService(EntityManager em, Outbox outbox, RoutingConfig config, Clock clock, MeterRegistry registry) {
         this.em = em;
@@ -85,7 +87,7 @@ public class RoutingService {
         if (sharedNumber.isPresent() && sharedNumber.get().equals(ourNumber)) {
             @SuppressWarnings("unchecked")
             List<String> last = em.createNativeQuery("select workspace_id from shared_number_attribution "
-                    + "where our_number = ?1 and contact = ?2 and last_sent_at >= ?3")
+                    + "where our_number = ?1 and contact = ?2 and greatest(last_sent_at, coalesce(last_reply_at, last_sent_at)) >= ?3")
                     .setParameter(1, ourNumber.e164()).setParameter(2, contact.e164())
                     .setParameter(3, Timestamp.from(clock.instant().minus(config.sharedReplyTtl()))).getResultList();
             if (!last.isEmpty()) {
@@ -120,6 +122,13 @@ public class RoutingService {
             unrouted.persist();
             registry.counter("routing.messages", "outcome", "unrouted").increment();
             return;
+        }
+        if (sharedNumber.isPresent() && sharedNumber.get().equals(message.to())) {
+            // the contact is talking to this workspace now: another workspace's message will not take them away
+            em.createNativeQuery("update shared_number_attribution set last_reply_at = greatest(coalesce(last_reply_at, ?3), ?3) "
+                    + "where our_number = ?1 and contact = ?2 and workspace_id = ?4")
+                    .setParameter(1, message.to().e164()).setParameter(2, message.from().e164())
+                    .setParameter(3, Timestamp.from(receivedAt)).setParameter(4, owner.get().workspaceId()).executeUpdate();
         }
         Conversation conversation = conversation(owner.get().workspaceId(), message.to(), message.from(), message.channel(), receivedAt);
         ConversationMessage stored = new ConversationMessage();
@@ -178,12 +187,8 @@ public class RoutingService {
 
     public void recordOutbound(OutboundResult result) {
         Instant at = result.createdAt() != null ? result.createdAt() : clock.instant();
-        if (result.fromSharedNumber()) {
-            em.createNativeQuery("insert into shared_number_attribution (our_number, contact, workspace_id, last_sent_at) "
-                    + "values (?1, ?2, ?3, ?4) on conflict (our_number, contact) do update set workspace_id = excluded.workspace_id, "
-                    + "last_sent_at = excluded.last_sent_at where shared_number_attribution.last_sent_at <= excluded.last_sent_at")
-                    .setParameter(1, result.from().e164()).setParameter(2, result.to().e164())
-                    .setParameter(3, result.workspaceId().value()).setParameter(4, Timestamp.from(at)).executeUpdate();
+        if (result.fromSharedNumber() && CARRIER_ACCEPTED.contains(result.status())) {
+            attribute(result, at);
         }
         Channel channel = Channel.SMS;
         Conversation conversation = conversation(result.workspaceId().value(), result.from(), result.to(), channel, at);
@@ -206,6 +211,24 @@ public class RoutingService {
             }
             existing.status = result.status();
         }
+    }
+
+    /**
+     * Who a reply to the shared number belongs to moves only on a message the carrier accepted (a queued or failed
+     * message must not capture another workspace's contact), and never away from a workspace the contact has been
+     * talking to: one the contact replied to within the TTL keeps the contact until that exchange is older than the TTL.
+     */
+    private void attribute(OutboundResult result, Instant at) {
+        Timestamp conversationCutoff = Timestamp.from(clock.instant().minus(config.sharedReplyTtl()));
+        em.createNativeQuery("insert into shared_number_attribution (our_number, contact, workspace_id, last_sent_at) "
+                + "values (?1, ?2, ?3, ?4) on conflict (our_number, contact) do update set workspace_id = excluded.workspace_id, "
+                + "last_sent_at = excluded.last_sent_at, last_reply_at = case when shared_number_attribution.workspace_id = "
+                + "excluded.workspace_id then shared_number_attribution.last_reply_at end "
+                + "where shared_number_attribution.last_sent_at <= excluded.last_sent_at and (shared_number_attribution.workspace_id "
+                + "= excluded.workspace_id or shared_number_attribution.last_reply_at is null or shared_number_attribution.last_reply_at < ?5)")
+                .setParameter(1, result.from().e164()).setParameter(2, result.to().e164())
+                .setParameter(3, result.workspaceId().value()).setParameter(4, Timestamp.from(at))
+                .setParameter(5, conversationCutoff).executeUpdate();
     }
 
     // ---------------------------------------------------------------- conversations

@@ -142,7 +142,7 @@ public class IdempotentConsumer {
      * True when the failure is the database being unreachable (connection refused or lost, server shutting down,
      * pool exhausted), as opposed to something wrong with the event.
      */
-    static boolean isDatabaseOutage(Throwable failure) {
+    public static boolean isDatabaseOutage(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof java.net.ConnectException || t instanceof java.sql.SQLTransientConnectionException
                     || t instanceof java.sql.SQLNonTransientConnectionException || t instanceof java.sql.SQLRecoverableException

@@ -74,6 +74,9 @@ public final class SignalWireSignature {
         }
         byte[] given = signature.trim().getBytes(StandardCharsets.UTF_8);
         String bodyHash = queryParameter(url, "bodySHA256");
+        // a body that is not form parameters is covered only by bodySHA256 or the JSON scheme: a signature over the
+        // URL alone would let anyone who saw one request send any body with it
+        boolean bodyOutsideForm = formParams.isEmpty() && rawBody != null && rawBody.length > 0;
         for (String candidate : portVariants(url)) {
             if (bodyHash != null) {
                 if (equal(given, formSignature(signingKey, candidate, List.of()))
@@ -81,7 +84,7 @@ public final class SignalWireSignature {
                                 sha256Hex(rawBody).getBytes(StandardCharsets.UTF_8))) {
                     return true;
                 }
-            } else if (equal(given, formSignature(signingKey, candidate, formParams))) {
+            } else if (!bodyOutsideForm && equal(given, formSignature(signingKey, candidate, formParams))) {
                 return true;
             }
             if (equal(given, jsonSignature(signingKey, candidate, rawBody))) {

@@ -60,7 +60,28 @@ public class SignalWireWebhookResource {
     @POST
     @Path("/sms")
     public CompletionStage<Response> sms(@BeanParam SignedWebhook webhook, byte[] body) {
-        return handle("sms", "/sms", webhook, body, request -> {
+        return sms("/sms", webhook, body);
+    }
+
+    /**
+     * The SmsFallbackUrl of every number we buy: SignalWire tries it when the primary URL failed. Same signature rules,
+     * same event id as the primary delivery would have had, so a message that reached both is one message.
+     */
+    @POST
+    @Path("/fallback/sms")
+    public CompletionStage<Response> fallbackSms(@BeanParam SignedWebhook webhook, byte[] body) {
+        return sms("/fallback/sms", webhook, body);
+    }
+
+    /** The VoiceFallbackUrl of every number we buy (see {@link #fallbackSms}). */
+    @POST
+    @Path("/fallback/voice")
+    public CompletionStage<Response> fallbackVoice(@BeanParam SignedWebhook webhook, byte[] body) {
+        return voice("/fallback/voice", webhook, body);
+    }
+
+    private CompletionStage<Response> sms(String path, SignedWebhook webhook, byte[] body) {
+        return handle("sms", path, webhook, body, request -> {
             String fromRaw = request.required("From");
             String toRaw = request.required("To");
             String sid = request.param("MessageSid") != null ? request.param("MessageSid") : request.required("SmsSid");
@@ -89,7 +110,11 @@ public class SignalWireWebhookResource {
     @POST
     @Path("/voice")
     public CompletionStage<Response> voice(@BeanParam SignedWebhook webhook, byte[] body) {
-        return handle("voice", "/voice", webhook, body, request -> {
+        return voice("/voice", webhook, body);
+    }
+
+    private CompletionStage<Response> voice(String path, SignedWebhook webhook, byte[] body) {
+        return handle("voice", path, webhook, body, request -> {
             String callSid = request.required("CallSid");
             PhoneNumber from = Addresses.number("From", request.required("From"));
             PhoneNumber to = Addresses.number("To", request.required("To"));

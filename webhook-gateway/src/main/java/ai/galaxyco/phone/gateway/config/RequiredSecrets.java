@@ -4,24 +4,57 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.ConfigProvider;
 
-/** In the prod profile a missing secret stops start-up, naming the variable to set. */
+/**
+ * In the packaged application a missing or malformed secret stops start-up, naming the variable, instead of
+ * surfacing as a 500 at the first webhook; and the development secret committed to this repository is refused
+ * unless GALAXYCO_ALLOW_DEV_SECRETS=true says that is intended.
+ */
 public class RequiredSecrets {
+
+    /** The Clerk secret of the dev and test profiles: public, so never acceptable where real webhooks arrive. */
+    static final String COMMITTED_DEV_CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     void check(@Observes StartupEvent event, GatewayConfig config) {
         if (LaunchMode.current() != LaunchMode.NORMAL) {
             return;
         }
-        List<String> missing = new ArrayList<>();
-        if (config.clerkWebhookSecret().isEmpty()) {
-            missing.add("CLERK_WEBHOOK_SECRET");
+        boolean allowDev = ConfigProvider.getConfig().getOptionalValue("GALAXYCO_ALLOW_DEV_SECRETS", Boolean.class).orElse(false);
+        List<String> problems = problems(config.clerkWebhookSecret(), config.signalwireSigningKey(), allowDev);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("webhook-gateway cannot start: " + String.join("; ", problems));
         }
-        if (config.signalwireSigningKey().isEmpty()) {
-            missing.add("SIGNALWIRE_SIGNING_KEY (or SIGNALWIRE_TOKEN)");
+    }
+
+    /** What is wrong with the secrets, each naming the variable to fix; empty when nothing is. */
+    static List<String> problems(Optional<String> clerkSecret, Optional<String> signingKey, boolean allowDevSecrets) {
+        List<String> problems = new ArrayList<>();
+        if (clerkSecret.isEmpty()) {
+            problems.add("set CLERK_WEBHOOK_SECRET");
+        } else if (!isSvixSecret(clerkSecret.get())) {
+            problems.add("CLERK_WEBHOOK_SECRET must be the whsec_... value of the Clerk webhook endpoint (whsec_ and base64)");
+        } else if (clerkSecret.get().equals(COMMITTED_DEV_CLERK_SECRET) && !allowDevSecrets) {
+            problems.add("CLERK_WEBHOOK_SECRET is the development secret committed to the repository; set the real one "
+                    + "(or GALAXYCO_ALLOW_DEV_SECRETS=true for a local run)");
         }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("webhook-gateway cannot start: set " + String.join(", ", missing));
+        if (signingKey.isEmpty() || signingKey.get().isBlank()) {
+            problems.add("set SIGNALWIRE_SIGNING_KEY (or SIGNALWIRE_TOKEN)");
+        }
+        return problems;
+    }
+
+    static boolean isSvixSecret(String secret) {
+        if (!secret.startsWith("whsec_")) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(secret.substring("whsec_".length())).length >= 16;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 }

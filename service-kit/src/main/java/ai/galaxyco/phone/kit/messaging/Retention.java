@@ -1,0 +1,61 @@
+package ai.galaxyco.phone.kit.messaging;
+
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Keeps the kit's bookkeeping tables from growing forever: processed-event ids older than
+ * {@code galaxyco.retention.processed-events} (PROCESSED_EVENT_RETENTION, default 30 days, far beyond any redelivery
+ * or replay window) are deleted, in small batches, every hour. (Outbox rows are deleted as they are relayed.)
+ */
+@ApplicationScoped
+public class Retention {
+
+    private static final int BATCH = 5_000;
+
+    private final EntityManager em;
+    private final Clock clock;
+    private final Duration processedEvents;
+
+    public Retention(EntityManager em, Clock clock,
+            @ConfigProperty(name = "galaxyco.retention.processed-events", defaultValue = "P30D") Duration processedEvents) {
+        this.em = em;
+        this.clock = clock;
+        this.processedEvents = processedEvents;
+    }
+
+    @Scheduled(every = "${galaxyco.retention.interval:1h}", delay = 1, delayUnit = java.util.concurrent.TimeUnit.MINUTES,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            int deleted = purgeProcessedEvents();
+            if (deleted > 0) {
+                Log.infof("Retention: deleted %d processed-event ids older than %s", deleted, processedEvents);
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("Retention pass failed, next one will retry: %s", e.getMessage());
+        }
+    }
+
+    /** Deletes processed-event ids past retention; returns how many. */
+    public int purgeProcessedEvents() {
+        Timestamp cutoff = Timestamp.from(clock.instant().minus(processedEvents));
+        int total = 0;
+        while (true) {
+            int deleted = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("delete from processed_event where ctid in "
+                    + "(select ctid from processed_event where processed_at < ?1 limit " + BATCH + ")")
+                    .setParameter(1, cutoff).executeUpdate());
+            total += deleted;
+            if (deleted < BATCH) {
+                return total;
+            }
+        }
+    }
+}
