@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Benchmarks against the running local stack: ./stack up --detach && ops/bench.sh [ingest|e2e|provisioning|pacing|all]
 # Prints throughput, latency percentiles (HdrHistogram) and RSS; the load generator shares the machine's cores.
+# The bench jar is rebuilt when its sources (or those of the modules it uses) changed since it was built.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-if [ ! -d bench/target/lib ] || [ ! -f bench/target/bench-1.0.0-SNAPSHOT.jar ]; then
+hash=$( (git ls-files -co --exclude-standard -z -- pom.xml bench shared-model service-kit test-support signalwire-sandbox \
+  2>/dev/null || find bench shared-model service-kit test-support signalwire-sandbox pom.xml -type f -not -path '*/target/*' -print0) \
+  | sort -z | xargs -0 sha1sum 2>/dev/null | sha1sum | cut -c1-40)
+if [ ! -d bench/target/lib ] || [ ! -f bench/target/bench-1.0.0-SNAPSHOT.jar ] \
+   || [ "$hash" != "$(cat bench/target/.source-hash 2>/dev/null)" ]; then
+  echo "building the bench (its sources changed since the last build)"
   ./mvnw -q -B -pl bench -am package -DskipTests
+  echo "$hash" > bench/target/.source-hash
 fi
 exec java -Xmx2g -Dstack.root="$ROOT" -cp "bench/target/bench-1.0.0-SNAPSHOT.jar:bench/target/lib/*" ai.galaxyco.phone.bench.Benchmarks "$@"

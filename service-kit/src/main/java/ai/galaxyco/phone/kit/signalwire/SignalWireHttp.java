@@ -52,7 +52,11 @@ public class SignalWireHttp {
                 .build();
     }
 
-    /** Told the moment a request starts to leave: its first byte is being written to the connection. */
+    /**
+     * Told the moment a request has left: its last byte was handed to the connection (the end of the body, or of the
+     * headers for a request without one). Pacing counts from here, not from when the write began, so a thread paused
+     * mid-write can never bring two requests closer together at the receiving end.
+     */
     @FunctionalInterface
     public interface DepartureObserver {
         void departed();
@@ -62,7 +66,14 @@ public class SignalWireHttp {
         DepartureObserver observer = call.request().tag(DepartureObserver.class);
         return observer == null ? EventListener.NONE : new EventListener() {
             @Override
-            public void requestHeadersStart(Call c) {
+            public void requestHeadersEnd(Call c, Request request) {
+                if (request.body() == null) {
+                    observer.departed();
+                }
+            }
+
+            @Override
+            public void requestBodyEnd(Call c, long byteCount) {
                 observer.departed();
             }
         };
