@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.Topics;
@@ -204,6 +205,28 @@ class RoutingFlowTest {
         assertEquals(List.of("page 0"), given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("before", cursor)
                 .get(path).then().statusCode(200).extract().jsonPath().getList("body"));
         given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("limit", 0).get(path).then().statusCode(400);
+    }
+
+    @Test
+    void oneWorkspaceFloodingTheApiIsAnswered429WithRetryAfterAndNobodyElseIs() {
+        String flooder = newOrg();
+        String neighbour = newOrg();
+        int limited = 0;
+        String retryAfter = null;
+        for (int i = 0; i < 800 && limited == 0; i++) {
+            var response = given().auth().oauth2(TestTokens.forWorkspace(flooder)).get("/api/workspaces/" + flooder + "/conversations");
+            if (response.statusCode() == 429) {
+                limited++;
+                retryAfter = response.header("Retry-After");
+                assertEquals("rate_limited", response.jsonPath().getString("error"));
+            }
+        }
+        assertEquals(1, limited, "600 a minute (plus the refill) and then 429");
+        assertTrue(Integer.parseInt(retryAfter) >= 1);
+        given().auth().oauth2(TestTokens.forWorkspace(neighbour)).get("/api/workspaces/" + neighbour + "/conversations")
+                .then().statusCode(200);
+        // the platform's own calls (service role) are not limited
+        given().auth().oauth2(TestTokens.forService()).get("/api/workspaces/" + flooder + "/conversations").then().statusCode(200);
     }
 
     @Test

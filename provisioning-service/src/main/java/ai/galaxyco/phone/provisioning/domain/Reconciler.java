@@ -95,6 +95,7 @@ public class Reconciler {
         this.lifecycleCatchUp = lifecycleCatchUp;
         this.tags = tags;
         this.nextPassAt = config.reconcileAtStart() ? Instant.EPOCH : clock.instant().plus(config.reconcileInterval());
+        registry.counter("provisioning.reconcile.refused"); // present at 0, so an alert on it has a series from the start
     }
 
     /**

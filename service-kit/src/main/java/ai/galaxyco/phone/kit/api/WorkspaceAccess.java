@@ -4,6 +4,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -18,14 +19,23 @@ public class WorkspaceAccess {
 
     private final JsonWebToken token;
     private final String serviceRole;
+    private final WorkspaceRateLimiter rateLimiter;
+    private final io.vertx.core.http.HttpServerRequest request;
 
     public WorkspaceAccess(JsonWebToken token,
-            @ConfigProperty(name = "galaxyco.auth.service-role", defaultValue = "phone-service") String serviceRole) {
+            @ConfigProperty(name = "galaxyco.auth.service-role", defaultValue = "phone-service") String serviceRole,
+            WorkspaceRateLimiter rateLimiter, io.vertx.core.http.HttpServerRequest request) {
         this.token = token;
         this.serviceRole = serviceRole;
+        this.rateLimiter = rateLimiter;
+        this.request = request;
     }
 
-    /** @throws ForbiddenException (403) when the token is for another workspace */
+    /**
+     * @throws ForbiddenException (403) when the token is for another workspace
+     * @throws WebApplicationException (429 with Retry-After) when the workspace exceeds its request rate; counted
+     *         only after authorisation, so nobody can use up another tenant's allowance
+     */
     public void require(String workspaceId) {
         if (isServiceCaller()) {
             return;
@@ -33,6 +43,14 @@ public class WorkspaceAccess {
         String organization = organization();
         if (organization == null || !organization.equals(workspaceId)) {
             throw new ForbiddenException("this token is not for workspace " + workspaceId);
+        }
+        String endpointClass = "GET".equals(request.method().name()) ? "read" : "write";
+        long retryAfter = rateLimiter.take(workspaceId, endpointClass);
+        if (retryAfter > 0) {
+            throw new WebApplicationException(jakarta.ws.rs.core.Response.status(429)
+                    .header("Retry-After", String.valueOf(retryAfter)).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
+                    .entity(new ApiError("rate_limited", "workspace " + workspaceId + " made too many " + endpointClass
+                            + " requests; retry after " + retryAfter + " s")).build());
         }
     }
 
