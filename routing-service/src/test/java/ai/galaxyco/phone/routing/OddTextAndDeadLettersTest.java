@@ -124,6 +124,14 @@ class OddTextAndDeadLettersTest {
         assertNull(find(deadLetters(), "no-such-id"));
     }
 
+    @Test
+    void theListingHoldsExactlyTheDeadLetterTopicsOfTheConsumedChannels() {
+        List<String> topics = given().auth().oauth2(TestTokens.forService()).get("/api/admin/dead-letters").then().statusCode(200)
+                .extract().jsonPath().getList("topics.topic");
+        assertEquals(List.of("inbound-calls.dlq", "inbound-messages.dlq", "number-assignments.dlq", "outbound-results.dlq"),
+                topics);
+    }
+
     private static JsonPath deadLetters() {
         return given().auth().oauth2(TestTokens.forService()).queryParam("topic", "inbound-messages")
                 .get("/api/admin/dead-letters").then().statusCode(200).extract().jsonPath();

@@ -69,7 +69,8 @@ public class DeadLetterStore {
         // every consumed channel has <topic>.dlq: the connector's strategy and DeadLetters both write there
         Set<String> topics = new TreeSet<>();
         for (String name : config.getPropertyNames()) {
-            if (name.startsWith("mp.messaging.incoming.") && name.endsWith(".topic")) {
+            // mp.messaging.incoming.<channel>.topic, not ...<channel>.dead-letter-queue.topic
+            if (name.matches("mp\\.messaging\\.incoming\\.[^.]+\\.topic")) {
                 config.getOptionalValue(name, String.class).ifPresent(t -> topics.add(t + ".dlq"));
             }
         }
