@@ -176,13 +176,7 @@ class OutboundFlowTest {
 
     @Test
     void starterWorkspaceSendsFromTheSharedNumber() {
-        String org = newOrg();
-        if (SandboxControl.ownedNumbers().stream().noneMatch(n -> SHARED.equals(n.path("phone_number").asText()))) {
-            SandboxControl.addNumber(SHARED, "GalaxyCo platform");
-        }
-        var a = new NumberAssignment(PhoneNumber.parse(SHARED), WorkspaceId.of(org), "Main", true, null, null, Instant.now());
-        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, a.key(), a, UUID.randomUUID().toString());
-        awaitSender(org, SHARED);
+        String org = starterWorkspace();
         String id = send(org, Map.of("to", "+14155550142", "body", "Hello from a Starter"), null).statusCode(202)
                 .body("from", equalTo(SHARED)).extract().path("id");
         await().atMost(WAIT).until(() -> !"QUEUED".equals(status(org, id)) && !"SENDING".equals(status(org, id))

@@ -255,7 +255,7 @@ class ProvisioningFlowTest {
                 .body("find { it.phoneNumber == '+13125550178' }.workspaceId", equalTo(stranger));
         given().auth().oauth2(TestTokens.forWorkspace(stranger)).get("/api/admin/numbers/orphaned").then().statusCode(403);
         Reconciler.Report second = reconciler.reconcile();
-        assertEquals(0, second.adopted() + second.orphansReleased() + second.missingAtProvider(), "a second pass finds nothing");
+        assertEquals(0, second.adopted() + second.orphansQuarantined() + second.rereleased() + second.missingAtProvider(), "a second pass finds nothing");
 
         // the orphan's workspace turns up (Pro): it gets the quarantined number, nothing is bought
         lifecycle("clerk:late_" + stranger, stranger, Kind.CREATED, Plan.PRO, 1);

@@ -135,7 +135,7 @@ public class Dispatcher {
 
         /** Claims the lane if its next departure is within {@code ahead} of {@code now}. */
         synchronized boolean tryClaim(Instant now, Duration ahead) {
-            if (claimed || nextDeparture.isAfter(now.plus(ahead))) {
+            if (!couldClaim(now, ahead)) {
                 return false;
             }
             claimed = true;

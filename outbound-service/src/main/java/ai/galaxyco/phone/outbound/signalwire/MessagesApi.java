@@ -4,8 +4,17 @@ import ai.galaxyco.phone.kit.signalwire.SignalWireHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import okhttp3.FormBody;
+import okhttp3.HttpUrl;
 
 /** SignalWire's Messages resource. */
 @ApplicationScoped
@@ -21,7 +30,7 @@ public class MessagesApi {
     public record Accepted(String sid, String status, Integer segments, BigDecimal price, String priceUnit) {
     }
 
-    /** Sends a message; {@code departure} is told the moment the request starts to leave, for pacing. */
+    /** Sends a message; {@code departure} is told the moment the request has left (see DepartureObserver), for pacing. */
     public Accepted send(String from, String to, String body, List<String> mediaUrls, String statusCallback,
             SignalWireHttp.DepartureObserver departure) {
         FormBody.Builder form = new FormBody.Builder().add("From", from).add("To", to).add("StatusCallback", statusCallback);
@@ -47,28 +56,28 @@ public class MessagesApi {
      * The message SignalWire already has from {@code from} to {@code to} with this body, created since {@code since}
      * (a minute of clock skew allowed), if any: asked before sending again after an ambiguous failure.
      */
-    public java.util.Optional<Accepted> findSent(String from, String to, String body, java.time.Instant since) {
-        java.time.Instant after = since.minusSeconds(60);
-        okhttp3.HttpUrl url = http.accountUrl().addPathSegments("Messages.json").addQueryParameter("From", from)
+    public Optional<Accepted> findSent(String from, String to, String body, Instant since) {
+        Instant after = since.minusSeconds(60);
+        HttpUrl url = http.accountUrl().addPathSegments("Messages.json").addQueryParameter("From", from)
                 .addQueryParameter("To", to)
-                .addQueryParameter("DateSent>", java.time.LocalDate.ofInstant(after, java.time.ZoneOffset.UTC).minusDays(1).toString())
+                .addQueryParameter("DateSent>", LocalDate.ofInstant(after, ZoneOffset.UTC).minusDays(1).toString())
                 .addQueryParameter("PageSize", "100").build();
         for (JsonNode m : http.get(url).path("messages")) {
-            boolean sameText = java.util.Objects.equals(body == null || body.isEmpty() ? null : body, m.path("body").asText(null));
-            java.time.Instant created = parseDate(m.path("date_created").asText(null));
+            boolean sameText = Objects.equals(body == null || body.isEmpty() ? null : body, m.path("body").asText(null));
+            Instant created = parseDate(m.path("date_created").asText(null));
             if (sameText && from.equals(m.path("from").asText()) && to.equals(m.path("to").asText())
                     && (created == null || !created.isBefore(after))) {
-                return java.util.Optional.of(accepted(m));
+                return Optional.of(accepted(m));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
-    private static java.time.Instant parseDate(String rfc2822) {
+    private static Instant parseDate(String rfc2822) {
         try {
-            return rfc2822 == null ? null : java.time.ZonedDateTime.parse(rfc2822, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+            return rfc2822 == null ? null : ZonedDateTime.parse(rfc2822, DateTimeFormatter.RFC_1123_DATE_TIME)
                     .toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return null;
         }
     }

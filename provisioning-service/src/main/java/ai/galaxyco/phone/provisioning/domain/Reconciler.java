@@ -47,11 +47,6 @@ public class Reconciler {
     /** What one pass found (and did, unless {@code outcome} says otherwise). */
     public record Report(String passId, String outcome, int owned, int adopted, int orphansQuarantined, int rereleased,
             int missingAtProvider, int othersUntouched) {
-
-        /** Kept for callers that think of quarantined orphans as on their way out. */
-        public int orphansReleased() {
-            return orphansQuarantined + rereleased;
-        }
     }
 
     /** How a pass runs: for real, or as a dry run. */

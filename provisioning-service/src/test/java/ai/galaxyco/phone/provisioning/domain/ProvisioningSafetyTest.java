@@ -103,6 +103,20 @@ class ProvisioningSafetyTest {
                 .filter(r -> r.path("form").path("FriendlyName").path(0).asText().equals(tag(org))).count();
     }
 
+    /** A Pro workspace row as the lifecycle would leave it, with its next attempt {@code nextAttemptIn} away. */
+    static Workspace proWorkspace(String org, Workspace.Status status, String leaseToken, Duration nextAttemptIn) {
+        Workspace w = new Workspace();
+        w.id = org;
+        w.plan = Plan.PRO;
+        w.status = status;
+        w.lifecycleVersion = 1;
+        w.leaseToken = leaseToken;
+        w.nextAttemptAt = Instant.now().plus(nextAttemptIn);
+        w.createdAt = Instant.now();
+        w.updatedAt = Instant.now();
+        return w;
+    }
+
     static String randomNumber() {
         return "+1312" + (2000000 + (int) (Math.random() * 7999999));
     }
@@ -260,15 +274,7 @@ class ProvisioningSafetyTest {
         String sid = SandboxControl.addNumber(e164, tag(org)).path("sid").asText();
         // the state after: downgrade, grace over, release claimed (RELEASING) ... and then the re-upgrade arrived
         long[] ids = QuarkusTransaction.requiringNew().call(() -> {
-            Workspace w = new Workspace();
-            w.id = org;
-            w.plan = Plan.PRO;
-            w.status = Workspace.Status.PROVISIONING;
-            w.lifecycleVersion = 2;
-            w.nextAttemptAt = Instant.now().plus(Duration.ofHours(1));
-            w.createdAt = Instant.now();
-            w.updatedAt = Instant.now();
-            w.persist();
+            proWorkspace(org, Workspace.Status.PROVISIONING, null, Duration.ofHours(1)).persist();
             PhoneNumberRecord n = new PhoneNumberRecord();
             n.workspaceId = org;
             n.e164 = e164;
@@ -298,17 +304,8 @@ class ProvisioningSafetyTest {
     void aJobWhoseClaimWasTakenOverDoesNotBuyAndRetryNeverStartsASecondPurchase() {
         String org = newOrg();
         long attempt = QuarkusTransaction.requiringNew().call(() -> {
-            Workspace w = new Workspace();
-            w.id = org;
-            w.plan = Plan.PRO;
-            w.status = Workspace.Status.FAILED;
-            w.lifecycleVersion = 1;
             // job B holds the claim now (job A's lease expired while it waited)
-            w.leaseToken = "job-B";
-            w.nextAttemptAt = Instant.now().plus(Duration.ofMinutes(5));
-            w.createdAt = Instant.now();
-            w.updatedAt = Instant.now();
-            w.persist();
+            proWorkspace(org, Workspace.Status.FAILED, "job-B", Duration.ofMinutes(5)).persist();
             ProvisioningAttempt a = new ProvisioningAttempt();
             a.workspaceId = org;
             a.kind = "PURCHASE";

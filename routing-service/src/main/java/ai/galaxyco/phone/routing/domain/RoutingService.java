@@ -44,8 +44,8 @@ public class RoutingService {
     private final Clock clock;
     private final MeterRegistry registry;
     private final Optional<PhoneNumber> sharedNumber;
-    /** Outbound statuses that mean the carrier took the message (see OutboundResult.status). */
-    private static final java.util.Set<String> CARRIER_ACCEPTED = java.util.Set.of("SENT", "DELIVERED", "sent", "delivered");
+    /** Outbound statuses (outbound's MessageStatus names, as OutboundResult carries them) that mean the carrier took it. */
+    private static final java.util.Set<String> CARRIER_ACCEPTED = java.util.Set.of("SENT", "DELIVERED");
 
     public RoutingService(EntityManager em, Outbox outbox, RoutingConfig config, Clock clock, MeterRegistry registry) {
         this.em = em;
