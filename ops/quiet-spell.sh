@@ -40,6 +40,6 @@ done
 sleep 3
 echo "log lines with 'unexpected end of stream': provisioning $(grep -c 'unexpected end of stream' "$ROOT/.stack/logs/provisioning-service.log" || true), outbound $(grep -c 'unexpected end of stream' "$ROOT/.stack/logs/outbound-service.log" || true)"
 echo "failed purchase/reconciliation log lines: $(grep -c 'Purchase for .* failed\|Reconciliation failed' "$ROOT/.stack/logs/provisioning-service.log" || true); failed sends: $(grep -c 'Send of .* failed' "$ROOT/.stack/logs/outbound-service.log" || true)"
-for url in "$PROVISIONING_URL" "$OUTBOUND_URL"; do
+for url in "$PROVISIONING_MANAGEMENT_URL" "$OUTBOUND_MANAGEMENT_URL"; do
   echo "$url: $(curl -s "$url/q/metrics" | grep -E '^signalwire_call_(failures|retries)_total' | tr '\n' ' ')"
 done

@@ -50,15 +50,21 @@ final class Stack {
         return value;
     }
 
-    /** A JWT signed with the stack's own key, as `./stack token` makes. */
+    /**
+     * A JWT as `./stack token` makes it: for a workspace member (Clerk's issuer and key, the front end as azp), or
+     * with {@code workspaceId} null a service token (the service issuer and key, every service as audience).
+     */
     String token(String workspaceId) throws Exception {
-        String pem = Files.readString(root.resolve(".stack/jwt/private.pem"));
+        long now = Instant.now().getEpochSecond();
+        boolean service = workspaceId == null;
+        String claims = service
+                ? "{\"iss\":\"" + get("SERVICE_JWT_ISSUER") + "\",\"sub\":\"bench\",\"aud\":[\"provisioning-service\","
+                        + "\"routing-service\",\"outbound-service\"],\"iat\":" + now + ",\"exp\":" + (now + 600) + "}"
+                : "{\"iss\":\"" + get("JWT_ISSUER") + "\",\"sub\":\"bench\",\"azp\":\"" + get("CLERK_AUTHORIZED_PARTIES").split(",")[0]
+                        + "\",\"org_id\":\"" + workspaceId + "\",\"iat\":" + now + ",\"exp\":" + (now + 7200) + "}";
+        String pem = Files.readString(root.resolve(service ? ".stack/jwt/service-private.pem" : ".stack/jwt/private.pem"));
         byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
         PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
-        long now = Instant.now().getEpochSecond();
-        String claims = workspaceId == null
-                ? "{\"iss\":\"" + get("JWT_ISSUER") + "\",\"sub\":\"bench\",\"groups\":[\"phone-service\"],\"iat\":" + now + ",\"exp\":" + (now + 7200) + "}"
-                : "{\"iss\":\"" + get("JWT_ISSUER") + "\",\"sub\":\"bench\",\"org_id\":\"" + workspaceId + "\",\"iat\":" + now + ",\"exp\":" + (now + 7200) + "}";
         String unsigned = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + b64(claims);
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(key);

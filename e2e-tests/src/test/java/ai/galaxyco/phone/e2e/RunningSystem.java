@@ -39,7 +39,11 @@ final class RunningSystem implements AutoCloseable {
     final KafkaKRaftResource kafka = new KafkaKRaftResource();
     final List<PostgresResource> databases = new ArrayList<>();
     final Map<String, Integer> ports = new LinkedHashMap<>();
+    /** Each service's management interface: health, metrics and OpenAPI answer there only. */
+    final Map<String, Integer> managementPorts = new LinkedHashMap<>();
     final Map<String, Process> processes = new LinkedHashMap<>();
+    /** The environment each service was started with. */
+    final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
     /** When each service first answered ready. */
     final Map<String, java.time.Instant> readyAt = new LinkedHashMap<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -51,6 +55,7 @@ final class RunningSystem implements AutoCloseable {
         sandbox = SignalWireSandbox.start(0, SandboxSettings.defaults("e2e-project", "e2e-token", SIGNING_KEY));
         for (String service : SERVICES) {
             ports.put(service, freePort());
+            managementPorts.put(service, freePort());
         }
         String publicUrl = "http://127.0.0.1:" + ports.get("webhook-gateway");
         sandbox.addOwnedNumber(SHARED_NUMBER, "GalaxyCo platform number", publicUrl + "/api/webhooks/signalwire");
@@ -68,10 +73,15 @@ final class RunningSystem implements AutoCloseable {
             env.put("CLERK_WEBHOOK_SECRET", CLERK_SECRET);
             env.put("JWT_PUBLIC_KEY_LOCATION", TestTokens.publicKeyLocation());
             env.put("JWT_ISSUER", TestTokens.ISSUER);
+            env.put("CLERK_AUTHORIZED_PARTIES", TestTokens.AUTHORIZED_PARTY);
+            env.put("SERVICE_JWT_ISSUER", TestTokens.SERVICE_ISSUER);
+            env.put("SERVICE_JWT_PUBLIC_KEY", TestTokens.servicePublicKeyLocation());
             env.put("NUMBER_RELEASE_GRACE_PERIOD", "PT0S");
             // shorter than the sandbox's idle timeout, as a deployment should be configured
             env.put("SIGNALWIRE_IDLE_CONNECTION_TIMEOUT", "1s");
             env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
+            env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(service)));
+            env.put("GATEWAY_SPOOL_DIR", Files.createTempDirectory(Path.of("target"), "spool-").toAbsolutePath().toString());
             if (!service.equals("webhook-gateway")) {
                 PostgresResource database = new PostgresResource();
                 databases.add(database);
@@ -80,14 +90,8 @@ final class RunningSystem implements AutoCloseable {
                 env.put("QUARKUS_DATASOURCE_USERNAME", db.get("quarkus.datasource.username"));
                 env.put("QUARKUS_DATASOURCE_PASSWORD", db.get("quarkus.datasource.password"));
             }
-            Path jar = Path.of("..", service, "target", "quarkus-app", "quarkus-run.jar");
-            if (!Files.exists(jar)) {
-                throw new IllegalStateException(jar + " is missing: build the services first (./mvnw verify builds them)");
-            }
-            ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(logs.resolve(service + ".log").toFile());
-            builder.environment().putAll(env);
-            processes.put(service, builder.start());
+            environments.put(service, env);
+            processes.put(service, launch(service, env, logs.resolve(service + ".log")));
         }
         for (String service : SERVICES) {
             awaitReady(service, Duration.ofSeconds(120));
@@ -95,8 +99,53 @@ final class RunningSystem implements AutoCloseable {
         return this;
     }
 
+    private Process launch(String service, Map<String, String> env, Path log) throws IOException {
+        Path jar = Path.of("..", service, "target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the services first (./mvnw verify builds them)");
+        }
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", jar.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /**
+     * Starts one more instance of {@code service} with its environment changed by {@code changes} (a null value
+     * removes the variable), on fresh ports and an unused broker address, and waits for it to exit.
+     *
+     * @return its exit code and output, or a failure if it is still running after {@code timeout}
+     */
+    Map.Entry<Integer, String> launchExpectingExit(String service, Map<String, String> changes, Duration timeout)
+            throws Exception {
+        Map<String, String> env = new HashMap<>(environments.get(service));
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(freePort()));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + freePort()); // never joins the real consumer groups
+        changes.forEach((key, value) -> {
+            if (value == null) {
+                env.remove(key);
+            } else {
+                env.put(key, value);
+            }
+        });
+        Path log = Files.createTempFile(Path.of("target", "e2e-logs"), service + "-extra-", ".log");
+        Process process = launch(service, env, log);
+        if (!process.waitFor(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(service + " still running after " + timeout + "; see " + log);
+        }
+        return Map.entry(process.exitValue(), Files.readString(log));
+    }
+
     String url(String service, String path) {
         return "http://127.0.0.1:" + ports.get(service) + path;
+    }
+
+    /** A path on the service's management interface (/q/health, /q/metrics, /q/openapi). */
+    HttpResponse<String> operations(String service, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPorts.get(service) + path))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String service, String path, String token) throws IOException, InterruptedException {
@@ -135,7 +184,7 @@ final class RunningSystem implements AutoCloseable {
                 throw new IllegalStateException(service + " exited during start-up; see target/e2e-logs/" + service + ".log");
             }
             try {
-                if (get(service, "/q/health/ready", null).statusCode() == 200) {
+                if (operations(service, "/q/health/ready").statusCode() == 200) {
                     readyAt.put(service, java.time.Instant.now());
                     return;
                 }

@@ -243,6 +243,35 @@ class SeedProcedureE2ETest {
     }
 
     @Test
+    void operationsEndpointsAnswerOnTheManagementPortsOnly() throws Exception {
+        for (String service : RunningSystem.SERVICES) {
+            for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
+                assertEquals(404, system.get(service, path, null).statusCode(), service + " public port serves " + path);
+                assertEquals(200, system.operations(service, path).statusCode(), service + " management port lacks " + path);
+            }
+        }
+    }
+
+    @Test
+    void operatorEndpointsTakeServiceTokensAndNeverClerkTokens() throws Exception {
+        assertEquals(200, system.get("provisioning-service", "/api/admin/reconciliation", TestTokens.forService()).statusCode());
+        assertEquals(403, system.get("provisioning-service", "/api/admin/reconciliation",
+                TestTokens.clerkTokenClaimingServiceRole()).statusCode());
+        assertEquals(401, system.get("provisioning-service", "/api/admin/reconciliation",
+                TestTokens.forServiceAudience(List.of("routing-service"))).statusCode());
+        assertEquals(401, system.get("routing-service", "/api/workspaces/org_x/conversations",
+                TestTokens.forWorkspaceFromParty("org_x", "https://evil.example")).statusCode());
+    }
+
+    @Test
+    void thePackagedServiceRefusesToStartWithoutTheFrontEndsOrigins() throws Exception {
+        var exit = system.launchExpectingExit("routing-service", java.util.Collections.singletonMap("CLERK_AUTHORIZED_PARTIES", null),
+                Duration.ofSeconds(90));
+        assertTrue(exit.getKey() != 0, "exit code " + exit.getKey());
+        assertTrue(exit.getValue().contains("set CLERK_AUTHORIZED_PARTIES"), exit.getValue());
+    }
+
+    @Test
     void reconciliationRunsWithinSecondsOfStartUp() {
         // a full listing (PageSize, no filter) is what only a reconciliation pass asks for
         var firstPass = await().atMost(Duration.ofSeconds(30)).until(() -> system.sandbox.requests("GET", "/IncomingPhoneNumbers")

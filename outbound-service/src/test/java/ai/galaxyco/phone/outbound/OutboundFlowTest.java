@@ -208,6 +208,15 @@ class OutboundFlowTest {
     }
 
     @Test
+    void operatorEndpointsAdmitOnlyServiceTokensForThisService() {
+        for (String[] endpoint : new String[][] {{"GET", "/api/admin/dead-letters"},
+                {"POST", "/api/admin/dead-letters/no-such-topic/replay"}}) {
+            assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.serviceRoleRefusalsOf(endpoint[0], endpoint[1],
+                    "outbound-service"));
+        }
+    }
+
+    @Test
     void everyWorkspaceEndpointRefusesOtherCallers() {
         String org = newOrg();
         assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("POST", "/api/workspaces/" + org + "/messages", org));

@@ -48,6 +48,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(JwtResource.class)
 class ProvisioningFlowTest {
 
+    /** The management interface's /q/ (with the slash): health, metrics and OpenAPI live there, not on the public port. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "", management = true)
+    java.net.URL operations;
+
     static final Duration WAIT = Duration.ofSeconds(45);
     static TopicProbe assignments;
     static TopicProbe results;
@@ -288,8 +292,18 @@ class ProvisioningFlowTest {
     }
 
     @Test
+    void operatorEndpointsAdmitOnlyServiceTokensForThisService() {
+        for (String[] endpoint : new String[][] {{"GET", "/api/admin/reconciliation"},
+                {"POST", "/api/admin/reconciliation/no-such-pass/confirm"}, {"GET", "/api/admin/numbers/orphaned"},
+                {"GET", "/api/admin/dead-letters"}, {"POST", "/api/admin/dead-letters/no-such-topic/replay"}}) {
+            assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.serviceRoleRefusalsOf(endpoint[0], endpoint[1],
+                    "provisioning-service"));
+        }
+    }
+
+    @Test
     void healthReadyReflectsKafkaAndDatabase() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/metrics").then().statusCode(200);
+        given().get(operations + "health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(operations + "metrics").then().statusCode(200);
     }
 }

@@ -256,6 +256,15 @@ class RoutingFlowTest {
     }
 
     @Test
+    void operatorEndpointsAdmitOnlyServiceTokensForThisService() {
+        for (String[] endpoint : new String[][] {{"GET", "/api/unrouted-messages"}, {"GET", "/api/admin/dead-letters"},
+                {"POST", "/api/admin/dead-letters/no-such-topic/replay"}}) {
+            assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.serviceRoleRefusalsOf(endpoint[0], endpoint[1],
+                    "routing-service"));
+        }
+    }
+
+    @Test
     void everyWorkspaceEndpointRefusesOtherCallers() {
         String org = newOrg();
         assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("GET", "/api/workspaces/" + org + "/conversations", org));

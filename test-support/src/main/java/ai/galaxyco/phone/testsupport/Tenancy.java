@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks that a workspace-scoped endpoint refuses everyone but the workspace: no token, an expired token and
- * an unsigned one get 401, a valid token for another workspace gets 403.
+ * Checks that a workspace-scoped endpoint refuses everyone but the workspace: no token, an expired token,
+ * an unsigned one and one minted for another front end (azp) get 401, a valid token for another workspace gets
+ * 403; and that an operator endpoint refuses everything but a service token addressed to this service.
  */
 public final class Tenancy {
 
@@ -21,16 +22,45 @@ public final class Tenancy {
         expect(problems, method, path, null, 401, "no token");
         expect(problems, method, path, TestTokens.expiredForWorkspace(workspaceId), 401, "expired token");
         expect(problems, method, path, TestTokens.unsigned(workspaceId), 401, "unsigned token");
+        expect(problems, method, path, TestTokens.forWorkspaceFromParty(workspaceId, "https://evil.example"), 401,
+                "a token for another front end");
+        expect(problems, method, path, TestTokens.forWorkspaceFromParty(workspaceId, null), 401, "a token without azp");
         expect(problems, method, path, TestTokens.forWorkspace(workspaceId + "_other"), 403, "another workspace's token");
+        expect(problems, method, path, TestTokens.clerkTokenClaimingServiceRole(), 403,
+                "a Clerk token whose groups claim phone-service");
         return problems;
     }
 
-    private static void expect(List<String> problems, String method, String path, String token, int status, String who) {
+    /**
+     * @param service this service's name, the audience its service tokens must carry
+     * @return what went wrong, empty when only a service token for {@code service} got past authorisation
+     */
+    public static List<String> serviceRoleRefusalsOf(String method, String path, String service) {
+        List<String> problems = new ArrayList<>();
+        expect(problems, method, path, null, 401, "no token");
+        expect(problems, method, path, TestTokens.forWorkspace("org_any"), 403, "a workspace member's token");
+        expect(problems, method, path, TestTokens.clerkTokenClaimingServiceRole(), 403,
+                "a Clerk token whose groups claim phone-service");
+        expect(problems, method, path, TestTokens.forServiceAudience(List.of("some-other-service")), 401,
+                "a service token for another audience");
+        expect(problems, method, path, TestTokens.longLivedServiceToken(), 401, "a service token living a day");
+        int admitted = call(method, path, TestTokens.forServiceAudience(List.of(service)));
+        if (admitted == 401 || admitted == 403) {
+            problems.add(method + " " + path + " refused a service token for " + service + " with " + admitted);
+        }
+        return problems;
+    }
+
+    private static int call(String method, String path, String token) {
         RequestSpecification request = given().contentType("application/json").body("{}");
         if (token != null) {
             request = request.auth().oauth2(token);
         }
-        int actual = request.request(method, path).statusCode();
+        return request.request(method, path).statusCode();
+    }
+
+    private static void expect(List<String> problems, String method, String path, String token, int status, String who) {
+        int actual = call(method, path, token);
         if (actual != status) {
             problems.add(method + " " + path + " with " + who + ": " + actual + " instead of " + status);
         }

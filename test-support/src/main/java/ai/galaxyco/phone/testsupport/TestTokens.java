@@ -14,18 +14,25 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * RS256 tokens shaped like Clerk session tokens, signed with a key pair kept in {@code target/test-jwt}
- * (a file, because test resources and tests may live in different class loaders).
- * {@link JwtResource} points smallrye-jwt at the public half.
+ * RS256 tokens shaped like Clerk session tokens, and platform service tokens from their own issuer and key pair,
+ * each key pair kept in {@code target/test-jwt} (files, because test resources and tests may live in different
+ * class loaders). {@link JwtResource} points the services at the public halves.
  */
 public final class TestTokens {
 
     public static final String ISSUER = "https://clerk.galaxyco.test";
+    /** The front end's origin: user tokens carry it as {@code azp}, and the services are told to expect it. */
+    public static final String AUTHORIZED_PARTY = "https://app.galaxyco.test";
+    public static final String SERVICE_ISSUER = "https://services.galaxyco.test";
+    public static final List<String> SERVICES = List.of("provisioning-service", "routing-service", "outbound-service");
     static final Path DIR = Path.of("target", "test-jwt");
+    private static final String CLERK_KEY = "clerk";
+    private static final String SERVICE_KEY = "service";
 
     private TestTokens() {
     }
@@ -44,33 +51,81 @@ public final class TestTokens {
         return sign(Map.of("org_id", workspaceId), Instant.now().minusSeconds(600));
     }
 
-    /** A platform service token that may act for any workspace. */
+    /** A genuine user token minted for another front end (its {@code azp}), or with none when {@code party} is null. */
+    public static String forWorkspaceFromParty(String workspaceId, String party) {
+        var claims = new java.util.LinkedHashMap<String, Object>(userClaims(Map.of("org_id", workspaceId),
+                Instant.now().plusSeconds(3600)));
+        if (party == null) {
+            claims.remove("azp");
+        } else {
+            claims.put("azp", party);
+        }
+        return signed(CLERK_KEY, claims);
+    }
+
+    /**
+     * What any signed-in Clerk user can mint from a JWT template: a genuine Clerk token whose groups name the old
+     * service role. It must never act as a service.
+     */
+    public static String clerkTokenClaimingServiceRole() {
+        return sign(Map.of("groups", List.of("phone-service")), Instant.now().plusSeconds(3600));
+    }
+
+    /** A platform service token for every service, from the service issuer, valid for five minutes. */
     public static String forService() {
-        return sign(Map.of("groups", java.util.List.of("phone-service")), Instant.now().plusSeconds(3600));
+        return forServiceAudience(SERVICES);
+    }
+
+    /** A platform service token naming only the given audiences. */
+    public static String forServiceAudience(List<String> audiences) {
+        Instant now = Instant.now();
+        var claims = new java.util.LinkedHashMap<String, Object>();
+        claims.put("iss", SERVICE_ISSUER);
+        claims.put("sub", "test-service");
+        claims.put("aud", audiences);
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", now.plusSeconds(300).getEpochSecond());
+        return signed(SERVICE_KEY, claims);
+    }
+
+    /** A service token signed with the service key but living longer than service tokens may (a day). */
+    public static String longLivedServiceToken() {
+        Instant now = Instant.now();
+        return signed(SERVICE_KEY, Map.of("iss", SERVICE_ISSUER, "sub", "test-service", "aud", SERVICES,
+                "iat", now.getEpochSecond(), "exp", now.plusSeconds(86_400).getEpochSecond()));
     }
 
     /** The same claims with an empty signature ("alg":"none"), which must never be accepted. */
     public static String unsigned(String workspaceId) {
         String header = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
-        return header + "." + b64(json(claims(Map.of("org_id", workspaceId), Instant.now().plusSeconds(3600)))) + ".";
+        return header + "." + b64(json(userClaims(Map.of("org_id", workspaceId), Instant.now().plusSeconds(3600)))) + ".";
     }
 
-    /** Where smallrye-jwt finds the public key, as a {@code file:} location. */
+    /** Where smallrye-jwt finds Clerk's public key, as a {@code file:} location. */
     public static String publicKeyLocation() {
-        return publicKeyPem().toUri().toString();
+        return publicKeyPem(CLERK_KEY).toUri().toString();
     }
 
-    static synchronized Path publicKeyPem() {
-        keyPair();
-        return DIR.resolve("public.pem").toAbsolutePath();
+    /** Where the services find the service tokens' public key, as a {@code file:} location. */
+    public static String servicePublicKeyLocation() {
+        return publicKeyPem(SERVICE_KEY).toUri().toString();
+    }
+
+    static synchronized Path publicKeyPem(String name) {
+        privateKey(name);
+        return DIR.resolve(name + "-public.pem").toAbsolutePath();
     }
 
     private static String sign(Map<String, Object> extra, Instant expiry) {
+        return signed(CLERK_KEY, userClaims(extra, expiry));
+    }
+
+    private static String signed(String keyName, Map<String, Object> claims) {
         try {
-            String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"test\"}");
-            String payload = b64(json(claims(extra, expiry)));
+            String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + keyName + "\"}");
+            String payload = b64(json(claims));
             Signature rsa = Signature.getInstance("SHA256withRSA");
-            rsa.initSign(keyPair());
+            rsa.initSign(privateKey(keyName));
             rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
             return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
         } catch (GeneralSecurityException e) {
@@ -78,19 +133,20 @@ public final class TestTokens {
         }
     }
 
-    private static Map<String, Object> claims(Map<String, Object> extra, Instant expiry) {
+    private static Map<String, Object> userClaims(Map<String, Object> extra, Instant expiry) {
         var claims = new java.util.LinkedHashMap<String, Object>();
         claims.put("iss", ISSUER);
         claims.put("sub", "user_test");
+        claims.put("azp", AUTHORIZED_PARTY);
         claims.put("iat", expiry.minusSeconds(3600).getEpochSecond());
         claims.put("exp", expiry.getEpochSecond());
         claims.putAll(extra);
         return claims;
     }
 
-    private static synchronized PrivateKey keyPair() {
+    private static synchronized PrivateKey privateKey(String name) {
         try {
-            Path privateFile = DIR.resolve("private.der");
+            Path privateFile = DIR.resolve(name + "-private.der");
             if (!Files.exists(privateFile)) {
                 Files.createDirectories(DIR);
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -99,7 +155,7 @@ public final class TestTokens {
                 String pem = "-----BEGIN PUBLIC KEY-----\n"
                         + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPublic().getEncoded())
                         + "\n-----END PUBLIC KEY-----\n";
-                Files.writeString(DIR.resolve("public.pem"), pem);
+                Files.writeString(DIR.resolve(name + "-public.pem"), pem);
                 Files.write(privateFile, pair.getPrivate().getEncoded());
             }
             return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(privateFile)));

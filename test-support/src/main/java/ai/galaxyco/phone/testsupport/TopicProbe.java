@@ -41,6 +41,11 @@ public final class TopicProbe implements AutoCloseable {
         return of(topic.name());
     }
 
+    /** A probe on another broker than the service's (e.g. a {@link KafkaBrokerProcess}). */
+    public static TopicProbe on(String bootstrapServers, Topic topic) {
+        return new TopicProbe(bootstrapServers, topic.name());
+    }
+
     public static TopicProbe of(String topic) {
         return new TopicProbe(bootstrapServers(), topic);
     }

@@ -3,6 +3,7 @@ package ai.galaxyco.phone.gateway;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.hamcrest.Matchers.containsString;
 
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.signature.SignalWireSignature;
@@ -58,6 +59,10 @@ class HostileInputTest {
     @TestHTTPResource("/")
     URL base;
 
+    /** The management interface's /q/ (with the slash): health, metrics and OpenAPI live there, not on the public port. */
+    @TestHTTPResource(value = "", management = true)
+    URL operations;
+
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
@@ -101,8 +106,19 @@ class HostileInputTest {
                         topic.name() + " holds a record from a badly signed request");
             }
         }
-        given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(operations + "health/ready").then().statusCode(200);
+        given().get(operations + "health/live").then().statusCode(200);
+    }
+
+    @Test
+    void operationsEndpointsAnswerOnlyOnTheManagementPort() {
+        for (String path : List.of("/q/health", "/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
+            given().get(path).then().statusCode(404);
+        }
+        given().get(operations + "health/ready").then().statusCode(200);
+        given().get(operations + "metrics").then().statusCode(200).body(containsString("jvm_"));
+        given().get(operations + "openapi").then().statusCode(200).body(containsString("/api/webhooks/clerk"));
+        given().get(operations + "swagger-ui/").then().statusCode(200);
     }
 
     private static List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> drain(TopicProbe probe) {

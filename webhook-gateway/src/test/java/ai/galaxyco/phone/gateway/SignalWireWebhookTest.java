@@ -40,6 +40,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaKRaftResource.class)
 class SignalWireWebhookTest {
 
+    /** The management interface's /q/ (with the slash): health, metrics and OpenAPI live there, not on the public port. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "", management = true)
+    java.net.URL operations;
+
     static final String KEY = "PSK_test_signing_key";
     static final String PUBLIC = "https://phone.galaxyco.test/api/webhooks/signalwire";
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -236,7 +240,7 @@ class SignalWireWebhookTest {
 
     @Test
     void readinessWaitsForTheAssignmentView() {
-        given().get("/q/health/ready").then().statusCode(200).body(containsString("number assignments loaded"));
+        given().get(operations + "health/ready").then().statusCode(200).body(containsString("number assignments loaded"));
     }
 
     /** Gives a wrongly published record time to arrive before its absence is asserted. */

@@ -1,32 +1,32 @@
 package ai.galaxyco.phone.kit.api;
 
+import ai.galaxyco.phone.kit.config.AuthConfig;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.WebApplicationException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Decides whether the caller's token may act for a workspace. The token's organization ({@code org_id}, or
- * {@code o.id} in Clerk's v2 session tokens) must equal the workspace in the path; a token whose groups
- * contain the configured service role may act for any workspace. Authentication itself (signature, expiry)
- * is done by smallrye-jwt before this runs.
+ * Decides whether the caller's token may act for a workspace. A user token's organization ({@code org_id}, or
+ * {@code o.id} in Clerk's v2 session tokens) must equal the workspace in the path; a service token (issued by
+ * SERVICE_JWT_ISSUER, see {@link CallerTokens}) may act for any workspace and is the only way to the operator
+ * endpoints. No claim inside a Clerk token (groups, roles) grants the service role. Authentication itself
+ * (signature, expiry, audience) is done by smallrye-jwt and {@link CallerTokens} before this runs.
  */
 @RequestScoped
 public class WorkspaceAccess {
 
     private final JsonWebToken token;
-    private final String serviceRole;
+    private final String serviceIssuer;
     private final WorkspaceRateLimiter rateLimiter;
     private final io.vertx.core.http.HttpServerRequest request;
 
     public WorkspaceAccess(JsonWebToken token,
-            @ConfigProperty(name = "galaxyco.auth.service-role", defaultValue = "phone-service") String serviceRole,
-            WorkspaceRateLimiter rateLimiter, io.vertx.core.http.HttpServerRequest request) {
+            AuthConfig config, WorkspaceRateLimiter rateLimiter, io.vertx.core.http.HttpServerRequest request) {
         this.token = token;
-        this.serviceRole = serviceRole;
+        this.serviceIssuer = config.serviceIssuer();
         this.rateLimiter = rateLimiter;
         this.request = request;
     }
@@ -54,14 +54,16 @@ public class WorkspaceAccess {
         }
     }
 
+    /** Whether the caller is a platform service: its token was verified with the service key, which alone issues these. */
     public boolean isServiceCaller() {
-        return token.getGroups() != null && token.getGroups().contains(serviceRole);
+        return serviceIssuer.equals(token.getIssuer());
     }
 
-    /** @throws ForbiddenException unless the caller holds the service role */
+    /** @throws ForbiddenException unless the caller is a platform service (a user token, whatever its claims, is not) */
     public void requireService() {
         if (!isServiceCaller()) {
-            throw new ForbiddenException("this endpoint needs the " + serviceRole + " role");
+            throw new ForbiddenException("this endpoint is for platform service tokens (issuer " + serviceIssuer
+                    + "), not user tokens");
         }
     }
 

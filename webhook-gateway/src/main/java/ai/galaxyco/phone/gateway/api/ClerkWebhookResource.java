@@ -77,13 +77,13 @@ public class ClerkWebhookResource {
                 return done(Response.noContent().build());
             }
             return publisher.publish(Topics.WORKSPACE_LIFECYCLE, event.get().workspaceId().value(), "clerk:" + id.trim(), event.get())
-                    .thenApply(ignored -> {
-                        count("clerk", "published");
+                    .thenApply(delivery -> {
+                        count("clerk", delivery == EventPublisher.Delivery.PUBLISHED ? "published" : "spooled");
                         return Response.noContent().build();
                     })
                     .exceptionally(failure -> {
                         count("clerk", "unavailable");
-                        Log.warnf("Clerk webhook %s not published, answering 503: %s", id, failure.getMessage());
+                        Log.warnf("Clerk webhook %s neither published nor spooled, answering 503: %s", id, failure.getMessage());
                         return WebhookResponses.error(503, "broker_unavailable", "try again later");
                     });
         } catch (InvalidWebhookException e) {

@@ -34,7 +34,8 @@ import java.util.function.Function;
 
 /**
  * SignalWire's webhooks (the seed's paths). Each is verified against the public URL SignalWire called
- * (NEXT_PUBLIC_APP_URL + path + query), published, and answered only after the broker acknowledged it.
+ * (NEXT_PUBLIC_APP_URL + path + query), and answered only once its event is safe: acknowledged by the broker, or
+ * in the local spool when the broker is slow or down (see {@link EventPublisher}). Calls never wait for the broker.
  */
 @Path("/api/webhooks/signalwire")
 @Consumes(MediaType.WILDCARD)
@@ -134,7 +135,8 @@ public class SignalWireWebhookResource {
             var event = new InboundCall(callSid, from, to, request.param("CallStatus"), disposition,
                     owner.map(a -> a.workspaceId()).orElse(null), owner.map(a -> a.forwardTo()).orElse(null), null, null,
                     clock.instant());
-            return new Publication(Topics.INBOUND_CALLS, to.e164(), "signalwire:call:" + callSid, event, WebhookResponses.cxml(cxml));
+            return new Publication(Topics.INBOUND_CALLS, to.e164(), "signalwire:call:" + callSid, event, WebhookResponses.cxml(cxml),
+                    true);
         });
     }
 
@@ -149,7 +151,7 @@ public class SignalWireWebhookResource {
                     InboundCall.Disposition.RECORDING, owner.map(a -> a.workspaceId()).orElse(null), null,
                     request.required("RecordingUrl"), intParam(request, "RecordingDuration", 0), clock.instant());
             return new Publication(Topics.INBOUND_CALLS, to.e164(), "signalwire:recording:" + callSid, event,
-                    WebhookResponses.cxml(VoiceResponses.recordingReceived()));
+                    WebhookResponses.cxml(VoiceResponses.recordingReceived()), true);
         });
     }
 
@@ -176,8 +178,15 @@ public class SignalWireWebhookResource {
         });
     }
 
-    /** What a verified webhook becomes: one event and the answer to give once it is safely in Kafka. */
-    record Publication(Topic topic, String key, String eventId, Object event, Response answer) {
+    /**
+     * What a verified webhook becomes: one event and the answer to give once it is safe (in Kafka or the spool);
+     * calls are answered at once, their event spooled.
+     */
+    record Publication(Topic topic, String key, String eventId, Object event, Response answer, boolean answerAtOnce) {
+
+        Publication(Topic topic, String key, String eventId, Object event, Response answer) {
+            this(topic, key, eventId, event, answer, false);
+        }
     }
 
     private CompletionStage<Response> handle(String kind, String path, SignedWebhook webhook, byte[] body,
@@ -206,16 +215,36 @@ public class SignalWireWebhookResource {
             count(kind, "invalid");
             return done(WebhookResponses.error(400, "invalid_request", e.getMessage()));
         }
+        if (publication.answerAtOnce()) {
+            return done(answerAtOnce(kind, publication));
+        }
         return publisher.publish(publication.topic(), publication.key(), publication.eventId(), publication.event())
-                .thenApply(ignored -> {
-                    count(kind, "published");
+                .thenApply(delivery -> {
+                    count(kind, delivery == EventPublisher.Delivery.PUBLISHED ? "published" : "spooled");
                     return publication.answer();
                 })
                 .exceptionally(failure -> {
                     count(kind, "unavailable");
-                    Log.warnf("SignalWire %s webhook not published, answering 503: %s", kind, failure.getMessage());
+                    Log.warnf("SignalWire %s webhook neither published nor spooled, answering 503: %s", kind, failure.getMessage());
                     return WebhookResponses.error(503, "broker_unavailable", "try again later");
                 });
+    }
+
+    /**
+     * A call is answered from the local view without waiting for the broker: its event goes to the spool
+     * (fsync'd, about a millisecond) and the drainer publishes it. With the spool full the caller still gets the
+     * answer and the event is published directly, best effort.
+     */
+    private Response answerAtOnce(String kind, Publication publication) {
+        try {
+            publisher.spoolNow(publication.topic(), publication.key(), publication.eventId(), publication.event());
+            count(kind, "spooled");
+        } catch (EventPublisher.SpoolFullException e) {
+            count(kind, "unavailable");
+            Log.errorf("spool full: %s event %s published without a durable copy", kind, publication.eventId());
+            publisher.publish(publication.topic(), publication.key(), publication.eventId(), publication.event());
+        }
+        return publication.answer();
     }
 
     private String publicUrl(String path) {

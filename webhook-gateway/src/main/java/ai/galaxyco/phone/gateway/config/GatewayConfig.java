@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.gateway.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -21,7 +22,13 @@ public interface GatewayConfig {
     /** SIGNALWIRE_PHONE_NUMBER: the shared platform number used by Starter workspaces. */
     Optional<String> sharedPhoneNumber();
 
-    /** How long a webhook waits for the broker's acknowledgement before answering 503. */
-    @WithDefault("10s")
+    /** How long a webhook waits for the broker's acknowledgement before it is spooled instead. */
+    @WithDefault("3s")
     Duration publishTimeout();
+
+    /** GATEWAY_SPOOL_DIR: this instance's own directory for webhooks the broker did not take in time. */
+    String spoolDir();
+
+    /** GATEWAY_SPOOL_MAX_SIZE: the spool's bound; beyond it webhooks are answered 503. */
+    MemorySize spoolMaxSize();
 }
