@@ -70,6 +70,9 @@ public final class Benchmarks {
             if (what.equals("faults")) { // not part of "all": it stops the machine's PostgreSQL for a few seconds
                 bench.faults();
             }
+            if (what.equals("kafka-outage")) { // not part of "all": a minute without Kafka
+                bench.kafkaOutage();
+            }
             bench.memory("at the end");
         } finally {
             bench.vertx.close();
@@ -438,6 +441,46 @@ public final class Benchmarks {
         at(t0, 46, "start PostgreSQL", () -> run("pg_ctlcluster", "--skip-systemctl-redirect", pgVersion(), "main", "start"));
         sender.join();
         load.close();
+        report(prefix, statuses);
+    }
+
+    /**
+     * Kafka is killed before 6,000 signed SMS webhooks arrive at 100/s and started again after 60 s: the gateway's
+     * spool must answer every one 2xx and every one must be stored, once.
+     */
+    void kafkaOutage() throws Exception {
+        int rate = 100;
+        int seconds = 60;
+        int total = rate * seconds;
+        System.out.printf("%n== Kafka outage: %d signed SMS webhooks at %d/s while Kafka is down for %d s%n", total, rate, seconds);
+        String prefix = "SMkout" + runId + "x";
+        List<Load.Prepared> requests = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            requests.add(signedSms(prefix + i, i, "+12125550997"));
+        }
+        int[] statuses = new int[total];
+        stack.signal("kafka", "KILL");
+        waitForPortClosed(Integer.parseInt(stack.get("KAFKA_BOOTSTRAP_SERVERS").replaceAll(".*:", "")));
+        Load load = new Load(vertx, stack.get("GATEWAY_URL"), 256);
+        long t0 = System.currentTimeMillis();
+        System.out.println("  t= 0s Kafka killed (kill -9); load starts");
+        Thread sender = new Thread(() -> {
+            try {
+                load.openLoopRecording(rate, seconds, requests::get, statuses);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        sender.start();
+        at(t0, seconds, "start Kafka", this::stackUp);
+        sender.join();
+        load.close();
+        report(prefix, statuses);
+    }
+
+    /** Compares what was answered 2xx with what routing stored (sids under {@code prefix}). */
+    private void report(String prefix, int[] statuses) throws Exception {
+        int total = statuses.length;
         Set<String> accepted = new HashSet<>();
         int refused = 0;
         int unanswered = 0;
@@ -450,7 +493,7 @@ public final class Benchmarks {
                 unanswered++;
             }
         }
-        System.out.printf("answered 2xx %d, 5xx %d (a sender retries these), no answer %d%n", accepted.size(), refused, unanswered);
+        System.out.printf("answered 2xx %d, 5xx %d, no answer %d%n", accepted.size(), refused, unanswered);
         // wait until routing has stored everything acknowledged, or nothing has moved for a minute
         int stored = -1;
         long lastChange = System.currentTimeMillis();

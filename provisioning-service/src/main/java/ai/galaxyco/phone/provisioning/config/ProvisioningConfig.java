@@ -66,6 +66,16 @@ public interface ProvisioningConfig {
     Duration claimLease();
 
     /** Time between reconciliation passes; the first runs at start-up (see {@link #reconcileAtStart()}). */
+    /**
+     * PROVISIONING_ATTEMPT_RETENTION: finished provisioning attempts older than this are deleted, except each
+     * workspace's newest {@code attemptsKept} (its history on the numbers page stays readable).
+     */
+    @WithDefault("P400D")
+    Duration attemptRetention();
+
+    @WithDefault("20")
+    int attemptsKept();
+
     @WithDefault("10m")
     Duration reconcileInterval();
 

@@ -321,6 +321,40 @@ class ProvisioningSafetyTest {
                 .call(() -> ProvisioningAttempt.<ProvisioningAttempt>findById(attempt).outcome));
     }
 
+    @Inject
+    AttemptRetention attemptRetention;
+
+    @Test
+    void oldFinishedAttemptsAreDeletedButEachWorkspaceKeepsItsNewestAndRunningOnes() {
+        String busy = newOrg();
+        String quiet = newOrg();
+        Instant old = clock.instant().minus(config.attemptRetention()).minus(Duration.ofDays(1));
+        QuarkusTransaction.requiringNew().run(() -> {
+            attempt(busy, old, null); // the oldest row, still running (a crashed worker's): never deleted
+            for (int i = 0; i < config.attemptsKept() + 5; i++) {
+                attempt(busy, old.plusSeconds(i), "FAILED");
+            }
+            attempt(quiet, old, "SUCCEEDED");
+            attempt(busy, clock.instant(), "SUCCEEDED");
+        });
+        attemptRetention.purge();
+        long busyLeft = QuarkusTransaction.requiringNew().call(() -> ProvisioningAttempt.count("workspaceId", busy));
+        assertEquals(config.attemptsKept() + 1, busyLeft, "the newest " + config.attemptsKept() + " and the running one stay");
+        assertEquals(1, QuarkusTransaction.requiringNew().call(() -> ProvisioningAttempt.count("workspaceId = ?1 and outcome is null", busy)));
+        assertEquals(1, QuarkusTransaction.requiringNew().call(() -> ProvisioningAttempt.count("workspaceId", quiet)),
+                "a workspace's only attempt stays however old");
+    }
+
+    static void attempt(String org, Instant finished, String outcome) {
+        ProvisioningAttempt attempt = new ProvisioningAttempt();
+        attempt.workspaceId = org;
+        attempt.kind = "PURCHASE";
+        attempt.startedAt = finished.minusSeconds(1);
+        attempt.finishedAt = outcome == null ? null : finished;
+        attempt.outcome = outcome;
+        attempt.persist();
+    }
+
     @Test
     void aDeploymentThatWantsReplicatedTopicsRefusesToRunOnSingleReplicaOnes() {
         String bootstrap = TopicProbe.bootstrapServers();
