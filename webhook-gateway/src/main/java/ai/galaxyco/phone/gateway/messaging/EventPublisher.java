@@ -60,6 +60,7 @@ public class EventPublisher {
     private final Clock clock;
     private final Spool spool;
     private final Semaphore wakeDrainer = new Semaphore(0);
+    private final java.util.concurrent.atomic.AtomicBoolean outageLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean running = true;
     private Thread drainer;
 
@@ -112,8 +113,10 @@ public class EventPublisher {
             if (failure == null) {
                 return Delivery.PUBLISHED;
             }
-            Log.warnf("broker did not acknowledge %s within %s (%s): spooling it", eventId, config.publishTimeout(),
-                    failure.toString());
+            if (outageLogged.compareAndSet(false, true)) { // once per outage, not once per webhook
+                Log.warnf("broker did not acknowledge %s within %s (%s): spooling webhooks until it answers", eventId,
+                        config.publishTimeout(), failure.toString());
+            }
             return spool(record);
         });
     }
@@ -206,6 +209,7 @@ public class EventPublisher {
                 pause = Duration.ofMillis(500);
                 if (spool.pending() == 0) {
                     Log.info("the gateway spool is drained: every spooled webhook is in Kafka");
+                    outageLogged.set(false);
                 }
             } catch (RuntimeException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 Log.warnf("spooled webhooks not yet published (%d waiting), retrying in %s: %s", spool.pending(), pause,
