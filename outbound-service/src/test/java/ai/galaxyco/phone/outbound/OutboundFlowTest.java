@@ -22,6 +22,7 @@ import ai.galaxyco.phone.outbound.domain.OutboundMessage;
 import ai.galaxyco.phone.testsupport.JwtResource;
 import ai.galaxyco.phone.testsupport.KafkaKRaftResource;
 import ai.galaxyco.phone.testsupport.PostgresResource;
+import ai.galaxyco.phone.testsupport.ProcessedEvents;
 import ai.galaxyco.phone.testsupport.SandboxControl;
 import ai.galaxyco.phone.testsupport.SandboxResource;
 import ai.galaxyco.phone.testsupport.TestTokens;
@@ -109,9 +110,23 @@ class OutboundFlowTest {
                 .then().statusCode(200).extract().path("status");
     }
 
-    static void statusCallback(String sid, String status, String errorCode) {
+    /** @return the event id, for {@link ProcessedEvents#awaitConsumed} */
+    static String statusCallback(String sid, String status, String errorCode) {
+        String eventId = UUID.randomUUID().toString();
         TopicProbe.publish(Topics.MESSAGE_STATUS, sid, new MessageStatusChanged(sid, status, errorCode, null, null, 1, Instant.now()),
-                UUID.randomUUID().toString());
+                eventId);
+        return eventId;
+    }
+
+    /**
+     * A positive control for "nothing more was sent": sends one more message from the workspace's number and waits
+     * until SignalWire has it. A number's messages leave in order, so anything wrongly sent before it is there too.
+     */
+    static void sendMarkerAndAwaitIt(String org, String number) {
+        String marker = "marker " + UUID.randomUUID();
+        send(org, Map.of("to", PERSON, "body", marker), null).statusCode(202);
+        await().atMost(WAIT).until(() -> messagesFrom(number).stream()
+                .anyMatch(r -> r.path("form").path("Body").path(0).asText().equals(marker)));
     }
 
     @Test
@@ -131,12 +146,13 @@ class OutboundFlowTest {
                 () -> OutboundMessage.<OutboundMessage>findById(UUID.fromString(id)).providerSid), s -> s != null);
 
         statusCallback(sid, "delivered", null); // out of order: delivered overtakes sent
-        statusCallback(sid, "sent", null);
-        statusCallback(sid, "queued", null);
+        String sent = statusCallback(sid, "sent", null);
+        String queued = statusCallback(sid, "queued", null);
         await().atMost(WAIT).until(() -> "DELIVERED".equals(status(org, id)));
-        settle();
+        ProcessedEvents.awaitConsumed(WAIT, sent, queued); // the later, older statuses were read and changed nothing
         assertEquals("DELIVERED", status(org, id));
-        assertEquals(1, messagesFrom(number).size(), "exactly one SignalWire request");
+        sendMarkerAndAwaitIt(org, number);
+        assertEquals(2, messagesFrom(number).size(), "exactly one SignalWire request for the message (and the marker)");
         var published = await().atMost(WAIT).until(() -> results.records(r -> PERSON.equals(r.key())).stream()
                 .map(r -> EventJson.read(r.value(), OutboundResult.class)).filter(r -> r.messageId().equals(id)).toList(),
                 list -> !list.isEmpty() && "DELIVERED".equals(list.get(list.size() - 1).status()));
@@ -350,10 +366,15 @@ class OutboundFlowTest {
         String number = proWorkspaceWithNumber(org, newNumber());
         var help = new ConsentChanged(PhoneNumber.parse(number), PhoneNumber.parse("+14155550188"), WorkspaceId.of(org),
                 ConsentChanged.Kind.HELP, "HELP", "SMhelp" + org, Instant.now());
-        TopicProbe.publish(Topics.CONSENT_CHANGES, number, help, UUID.randomUUID().toString());
-        TopicProbe.publish(Topics.CONSENT_CHANGES, number, help, UUID.randomUUID().toString()); // redelivered
+        String first = UUID.randomUUID().toString();
+        String again = UUID.randomUUID().toString();
+        TopicProbe.publish(Topics.CONSENT_CHANGES, number, help, first);
+        TopicProbe.publish(Topics.CONSENT_CHANGES, number, help, again); // redelivered under another event id
         await().atMost(WAIT).until(() -> messagesFrom(number).size() == 1);
         assertTrue(messagesFrom(number).get(0).path("form").path("Body").path(0).asText().contains("STOP"));
+        ProcessedEvents.awaitConsumed(WAIT, first, again);
+        sendMarkerAndAwaitIt(org, number);
+        assertEquals(2, messagesFrom(number).size(), "one answer to HELP (and the marker)");
     }
 
     @Test
@@ -364,8 +385,8 @@ class OutboundFlowTest {
         String second = send(org, Map.of("to", PERSON, "body", "once"), "key-1").statusCode(202).extract().path("id");
         assertEquals(first, second);
         await().atMost(WAIT).until(() -> messagesFrom(number).size() == 1);
-        settle();
-        assertEquals(1, messagesFrom(number).size());
+        sendMarkerAndAwaitIt(org, number);
+        assertEquals(2, messagesFrom(number).size(), "one send for the key (and the marker)");
     }
 
     @Test
@@ -450,8 +471,8 @@ class OutboundFlowTest {
             insert(inFlight, org, number, MessageStatus.SENDING, Instant.now().minusSeconds(30));
         });
         await().atMost(WAIT).until(() -> messagesFrom(number).size() == 2);
-        settle();
-        assertEquals(2, messagesFrom(number).size());
+        sendMarkerAndAwaitIt(org, number);
+        assertEquals(3, messagesFrom(number).size(), "each left-behind message once (and the marker)");
     }
 
     private static void insert(UUID id, String org, String number, MessageStatus status, Instant sendingStartedAt) {
@@ -477,8 +498,4 @@ class OutboundFlowTest {
     }
 
     /** Lets a wrongly scheduled second send (if there were one) happen before the count is asserted. */
-    private static void settle() {
-        long until = System.currentTimeMillis() + 1500;
-        await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() >= until);
-    }
 }

@@ -22,6 +22,7 @@ import ai.galaxyco.phone.provisioning.domain.Workspace;
 import ai.galaxyco.phone.testsupport.JwtResource;
 import ai.galaxyco.phone.testsupport.KafkaKRaftResource;
 import ai.galaxyco.phone.testsupport.PostgresResource;
+import ai.galaxyco.phone.testsupport.ProcessedEvents;
 import ai.galaxyco.phone.testsupport.SandboxControl;
 import ai.galaxyco.phone.testsupport.SandboxResource;
 import ai.galaxyco.phone.testsupport.TestTokens;
@@ -168,7 +169,9 @@ class ProvisioningFlowTest {
         await().atMost(WAIT).until(() -> ownedBy(org).isEmpty());
         lifecycle("clerk:x3_" + org, org, Kind.UPDATED, Plan.PRO, 3); // late update after deletion
         await().atMost(WAIT).until(() -> resultsFor(org, ProvisioningResult.Status.REMOVED).size() == 1);
-        assertEquals(Workspace.Status.REMOVED, workspace(org).status);
+        ProcessedEvents.awaitConsumed(WAIT, "clerk:x3_" + org); // the late update was read ...
+        assertEquals(Workspace.Status.REMOVED, workspace(org).status); // ... and changed nothing
+        assertEquals(Plan.ENTERPRISE, workspace(org).plan);
         assertTrue(ownedBy(org).isEmpty());
     }
 
@@ -178,8 +181,11 @@ class ProvisioningFlowTest {
         lifecycle("clerk:t1_" + org, org, Kind.CREATED, Plan.PRO, 200);
         lifecycle("clerk:t2_" + org, org, Kind.UPDATED, Plan.STARTER, 100); // older updated_at, arrives later
         lifecycle("clerk:t3_" + org, org, Kind.UPDATED, Plan.PRO, 300);
+        ProcessedEvents.awaitConsumed(WAIT, "clerk:t1_" + org, "clerk:t2_" + org, "clerk:t3_" + org);
         await().atMost(WAIT).until(() -> workspace(org) != null && workspace(org).lifecycleVersion == 300
                 && workspace(org).status == Workspace.Status.ACTIVE);
+        // results leave through the outbox in order: once the purchase's ACTIVE is out, a SHARED before it would be too
+        await().atMost(WAIT).until(() -> !resultsFor(org, ProvisioningResult.Status.ACTIVE).isEmpty());
         assertEquals(Plan.PRO, workspace(org).plan);
         assertEquals(1, ownedBy(org).size());
         assertTrue(resultsFor(org, ProvisioningResult.Status.SHARED).isEmpty(), "the stale downgrade never applied");

@@ -1,6 +1,7 @@
 package ai.galaxyco.phone.gateway;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.containsString;
@@ -89,6 +90,24 @@ class HostileInputTest {
                 }));
             }
         }
+        // positive control in the same run: well-formed, correctly signed webhooks must all get through, so a gateway
+        // that refused everything would fail this test
+        List<String> genuine = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            genuine.add("GENUINE" + seed + "n" + i);
+        }
+        jobs.add(pool.submit(() -> {
+            for (String tag : genuine) {
+                List<Map.Entry<String, String>> params = List.of(Map.entry("MessageSid", "SM" + tag), Map.entry("From", "+14155550100"),
+                        Map.entry("To", "+12125550143"), Map.entry("Body", tag), Map.entry("NumMedia", "0"));
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "")
+                        + "/api/webhooks/signalwire/sms")).header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("X-SignalWire-Signature", SignalWireSignature.formSignature(KEY, PUBLIC + "/sms", params))
+                        .POST(HttpRequest.BodyPublishers.ofString(form(params))).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode(), tag + ": " + response.body());
+            }
+            return null;
+        }));
         for (Future<?> job : jobs) {
             job.get();
         }
@@ -96,6 +115,10 @@ class HostileInputTest {
         System.out.println("Hostile input: " + PER_ENDPOINT * ENDPOINTS.size() + " requests, statuses " + statuses);
         assertEquals(List.of(), serverErrors.stream().limit(5).toList(), "no 5xx");
         assertEquals(PER_ENDPOINT * ENDPOINTS.size(), statuses.values().stream().mapToInt(AtomicInteger::get).sum());
+        try (TopicProbe probe = TopicProbe.of(Topics.INBOUND_MESSAGES)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> genuine.stream().allMatch(tag ->
+                    probe.records().stream().anyMatch(r -> r.value() != null && r.value().contains(tag))));
+        }
 
         // nothing that carried a forged, stale or missing signature reached any topic
         for (var topic : List.of(Topics.WORKSPACE_LIFECYCLE, Topics.INBOUND_MESSAGES, Topics.INBOUND_CALLS, Topics.MESSAGE_STATUS,

@@ -14,22 +14,37 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Refuses to start with token settings that would make the API unsafe, naming the variable to fix, instead of
  * answering 401s (or worse, accepting tokens) later: the service issuer must not be Clerk's, a configured
- * service key must be readable, and production needs the front end's origins to check user tokens' {@code azp}.
+ * service key must be readable, and production needs Clerk's key (JWKS_URL or JWT_PUBLIC_KEY_LOCATION), its real
+ * issuer (not the committed local default, unless GALAXYCO_ALLOW_DEV_SECRETS=true) and the front end's origins.
  */
 public class AuthSettingsCheck {
+
+    /** The issuer application.properties falls back to: right for dev and tests, never for real users. */
+    static final String LOCAL_DEFAULT_ISSUER = "https://clerk.galaxyco.local";
 
     /** First among the start-up observers, so nothing waits on Kafka or topics before the refusal. */
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, AuthConfig config,
             @ConfigProperty(name = "mp.jwt.verify.issuer") Optional<String> userIssuer,
+            @ConfigProperty(name = "mp.jwt.verify.publickey.location") Optional<String> userKeyLocation,
+            @ConfigProperty(name = "GALAXYCO_ALLOW_DEV_SECRETS", defaultValue = "false") boolean allowDevSettings,
             CallerTokens createdNowSoAnUnreadableServiceKeyStopsStartUp) {
-        List<String> problems = problems(config, userIssuer, LaunchMode.current() == LaunchMode.NORMAL);
+        List<String> problems = problems(config, userIssuer, userKeyLocation, LaunchMode.current() == LaunchMode.NORMAL,
+                allowDevSettings);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("cannot start: " + String.join("; ", problems));
         }
     }
 
-    static List<String> problems(AuthConfig config, Optional<String> userIssuer, boolean production) {
+    static List<String> problems(AuthConfig config, Optional<String> userIssuer, Optional<String> userKeyLocation,
+            boolean production, boolean allowDevSettings) {
         List<String> problems = new ArrayList<>();
+        if (production && userKeyLocation.filter(location -> !location.isBlank()).isEmpty()) {
+            problems.add("set JWKS_URL (https://<Clerk Frontend API>/.well-known/jwks.json) or JWT_PUBLIC_KEY_LOCATION");
+        }
+        if (production && !allowDevSettings && userIssuer.map(LOCAL_DEFAULT_ISSUER::equals).orElse(true)) {
+            problems.add("set JWT_ISSUER to Clerk's Frontend API URL (e.g. https://clerk.example.com); " + LOCAL_DEFAULT_ISSUER
+                    + " is the local default (GALAXYCO_ALLOW_DEV_SECRETS=true accepts it for a local run)");
+        }
         if (userIssuer.isPresent() && userIssuer.get().equals(config.serviceIssuer())) {
             problems.add("SERVICE_JWT_ISSUER must differ from JWT_ISSUER (Clerk's issuer), or user tokens could act "
                     + "as services");
