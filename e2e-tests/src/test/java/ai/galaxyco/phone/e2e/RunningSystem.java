@@ -48,6 +48,8 @@ final class RunningSystem implements AutoCloseable {
     final Map<String, java.time.Instant> readyAt = new LinkedHashMap<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     SignalWireSandbox sandbox;
+    /** Serves Clerk's test key as a JWK set: the services verify user tokens through JWKS_URL, as in production. */
+    com.sun.net.httpserver.HttpServer jwks;
 
     RunningSystem start() throws Exception {
         String bootstrap = kafka.start().get("kafka.bootstrap.servers");
@@ -58,6 +60,16 @@ final class RunningSystem implements AutoCloseable {
             managementPorts.put(service, freePort());
         }
         String publicUrl = "http://127.0.0.1:" + ports.get("webhook-gateway");
+        jwks = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] keys = TestTokens.clerkJwks().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        jwks.createContext("/.well-known/jwks.json", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, keys.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(keys);
+            }
+        });
+        jwks.start();
         sandbox.addOwnedNumber(SHARED_NUMBER, "GalaxyCo platform number", publicUrl + "/api/webhooks/signalwire");
         Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
         for (String service : SERVICES) {
@@ -71,7 +83,7 @@ final class RunningSystem implements AutoCloseable {
             env.put("SIGNALWIRE_SPACE_URL", sandbox.spaceUrl());
             env.put("SIGNALWIRE_PHONE_NUMBER", SHARED_NUMBER);
             env.put("CLERK_WEBHOOK_SECRET", CLERK_SECRET);
-            env.put("JWT_PUBLIC_KEY_LOCATION", TestTokens.publicKeyLocation());
+            env.put("JWKS_URL", "http://127.0.0.1:" + jwks.getAddress().getPort() + "/.well-known/jwks.json");
             env.put("JWT_ISSUER", TestTokens.ISSUER);
             env.put("CLERK_AUTHORIZED_PARTIES", TestTokens.AUTHORIZED_PARTY);
             env.put("SERVICE_JWT_ISSUER", TestTokens.SERVICE_ISSUER);
@@ -211,6 +223,9 @@ final class RunningSystem implements AutoCloseable {
         });
         if (sandbox != null) {
             sandbox.close();
+        }
+        if (jwks != null) {
+            jwks.stop(0);
         }
         databases.forEach(PostgresResource::stop);
         kafka.stop();

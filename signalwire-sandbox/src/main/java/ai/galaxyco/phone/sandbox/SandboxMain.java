@@ -8,8 +8,10 @@ import java.util.stream.Collectors;
  * Runs the sandbox as a process. Configured by the same variables as the services
  * (SIGNALWIRE_PROJECT_ID, SIGNALWIRE_TOKEN, SIGNALWIRE_SIGNING_KEY) plus SANDBOX_PORT (8090),
  * SANDBOX_IDLE_TIMEOUT_S (30: idle connections are closed, as real servers do), SANDBOX_REQUEST_LATENCY_MS,
- * SANDBOX_PURCHASE_LATENCY_MS, SANDBOX_RELEASE_COOLDOWN_S, SANDBOX_OUT_OF_ORDER_CALLBACKS and
- * SANDBOX_EXHAUSTED_AREA_CODES (comma-separated).
+ * SANDBOX_PURCHASE_LATENCY_MS, SANDBOX_RELEASE_COOLDOWN_S, SANDBOX_OUT_OF_ORDER_CALLBACKS,
+ * SANDBOX_EXHAUSTED_AREA_CODES (comma-separated), and SANDBOX_SHARED_NUMBER with SANDBOX_WEBHOOK_BASE_URL: a number
+ * the project owns from the start (the shared platform number), whose webhooks go to that base URL (docker compose
+ * uses these; ./stack adds the number through /sandbox/add-number instead).
  */
 public final class SandboxMain {
 
@@ -28,6 +30,11 @@ public final class SandboxMain {
                 .withExhaustedAreaCodes(Arrays.stream(env("SANDBOX_EXHAUSTED_AREA_CODES", "").split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
         SignalWireSandbox sandbox = SignalWireSandbox.start(Integer.parseInt(env("SANDBOX_PORT", "8090")), settings);
+        String sharedNumber = env("SANDBOX_SHARED_NUMBER", "");
+        if (!sharedNumber.isEmpty()) {
+            sandbox.addOwnedNumber(sharedNumber, "GalaxyCo platform number",
+                    env("SANDBOX_WEBHOOK_BASE_URL", "http://localhost:8080/api/webhooks/signalwire"));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
         System.out.println("SignalWire sandbox listening on " + sandbox.spaceUrl() + " (project " + settings.projectId() + ")");
         Thread.currentThread().join();

@@ -106,6 +106,32 @@ public final class TestTokens {
         return publicKeyPem(CLERK_KEY).toUri().toString();
     }
 
+    /**
+     * Clerk's test public key as the JWK set a Clerk Frontend API serves at {@code /.well-known/jwks.json}, so a
+     * test can verify tokens the way production does (JWKS_URL, matched by {@code kid}).
+     */
+    public static String clerkJwks() {
+        try {
+            var key = (java.security.interfaces.RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(
+                    new java.security.spec.X509EncodedKeySpec(Base64.getMimeDecoder().decode(Files.readString(publicKeyPem(CLERK_KEY))
+                            .replaceAll("-----[A-Z ]+-----", ""))));
+            return "{\"keys\":[{\"kty\":\"RSA\",\"use\":\"sig\",\"alg\":\"RS256\",\"kid\":\"" + CLERK_KEY + "\",\"n\":\""
+                    + unsigned(key.getModulus()) + "\",\"e\":\"" + unsigned(key.getPublicExponent()) + "\"}]}";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String unsigned(java.math.BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        if (bytes.length > 1 && bytes[0] == 0) {
+            bytes = java.util.Arrays.copyOfRange(bytes, 1, bytes.length);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     /** Where the services find the service tokens' public key, as a {@code file:} location. */
     public static String servicePublicKeyLocation() {
         return publicKeyPem(SERVICE_KEY).toUri().toString();

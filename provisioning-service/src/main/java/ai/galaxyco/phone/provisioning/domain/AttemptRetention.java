@@ -1,8 +1,8 @@
 package ai.galaxyco.phone.provisioning.domain;
 
+import ai.galaxyco.phone.kit.messaging.Retention;
 import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
 import io.quarkus.logging.Log;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -46,20 +46,13 @@ public class AttemptRetention {
     /** Deletes what is past retention; returns how many. */
     public int purge() {
         Timestamp cutoff = Timestamp.from(clock.instant().minus(config.attemptRetention()));
-        int total = 0;
-        while (true) {
-            int deleted = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                    delete from provisioning_attempt where id in (
-                      select id from (
-                        select id, finished_at, row_number() over (partition by workspace_id order by id desc) as newer
-                        from provisioning_attempt) ranked
-                      where newer > ?2 and finished_at is not null and finished_at < ?1
-                      limit %d)""".formatted(BATCH))
-                    .setParameter(1, cutoff).setParameter(2, config.attemptsKept()).executeUpdate());
-            total += deleted;
-            if (deleted < BATCH) {
-                return total;
-            }
-        }
+        return Retention.inBatches(BATCH, () -> em.createNativeQuery("""
+                delete from provisioning_attempt where id in (
+                  select id from (
+                    select id, finished_at, row_number() over (partition by workspace_id order by id desc) as newer
+                    from provisioning_attempt) ranked
+                  where newer > ?2 and finished_at is not null and finished_at < ?1
+                  limit %d)""".formatted(BATCH))
+                .setParameter(1, cutoff).setParameter(2, config.attemptsKept()).executeUpdate());
     }
 }

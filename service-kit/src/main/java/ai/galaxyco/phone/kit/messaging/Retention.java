@@ -47,13 +47,21 @@ public class Retention {
     /** Deletes processed-event ids past retention; returns how many. */
     public int purgeProcessedEvents() {
         Timestamp cutoff = Timestamp.from(clock.instant().minus(processedEvents));
+        return inBatches(BATCH, () -> em.createNativeQuery("delete from processed_event where ctid in "
+                + "(select ctid from processed_event where processed_at < ?1 limit " + BATCH + ")")
+                .setParameter(1, cutoff).executeUpdate());
+    }
+
+    /**
+     * Runs {@code deleteOneBatch} (a delete limited to {@code batch} rows) in transactions of its own until a run
+     * deletes fewer, so a large backlog never holds one long transaction; returns how many were deleted in all.
+     */
+    public static int inBatches(int batch, java.util.function.IntSupplier deleteOneBatch) {
         int total = 0;
         while (true) {
-            int deleted = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("delete from processed_event where ctid in "
-                    + "(select ctid from processed_event where processed_at < ?1 limit " + BATCH + ")")
-                    .setParameter(1, cutoff).executeUpdate());
+            int deleted = QuarkusTransaction.requiringNew().call(deleteOneBatch::getAsInt);
             total += deleted;
-            if (deleted < BATCH) {
+            if (deleted < batch) {
                 return total;
             }
         }
