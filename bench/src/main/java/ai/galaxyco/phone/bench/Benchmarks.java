@@ -327,36 +327,30 @@ public final class Benchmarks {
             numberOf.put(org, proWorkspaceNumber(org));
         }
         long started = System.currentTimeMillis();
-        // each number's messages are queued back to back (one thread per workspace at a time, 8 at once), so every
-        // number has its backlog at once and what is measured is the pacing, not how fast the load generator submits
-        java.util.concurrent.ExecutorService submitters = java.util.concurrent.Executors.newFixedThreadPool(8);
-        List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
-        for (String org : orgs) {
-            String token = stack.token(org);
-            submitted.add(submitters.submit(() -> {
+        // every number's whole backlog is queued at once: the requests go through the outbound-requests topic (the
+        // service-to-service way in), published in one burst, each workspace's six consecutive on its partition. (Over
+        // the HTTP API the load generator needed ~1 s per workspace with 200 of them, so a number's next message was
+        // sometimes not yet queued when its slot came, and the "rate" measured the load generator.)
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.<String, Object>of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.get("KAFKA_BOOTSTRAP_SERVERS"),
+                org.apache.kafka.clients.producer.ProducerConfig.ACKS_CONFIG, "all"),
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (String org : orgs) {
                 for (int m = 0; m < perNumber; m++) {
-                    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.get("OUTBOUND_URL")
-                            + "/api/workspaces/" + org + "/messages")).header("Authorization", "Bearer " + token)
-                            .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers
-                                    .ofString("{\"to\":\"+14155550100\",\"body\":\"pace " + m + "\"}")).build();
-                    int code = 0;
-                    for (int attempt = 0; attempt < 40 && code != 202; attempt++) {
-                        code = stack.http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
-                        if (code == 409) {
-                            Thread.sleep(250); // outbound has not yet read the number's assignment
-                        } else if (code != 202) {
-                            System.out.println("send refused: " + code);
-                            break;
-                        }
-                    }
+                    String requestId = "pace-" + runId + "-" + org + "-" + m;
+                    var request = new ai.galaxyco.phone.model.events.OutboundRequest(requestId,
+                            ai.galaxyco.phone.model.values.WorkspaceId.of(org), "+14155550100", "pace " + m, List.of(), null, null,
+                            Instant.now());
+                    var record = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.OUTBOUND_REQUESTS.name(), org,
+                            EventJson.write(request));
+                    ai.galaxyco.phone.model.CloudEventHeaders.binary("request:" + requestId, Topics.OUTBOUND_REQUESTS.eventType(),
+                            "/galaxyco-phone/bench", Instant.now()).forEach((name, value) ->
+                            record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+                    producer.send(record);
                 }
-                return null;
-            }));
+            }
+            producer.flush();
         }
-        for (var f : submitted) {
-            f.get();
-        }
-        submitters.shutdown();
         System.out.printf("queued %d messages in %.1f s%n", numbers * perNumber, (System.currentTimeMillis() - started) / 1000.0);
         Set<String> senders = new HashSet<>(numberOf.values());
         Map<String, List<Long>> times = new HashMap<>();
@@ -404,6 +398,44 @@ public final class Benchmarks {
         } else {
             System.out.printf("limit kept: no two sends of one number closer than %.3f s%n", limitMillis / 1000.0);
         }
+        departures(senders, started, times, limitMillis);
+    }
+
+    /**
+     * The other end of each send: when outbound's request left (message.departed_at, the moment pacing counts from),
+     * per number, next to the sandbox's receive times. Departure spacing below the limit is outbound's fault; receive
+     * spacing below it with departures above it is time spent between the socket and the sandbox's handler.
+     */
+    private void departures(Set<String> senders, long started, Map<String, List<Long>> received, long limitMillis) throws Exception {
+        String rows = psql("galaxyco_outbound", "select from_number, (extract(epoch from departed_at) * 1000)::bigint from "
+                + "outbound.message where departed_at >= to_timestamp(" + started / 1000.0 + ") and from_number in ("
+                + senders.stream().map(n -> "'" + n + "'").collect(Collectors.joining(",")) + ") order by 1, 2");
+        Map<String, List<Long>> departed = new HashMap<>();
+        for (String row : rows.split("\n")) {
+            String[] cols = row.split("\\|");
+            if (cols.length == 2) {
+                departed.computeIfAbsent(cols[0], k -> new ArrayList<>()).add(Long.parseLong(cols[1].trim()));
+            }
+        }
+        long minSpacing = Long.MAX_VALUE;
+        int tooClose = 0;
+        List<Long> lags = new ArrayList<>();
+        for (var entry : departed.entrySet()) {
+            List<Long> d = entry.getValue();
+            for (int i = 1; i < d.size(); i++) {
+                minSpacing = Math.min(minSpacing, d.get(i) - d.get(i - 1));
+                tooClose += d.get(i) - d.get(i - 1) < limitMillis ? 1 : 0;
+            }
+            List<Long> r = received.getOrDefault(entry.getKey(), List.of());
+            for (int i = 0; i < Math.min(d.size(), r.size()); i++) { // one number's sends leave and arrive in order
+                lags.add(r.get(i) - d.get(i));
+            }
+        }
+        lags.sort(Long::compare);
+        System.out.printf("departures (outbound's clock): %d, minimum spacing %.3f s, %d closer than %.3f s; "
+                + "receive - departure p50 %d ms, p99 %d ms, max %d ms%n", departed.values().stream().mapToInt(List::size).sum(),
+                minSpacing / 1000.0, tooClose, limitMillis / 1000.0, lags.isEmpty() ? 0 : lags.get(lags.size() / 2),
+                lags.isEmpty() ? 0 : lags.get((int) (lags.size() * 0.99)), lags.isEmpty() ? 0 : lags.get(lags.size() - 1));
     }
 
     // ------------------------------------------------------------------------------------ faults
@@ -555,7 +587,11 @@ public final class Benchmarks {
     }
 
     private static String psql(String sql) throws Exception {
-        Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "root", "-d", "galaxyco_routing", "-tAc", sql).start();
+        return psql("galaxyco_routing", sql);
+    }
+
+    private static String psql(String database, String sql) throws Exception {
+        Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "root", "-d", database, "-tAc", sql).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out;

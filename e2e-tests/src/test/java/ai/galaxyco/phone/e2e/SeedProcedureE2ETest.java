@@ -272,6 +272,31 @@ class SeedProcedureE2ETest {
     }
 
     @Test
+    void readinessIsDownWhileTheDatabaseRefusesConnectionsAndUpAgainAfter() throws Exception {
+        Map<String, String> env = system.environments.get("routing-service");
+        String jdbc = env.get("QUARKUS_DATASOURCE_JDBC_URL");
+        String database = jdbc.substring(jdbc.lastIndexOf('/') + 1);
+        String admin = jdbc.substring(0, jdbc.lastIndexOf('/') + 1) + "postgres";
+        try (var connection = java.sql.DriverManager.getConnection(admin, env.get("QUARKUS_DATASOURCE_USERNAME"), "")) {
+            connection.createStatement().execute("alter database " + database + " allow_connections false");
+            connection.createStatement().execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '"
+                    + database + "'");
+        }
+        try {
+            var down = await().atMost(Duration.ofSeconds(60)).until(() -> system.operations("routing-service", "/q/health/ready"),
+                    r -> r.statusCode() == 503);
+            JsonNode checks = RunningSystem.json(down).path("checks");
+            assertTrue(StreamSupport.stream(checks.spliterator(), false).anyMatch(c -> c.path("name").asText().contains("Database")
+                    && c.path("status").asText().equals("DOWN")), down.body());
+        } finally {
+            try (var connection = java.sql.DriverManager.getConnection(admin, env.get("QUARKUS_DATASOURCE_USERNAME"), "")) {
+                connection.createStatement().execute("alter database " + database + " allow_connections true");
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> system.operations("routing-service", "/q/health/ready").statusCode() == 200);
+    }
+
+    @Test
     void reconciliationRunsWithinSecondsOfStartUp() {
         // a full listing (PageSize, no filter) is what only a reconciliation pass asks for
         var firstPass = await().atMost(Duration.ofSeconds(30)).until(() -> system.sandbox.requests("GET", "/IncomingPhoneNumbers")

@@ -160,7 +160,12 @@ public final class SignalWireSandbox implements AutoCloseable {
      * an answer lost after the work was done, the ambiguous case a client must look up before it retries.
      */
     public void loseAnswerOfNext(String pathPart, int count, int status) {
-        faults.add(new Fault(pathPart, null, null, status, 20500, "Answer lost after the request took effect", false, true,
+        loseAnswerOfNext(pathPart, null, null, count, status);
+    }
+
+    /** Like {@link #loseAnswerOfNext(String, int, int)}, only for requests whose form has {@code key=value}. */
+    public void loseAnswerOfNext(String pathPart, String key, String value, int count, int status) {
+        faults.add(new Fault(pathPart, key, value, status, 20500, "Answer lost after the request took effect", false, true,
                 new int[] {count}));
     }
 
@@ -538,7 +543,8 @@ public final class SignalWireSandbox implements AutoCloseable {
                     sendJson(exchange, 200, Map.of("ok", true));
                 }
                 case "/sandbox/lose-answer" -> {
-                    loseAnswerOfNext(String.valueOf(body.getOrDefault("path", "")), ((Number) body.getOrDefault("count", 1)).intValue(),
+                    loseAnswerOfNext(String.valueOf(body.getOrDefault("path", "")), (String) body.get("formKey"),
+                            (String) body.get("formValue"), ((Number) body.getOrDefault("count", 1)).intValue(),
                             ((Number) body.getOrDefault("status", 500)).intValue());
                     sendJson(exchange, 200, Map.of("ok", true));
                 }

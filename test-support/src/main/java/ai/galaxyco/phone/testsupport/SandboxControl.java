@@ -62,6 +62,12 @@ public final class SandboxControl {
         post("/sandbox/lose-answer", Map.of("path", pathPart, "count", count, "status", status));
     }
 
+    /** Like {@link #loseAnswerOfNext(String, int, int)}, only for requests whose form has {@code formKey=formValue}. */
+    public static void loseAnswerOfNext(String pathPart, String formKey, String formValue, int count, int status) {
+        post("/sandbox/lose-answer", Map.of("path", pathPart, "formKey", formKey, "formValue", formValue, "count", count,
+                "status", status));
+    }
+
     /** Adds many owned numbers at once: phone number to FriendlyName. */
     public static void addNumbers(Map<String, String> friendlyNameByNumber) {
         post("/sandbox/add-numbers", Map.of("numbers", friendlyNameByNumber.entrySet().stream()

@@ -308,14 +308,14 @@ public class Dispatcher {
                 claim.lane().release();
                 registry.counter("outbound.ambiguous", "outcome", "found").increment();
                 Log.infof("Message %s was sent by an earlier attempt (sid %s): not sending it again", claim.id(), already.get().sid());
-                recordAccepted(claim, already.get());
+                recordAccepted(claim, already.get(), null);
                 return;
             }
             registry.counter("outbound.ambiguous", "outcome", "not_found").increment();
         }
         awaitTurn(claim.lane());
         // the slot counts from the moment the request leaves; if it never left (or we cannot tell), from now
-        boolean[] departed = {false};
+        Instant[] departed = {null};
         long started = System.nanoTime();
         try {
             // our message id travels in the callback URL, so a report can always be tied to its message
@@ -323,16 +323,16 @@ public class Dispatcher {
             MessagesApi.Accepted accepted;
             try {
                 accepted = messages.send(claim.from(), claim.to(), claim.body(), claim.mediaUrls(), callback, () -> {
-                    departed[0] = true;
-                    claim.lane().departed(clock.instant(), claim.slot());
+                    departed[0] = clock.instant();
+                    claim.lane().departed(departed[0], claim.slot());
                 });
             } finally {
-                if (!departed[0]) {
+                if (departed[0] == null) {
                     claim.lane().departed(clock.instant(), claim.slot());
                 }
             }
             registry.timer("outbound.send.latency").record(Duration.ofNanos(System.nanoTime() - started));
-            recordAccepted(claim, accepted);
+            recordAccepted(claim, accepted, departed[0]);
             registry.counter("outbound.sent").increment();
         } catch (SignalWireException e) {
             failed(claim, e, e.isTransient(), e.codeOrStatus());
@@ -341,11 +341,15 @@ public class Dispatcher {
         }
     }
 
-    private void recordAccepted(Claim claim, MessagesApi.Accepted accepted) {
+    /** @param departedAt when the accepted request left, or null when an earlier attempt's send was found */
+    private void recordAccepted(Claim claim, MessagesApi.Accepted accepted, Instant departedAt) {
         QuarkusTransaction.requiringNew().run(() -> {
             statuses.lockSid(accepted.sid()); // see StatusService.lockSid: a callback racing this commit is never lost
             OutboundMessage m = OutboundMessage.findById(claim.id());
             m.providerSid = accepted.sid();
+            if (departedAt != null) {
+                m.departedAt = departedAt;
+            }
             m.providerStatus = accepted.status();
             if (accepted.segments() != null) {
                 m.segments = accepted.segments();

@@ -82,4 +82,8 @@ public class OutboundMessage extends PanacheEntityBase {
     /** Set when a send's outcome is unknown: before sending again, SignalWire is asked whether it has the message. */
     @Column(name = "ambiguous_since")
     public Instant ambiguousSince;
+
+    /** When the request that SignalWire accepted left (its body written): what pacing counts from. */
+    @Column(name = "departed_at")
+    public Instant departedAt;
 }

@@ -10,15 +10,15 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Credentials;
-import okhttp3.EventListener;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSink;
 
 /**
  * OkHttp access to SignalWire's Compatibility API ({@code /api/laml/2010-04-01/Accounts/{ProjectID}/...}):
@@ -48,32 +48,38 @@ public class SignalWireHttp {
         this.client = new OkHttpClient.Builder().connectTimeout(config.connectTimeout()).readTimeout(config.readTimeout())
                 .callTimeout(config.readTimeout().plus(config.connectTimeout())).retryOnConnectionFailure(false)
                 .connectionPool(new ConnectionPool(16, config.idleConnectionTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                .eventListenerFactory(SignalWireHttp::listenerFor)
                 .build();
     }
 
     /**
-     * Told the moment a request has left: its last byte was handed to the connection (the end of the body, or of the
-     * headers for a request without one). Pacing counts from here, not from when the write began, so a thread paused
-     * mid-write can never bring two requests closer together at the receiving end.
+     * Told the moment a request has left: its last byte was flushed to the socket. Pacing counts from here, not from
+     * when the write began, so a thread paused mid-write can never bring two requests closer together at the
+     * receiving end. (OkHttp's requestBodyEnd event is too early for this: it fires when the body is written into
+     * the connection's buffer, before OkHttp flushes it, so a thread paused in between sends the request later than
+     * recorded and the next one arrives closer than the limit.)
      */
     @FunctionalInterface
     public interface DepartureObserver {
         void departed();
     }
 
-    private static EventListener listenerFor(Call call) {
-        DepartureObserver observer = call.request().tag(DepartureObserver.class);
-        return observer == null ? EventListener.NONE : new EventListener() {
+    /** {@code body}, flushed to the socket as soon as it is written, then reported to {@code observer}. */
+    static RequestBody departing(RequestBody body, DepartureObserver observer) {
+        return new RequestBody() {
             @Override
-            public void requestHeadersEnd(Call c, Request request) {
-                if (request.body() == null) {
-                    observer.departed();
-                }
+            public MediaType contentType() {
+                return body.contentType();
             }
 
             @Override
-            public void requestBodyEnd(Call c, long byteCount) {
+            public long contentLength() throws IOException {
+                return body.contentLength();
+            }
+
+            @Override
+            public void writeTo(BufferedSink sink) throws IOException {
+                body.writeTo(sink);
+                sink.flush(); // headers and body leave now, not when OkHttp finishes the request
                 observer.departed();
             }
         };
@@ -137,7 +143,7 @@ public class SignalWireHttp {
 
     /** Like {@link #post(HttpUrl, RequestBody)}, telling {@code observer} when the request leaves (for pacing). */
     public JsonNode post(HttpUrl url, RequestBody body, DepartureObserver observer) {
-        return execute(new Request.Builder().url(url).post(body).tag(DepartureObserver.class, observer), false);
+        return execute(new Request.Builder().url(url).post(departing(body, observer)), false);
     }
 
     public JsonNode delete(HttpUrl url) {
