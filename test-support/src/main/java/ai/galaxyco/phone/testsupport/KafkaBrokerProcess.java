@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * A real KRaft Kafka broker in a child process, on a fixed port and data directory, so a test can kill it
  * (kill -9) and start it again where clients expect it: the in-process broker of {@link KafkaKRaftResource}
  * cannot be restarted. As a test resource it points the channel named by the {@code channel} init argument at
- * this broker (the rest of the service keeps the in-process one) and exposes it through {@link #current()}.
+ * this broker (the rest of the service keeps the in-process one), or without that argument the whole service,
+ * and exposes it through {@link #current()}.
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
 
@@ -130,7 +131,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         @Override
         public Map<String, String> start() {
             current = KafkaBrokerProcess.start();
-            return Map.of("mp.messaging.outgoing." + channel + ".bootstrap.servers", current.bootstrapServers());
+            return Map.of(channel == null ? "kafka.bootstrap.servers" : "mp.messaging.outgoing." + channel + ".bootstrap.servers",
+                    current.bootstrapServers());
         }
 
         @Override
