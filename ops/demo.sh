@@ -35,7 +35,7 @@ clerk() { # clerk <type> <orgId> <plan>: a signed Clerk (Svix) webhook, exactly 
     -H "svix-id: $id" -H "svix-timestamp: $ts" -H "svix-signature: v1,$sig" --data "$body"
 }
 
-numbers() { curl -sf -H "Authorization: Bearer $("$ROOT/stack" token "$1")" "$PROVISIONING_URL/api/workspaces/$1/numbers"; }
+numbers() { curl -sf -H "Authorization: Bearer $("$ROOT/stack" token "$1")" "$PROVISIONING_URL/api/workspaces/$1/phone-numbers"; }
 
 PRO="org_demo_pro_$(date +%s)"
 STARTER="org_demo_starter_$(date +%s)"
@@ -46,7 +46,7 @@ code=$(clerk organization.created "$PRO" pro)
 [ "$code" = 204 ] && ok "Clerk webhook verified and accepted (HTTP $code)" || fail "gateway answered $code"
 
 step "2. It gets its own SignalWire number, automatically"
-NUMBER=$(wait_for 30 sh -c "curl -sf -H 'Authorization: Bearer $("$ROOT/stack" token "$PRO")' $PROVISIONING_URL/api/workspaces/$PRO/numbers | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d['numbers'][0]['phoneNumber'] if d['status']=='ACTIVE' else '')\"") \
+NUMBER=$(wait_for 30 sh -c "curl -sf -H 'Authorization: Bearer $("$ROOT/stack" token "$PRO")' $PROVISIONING_URL/api/workspaces/$PRO/phone-numbers | python3 -c \"import json,sys; d=[n for n in json.load(sys.stdin)['items'] if n['dedicated'] and n['status']=='ACTIVE']; print(d[0]['phoneNumber'] if d else '')\"") \
   || fail "no number after 30 s: $(numbers "$PRO")"
 ok "provisioned $NUMBER (tagged galaxyco:$PRO at SignalWire, webhooks pointing at $NEXT_PUBLIC_APP_URL)"
 
@@ -66,9 +66,9 @@ ok "status $STATUS (SignalWire's signed status callbacks went through the gatewa
 step "5. The customer replies; the reply lands in the same conversation, in order"
 curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-sms" -H 'Content-Type: application/json' \
   -d "{\"from\":\"$CUSTOMER\",\"to\":\"$NUMBER\",\"body\":\"Thanks, when will it arrive?\"}" >/dev/null
-THREAD=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $ROUTING_URL/api/workspaces/$PRO/conversations | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d[0]['id'] if d else '')\"") \
+THREAD=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $ROUTING_URL/api/workspaces/$PRO/conversations | python3 -c \"import json,sys; d=json.load(sys.stdin)['items']; print(d[0]['id'] if d else '')\"") \
   || fail "no conversation"
-ORDER=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $ROUTING_URL/api/workspaces/$PRO/conversations/$THREAD/messages | python3 -c \"import json,sys; d=json.load(sys.stdin); print(' -> '.join(m['direction'] for m in d) if len(d)>=2 else '')\"") \
+ORDER=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $ROUTING_URL/api/workspaces/$PRO/conversations/$THREAD/messages | python3 -c \"import json,sys; d=json.load(sys.stdin)['items']; print(' -> '.join(m['direction'] for m in d) if len(d)>=2 else '')\"") \
   || fail "the reply did not arrive"
 ok "conversation $THREAD: $ORDER"
 
@@ -84,7 +84,7 @@ wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $STARTER_TOKEN' $OUTBOUND_
   || fail "the carrier did not accept the Starter workspace's message"
 curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-sms" -H 'Content-Type: application/json' \
   -d "{\"from\":\"+14155550124\",\"to\":\"$SIGNALWIRE_PHONE_NUMBER\",\"body\":\"Got it\"}" >/dev/null
-wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $STARTER_TOKEN' $ROUTING_URL/api/workspaces/$STARTER/conversations | python3 -c \"import json,sys; d=json.load(sys.stdin); print('y' if d else '')\"" >/dev/null \
+wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $STARTER_TOKEN' $ROUTING_URL/api/workspaces/$STARTER/conversations | python3 -c \"import json,sys; d=json.load(sys.stdin)['items']; print('y' if d else '')\"" >/dev/null \
   || fail "reply to the shared number was not attributed"
 ok "the reply to the shared number reached $STARTER"
 
@@ -95,7 +95,7 @@ echo "$CXML" | grep -q "<Record" && ok "answered with voicemail cXML: $(echo "$C
 
 step "8. The Pro workspace downgrades to Starter: its number is released after the grace period"
 clerk organization.updated "$PRO" starter >/dev/null
-RELEASED=$(wait_for 90 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $PROVISIONING_URL/api/workspaces/$PRO/numbers | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d['numbers'][0]['status'] if d['numbers'][0]['status']=='RELEASED' else '')\"") \
+RELEASED=$(wait_for 90 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $PROVISIONING_URL/api/workspaces/$PRO/phone-numbers | python3 -c \"import json,sys; d=[n for n in json.load(sys.stdin)['items'] if n['phoneNumber']=='$NUMBER']; print(d[0]['status'] if d and d[0]['status']=='RELEASED' else '')\"") \
   || fail "not released: $(numbers "$PRO")"
 ok "number $NUMBER $RELEASED; the workspace is back on the shared number"
 

@@ -170,8 +170,13 @@ final class RunningSystem implements AutoCloseable {
 
     HttpResponse<String> post(String service, String path, Map<String, String> headers, String body)
             throws IOException, InterruptedException {
+        return send("POST", service, path, headers, body);
+    }
+
+    HttpResponse<String> send(String method, String service, String path, Map<String, String> headers, String body)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(service, path))).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

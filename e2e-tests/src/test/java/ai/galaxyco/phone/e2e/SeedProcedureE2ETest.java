@@ -55,15 +55,26 @@ class SeedProcedureE2ETest {
                 String.valueOf(ts), "svix-signature", signature, "Content-Type", "application/json"), body).statusCode();
     }
 
+    /** The provisioning state (with its attempts): what operators and the console's history read. */
     static JsonNode numbers(String org) throws Exception {
         HttpResponse<String> response = system.get("provisioning-service", "/api/workspaces/" + org + "/numbers",
                 TestTokens.forWorkspace(org));
         return response.statusCode() == 200 ? RunningSystem.json(response) : null;
     }
 
+    /** The workspace's dedicated number as the front end reads it (the public phone-numbers contract). */
     static String activeNumber(String org) throws Exception {
-        JsonNode n = numbers(org);
-        return n != null && "ACTIVE".equals(n.path("status").asText()) ? n.path("numbers").path(0).path("phoneNumber").asText() : null;
+        HttpResponse<String> response = system.get("provisioning-service", "/api/workspaces/" + org + "/phone-numbers",
+                TestTokens.forWorkspace(org));
+        if (response.statusCode() != 200) {
+            return null;
+        }
+        for (JsonNode n : RunningSystem.json(response).path("items")) {
+            if (n.path("dedicated").asBoolean() && "ACTIVE".equals(n.path("status").asText())) {
+                return n.path("phoneNumber").asText();
+            }
+        }
+        return null;
     }
 
     static HttpResponse<String> send(String org, String to, String body) throws Exception {
@@ -73,12 +84,23 @@ class SeedProcedureE2ETest {
     }
 
     static JsonNode conversations(String org) throws Exception {
-        return RunningSystem.json(system.get("routing-service", "/api/workspaces/" + org + "/conversations", TestTokens.forWorkspace(org)));
+        return RunningSystem.json(system.get("routing-service", "/api/workspaces/" + org + "/conversations", TestTokens.forWorkspace(org)))
+                .path("items");
     }
 
+    /** The whole thread, oldest first, read page by page as a client scrolling up would (each page is older). */
     static JsonNode thread(String org, String conversationId) throws Exception {
-        return RunningSystem.json(system.get("routing-service", "/api/workspaces/" + org + "/conversations/" + conversationId
-                + "/messages", TestTokens.forWorkspace(org)));
+        java.util.Deque<JsonNode> pages = new java.util.ArrayDeque<>();
+        String cursor = null;
+        do {
+            JsonNode page = RunningSystem.json(system.get("routing-service", "/api/workspaces/" + org + "/conversations/"
+                    + conversationId + "/messages?limit=200" + (cursor == null ? "" : "&cursor=" + cursor), TestTokens.forWorkspace(org)));
+            pages.push(page.path("items"));
+            cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
+        com.fasterxml.jackson.databind.node.ArrayNode thread = JSON.createArrayNode();
+        pages.forEach(thread::addAll);
+        return thread;
     }
 
     @Test
@@ -230,7 +252,7 @@ class SeedProcedureE2ETest {
             boolean refusable = body.isEmpty() || body.indexOf('\u0000') >= 0 || body.length() > 1600;
             if (refusable) {
                 assertEquals(400, answer.statusCode(), answer.body());
-                assertTrue(RunningSystem.json(answer).path("reason").asText().length() > 10, "a reason: " + answer.body());
+                assertTrue(RunningSystem.json(answer).path("detail").asText().length() > 10, "a reason: " + answer.body());
                 continue;
             }
             assertEquals(202, answer.statusCode(), answer.body());
@@ -319,6 +341,15 @@ class SeedProcedureE2ETest {
                 system.url("webhook-gateway", "/api/webhooks/signalwire")).get("phone_number").toString();
         String goodbye = system.sandbox.simulateInboundCall("+14155550111", unassigned);
         assertTrue(goodbye.contains("<Hangup/>") && goodbye.contains("not in service"), goodbye);
+
+        // the owner sets call forwarding through the public numbers API: the next call is dialled on
+        HttpResponse<String> changed = system.send("PATCH", "provisioning-service", "/api/workspaces/" + org + "/phone-numbers/"
+                + number, Map.of("Authorization", "Bearer " + TestTokens.forWorkspace(org), "Content-Type", "application/json"),
+                "{\"forwardTo\":\"+12125550100\",\"label\":\"Support\"}");
+        assertEquals(200, changed.statusCode(), changed.body());
+        String dialled = await().atMost(WAIT).until(() -> system.sandbox.simulateInboundCall("+14155550111", number),
+                answer -> answer != null && answer.contains("<Dial"));
+        assertTrue(dialled.contains(">+12125550100</Dial>") && dialled.contains("callerId=\"" + number + "\""), dialled);
     }
 
     @Test

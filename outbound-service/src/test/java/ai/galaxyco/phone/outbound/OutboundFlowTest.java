@@ -12,6 +12,8 @@ import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.ConsentChanged;
 import ai.galaxyco.phone.model.events.MessageStatusChanged;
 import ai.galaxyco.phone.model.events.NumberAssignment;
+import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.events.OutboundResult;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.values.PhoneNumber;
@@ -51,6 +53,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(JwtResource.class)
 class OutboundFlowTest {
 
+    /** The management interface's /q/: the OpenAPI document is served there. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "", management = true)
+    java.net.URL operationsForContract;
+
+    @Test
+    void theServedOpenApiDocumentIsTheCommittedOne() throws Exception {
+        assertEquals(List.of(), ai.galaxyco.phone.testsupport.OpenApiContract.differences(operationsForContract),
+                "the public API changed; if on purpose, run ./mvnw verify -Dopenapi.update=true and commit the file");
+    }
+
     static final Duration WAIT = Duration.ofSeconds(45);
     static final String SHARED = "+14056940235";
     static final AtomicInteger NEXT = new AtomicInteger(200);
@@ -80,8 +92,12 @@ class OutboundFlowTest {
 
     /** A workspace with a dedicated number, known both to the sandbox (it "bought" it) and to outbound. */
     String proWorkspaceWithNumber(String org, String number) {
+        return workspaceWithNumber(org, number, "Main");
+    }
+
+    String workspaceWithNumber(String org, String number, String label) {
         SandboxControl.addNumber(number, "galaxyco:" + org);
-        var a = new NumberAssignment(PhoneNumber.parse(number), WorkspaceId.of(org), "Main", false, "sid", null, Instant.now());
+        var a = new NumberAssignment(PhoneNumber.parse(number), WorkspaceId.of(org), label, false, "sid", null, Instant.now());
         TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, a.key(), a, UUID.randomUUID().toString());
         awaitSender(org, number);
         return number;
@@ -179,7 +195,7 @@ class OutboundFlowTest {
             send(blaster, Map.of("to", "+14155550150", "body", tag + " blast " + i), null).statusCode(202);
         }
         send(blaster, Map.of("to", "+14155550150", "body", tag + " one too many"), null).statusCode(429)
-                .body("error", equalTo("shared_number_quota"));
+                .body("code", equalTo("shared_number_quota"));
         send(other, Map.of("to", "+14155550151", "body", tag + " just one"), null).statusCode(202);
         await().atMost(WAIT).until(() -> messagesFrom(SHARED).stream()
                 .filter(r -> r.path("form").path("Body").path(0).asText().startsWith(tag)).count() == 6);
@@ -202,19 +218,38 @@ class OutboundFlowTest {
     }
 
     @Test
+    void aReplyLeavesFromTheNumberTheContactWroteToElseFromMainOrTheLabelAsked() {
+        String org = newOrg();
+        String main = proWorkspaceWithNumber(org, newNumber());
+        String sales = workspaceWithNumber(org, newNumber(), "Sales");
+        String wroteToSales = "+14155550" + String.format("%03d", NEXT.incrementAndGet() % 1000);
+        String eventId = "routing:" + UUID.randomUUID();
+        TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage("SM" + UUID.randomUUID(), WorkspaceId.of(org),
+                UUID.randomUUID().toString(), PhoneNumber.parse(sales), "Sales", PhoneNumber.parse(wroteToSales), Channel.SMS,
+                "Is the blue one in stock?", List.of(), Instant.now()), eventId);
+        ai.galaxyco.phone.testsupport.ProcessedEvents.awaitConsumed(WAIT, eventId);
+
+        send(org, Map.of("to", wroteToSales, "body", "Yes, it is"), null).statusCode(202).body("from", equalTo(sales));
+        send(org, Map.of("to", PERSON, "body", "Hello"), null).statusCode(202).body("from", equalTo(main));
+        send(org, Map.of("to", wroteToSales, "body", "From support", "label", "main"), null).statusCode(202).body("from", equalTo(main));
+    }
+
+    @Test
     void refusalsAreClear() {
         String org = newOrg();
         String other = newOrg();
         proWorkspaceWithNumber(org, newNumber());
         String othersNumber = proWorkspaceWithNumber(other, newNumber());
         send(org, Map.of("to", PERSON, "body", "hi", "from", othersNumber), null).statusCode(403)
-                .body("error", equalTo("sender_not_owned"));
-        send(org, Map.of("to", "12", "body", "hi"), null).statusCode(400).body("reason", containsString("to"));
-        send(org, Map.of("to", "+15555550100", "body", "hi"), null).statusCode(400).body("reason", containsString("valid"));
-        send(org, Map.of("to", PERSON, "body", "x".repeat(1601)), null).statusCode(400).body("reason", containsString("1600"));
-        send(org, Map.of("to", PERSON), null).statusCode(400).body("reason", containsString("body or mediaUrls"));
+                .body("code", equalTo("sender_not_owned"));
+        send(org, Map.of("to", "12", "body", "hi"), null).statusCode(400).body("detail", containsString("to"));
+        send(org, Map.of("to", "+15555550100", "body", "hi"), null).statusCode(400).body("detail", containsString("valid"));
+        send(org, Map.of("to", PERSON, "body", "x".repeat(1601)), null).statusCode(400).body("detail", containsString("1600"));
+        send(org, Map.of("to", PERSON), null).statusCode(400).body("detail", containsString("body or mediaUrls"));
         send(org, Map.of("to", PERSON, "mediaUrls", java.util.Collections.nCopies(9, "https://x/y.png")), null).statusCode(400);
-        send(org, Map.of("to", PERSON, "body", "hi", "label", "Support"), null).statusCode(400).body("error", equalTo("unknown_label"));
+        send(org, Map.of("to", PERSON, "body", "hi", "label", "Support"), null).statusCode(409)
+                .body("code", equalTo("no_number_for_label")).body("detail", containsString("\"Support\""));
+        send(org, Map.of("to", PERSON, "body", "hi", "label", "Sales!"), null).statusCode(400).body("code", equalTo("invalid_label"));
         given().contentType("application/json").body(Map.of("to", PERSON, "body", "hi")).post("/api/workspaces/" + org + "/messages")
                 .then().statusCode(401);
         given().auth().oauth2(TestTokens.forWorkspace(other)).contentType("application/json").body(Map.of("to", PERSON, "body", "hi"))
@@ -246,7 +281,7 @@ class OutboundFlowTest {
         TopicProbe.publish(Topics.PROVISIONING_RESULTS, org, new ProvisioningResult(WorkspaceId.of(org),
                 ProvisioningResult.Status.PROVISIONING, Plan.PRO, null, null, 0, null, null, Instant.now()), UUID.randomUUID().toString());
         await().atMost(WAIT).untilAsserted(() -> send(org, Map.of("to", PERSON, "body", "hi"), null).statusCode(409)
-                .body("reason", containsString("still being provisioned")));
+                .body("detail", containsString("still being provisioned")));
     }
 
     @Test
@@ -257,7 +292,7 @@ class OutboundFlowTest {
         TopicProbe.publish(Topics.CONSENT_CHANGES, number, new ConsentChanged(PhoneNumber.parse(number), PhoneNumber.parse(person),
                 WorkspaceId.of(org), ConsentChanged.Kind.OPT_OUT, "STOP", "SM1" + org, Instant.now()), UUID.randomUUID().toString());
         await().atMost(WAIT).untilAsserted(() -> send(org, Map.of("to", person, "body", "promo"), null).statusCode(422)
-                .body("error", equalTo("recipient_opted_out")));
+                .body("code", equalTo("recipient_opted_out")));
         TopicProbe.publish(Topics.CONSENT_CHANGES, number, new ConsentChanged(PhoneNumber.parse(number), PhoneNumber.parse(person),
                 WorkspaceId.of(org), ConsentChanged.Kind.OPT_IN, "START", "SM2" + org, Instant.now()), UUID.randomUUID().toString());
         await().atMost(WAIT).untilAsserted(() -> send(org, Map.of("to", person, "body", "welcome back"), null).statusCode(202));

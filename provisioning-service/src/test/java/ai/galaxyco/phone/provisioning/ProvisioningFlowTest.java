@@ -262,7 +262,7 @@ class ProvisioningFlowTest {
         assertEquals(PhoneNumberRecord.Status.ORPHANED, orphan.status);
         assertTrue(orphan.releaseAfter.isAfter(Instant.now().plus(Duration.ofDays(2))), "kept for ORPHAN_GRACE (P3D)");
         given().auth().oauth2(TestTokens.forService()).get("/api/admin/numbers/orphaned").then().statusCode(200)
-                .body("find { it.phoneNumber == '+13125550178' }.workspaceId", equalTo(stranger));
+                .body("items.find { it.phoneNumber == '+13125550178' }.workspaceId", equalTo(stranger));
         given().auth().oauth2(TestTokens.forWorkspace(stranger)).get("/api/admin/numbers/orphaned").then().statusCode(403);
         Reconciler.Report second = reconciler.reconcile();
         assertEquals(0, second.adopted() + second.orphansQuarantined() + second.rereleased() + second.missingAtProvider(), "a second pass finds nothing");

@@ -67,13 +67,13 @@ class OddTextAndDeadLettersTest {
         String received = "Meet me \u0000 noon, NUL\u0000\u0000twice";
         RoutingFlowTest.inbound(PhoneNumber.parse("+14155550142"), ours, received, "SMnul" + UUID.randomUUID());
 
-        await().atMost(RoutingFlowTest.WAIT).until(() -> RoutingFlowTest.conversations(org).getList("$").size() == 1);
-        String conversation = RoutingFlowTest.conversations(org).getString("[0].id");
+        await().atMost(RoutingFlowTest.WAIT).until(() -> RoutingFlowTest.conversations(org).getList("items").size() == 1);
+        String conversation = RoutingFlowTest.conversations(org).getString("items[0].id");
         JsonPath thread = given().auth().oauth2(TestTokens.forWorkspace(org))
                 .get("/api/workspaces/" + org + "/conversations/" + conversation + "/messages").then().statusCode(200)
                 .extract().jsonPath();
-        assertEquals(received.replace('\u0000', '\uFFFD'), thread.getString("[0].body"));
-        assertEquals(received, thread.getString("[0].originalBody"), "the exact text comes back");
+        assertEquals(received.replace('\u0000', '\uFFFD'), thread.getString("items[0].body"));
+        assertEquals(received, thread.getString("items[0].originalBody"), "the exact text comes back");
         // the routed event carries the exact text
         await().atMost(RoutingFlowTest.WAIT).until(() -> routedTo(org).size() == 1);
         assertEquals(received, routedTo(org).get(0).body());

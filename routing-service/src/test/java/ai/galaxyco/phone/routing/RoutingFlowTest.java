@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.galaxyco.phone.model.EventJson;
@@ -43,6 +44,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(JwtResource.class)
 class RoutingFlowTest {
+
+    /** The management interface's /q/: the OpenAPI document is served there. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "", management = true)
+    java.net.URL operationsForContract;
+
+    @Test
+    void theServedOpenApiDocumentIsTheCommittedOne() throws Exception {
+        assertEquals(List.of(), ai.galaxyco.phone.testsupport.OpenApiContract.differences(operationsForContract),
+                "the public API changed; if on purpose, run ./mvnw verify -Dopenapi.update=true and commit the file");
+    }
 
     static final Duration WAIT = Duration.ofSeconds(45);
     static final PhoneNumber SHARED = PhoneNumber.parse("+14056940235");
@@ -132,7 +143,7 @@ class RoutingFlowTest {
         String conversationId = forSid.get(0).conversationId();
         await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(TestTokens.forWorkspace(org))
                 .get("/api/workspaces/" + org + "/conversations/" + conversationId + "/messages").then().statusCode(200)
-                .body("findAll { it.providerSid == '" + sid + "' }", hasSize(1)));
+                .body("items.findAll { it.providerSid == '" + sid + "' }", hasSize(1)));
         // another tenant sees neither the list entry nor the thread
         given().auth().oauth2(TestTokens.forWorkspace("org_other")).get("/api/workspaces/" + org + "/conversations").then().statusCode(403);
         given().auth().oauth2(TestTokens.forWorkspace("org_other")).get("/api/workspaces/org_other/conversations/" + conversationId + "/messages")
@@ -146,15 +157,15 @@ class RoutingFlowTest {
         PhoneNumber person = PhoneNumber.parse("+14155550" + String.format("%03d", NEXT.incrementAndGet() % 1000));
         sentFromShared(first, person, "m-" + first);
         sentFromShared(second, person, "m-" + second);
-        await().atMost(WAIT).until(() -> conversations(second).getList("$").size() == 1);
+        await().atMost(WAIT).until(() -> conversations(second).getList("items").size() == 1);
         String sid = inbound(person, SHARED, "Who is this?", "SM" + UUID.randomUUID());
         await().atMost(WAIT).until(() -> routedTo(second).stream().anyMatch(m -> m.messageSid().equals(sid)));
         assertEquals(0, routedTo(first).size());
         // the thread holds the outbound message and the reply, in order
-        String conversationId = conversations(second).getString("[0].id");
+        String conversationId = conversations(second).getString("items[0].id");
         JsonPath thread = given().auth().oauth2(TestTokens.forWorkspace(second))
                 .get("/api/workspaces/" + second + "/conversations/" + conversationId + "/messages").then().extract().jsonPath();
-        assertEquals(List.of("OUTBOUND", "INBOUND"), thread.getList("direction"));
+        assertEquals(List.of("OUTBOUND", "INBOUND"), thread.getList("items.direction"));
     }
 
     @Test
@@ -165,7 +176,7 @@ class RoutingFlowTest {
         sentFromShared(owner, person, "m-" + owner);
         sentFromShared(intruder, person, "m1-" + intruder, "FAILED");
         sentFromShared(intruder, person, "m2-" + intruder, "SENDING");
-        await().atMost(WAIT).until(() -> conversations(intruder).getList("$").size() == 1);
+        await().atMost(WAIT).until(() -> conversations(intruder).getList("items").size() == 1);
         String sid = inbound(person, SHARED, "Hello?", "SM" + UUID.randomUUID());
         await().atMost(WAIT).until(() -> routedTo(owner).stream().anyMatch(m -> m.messageSid().equals(sid)));
         assertEquals(0, routedTo(intruder).size());
@@ -177,11 +188,11 @@ class RoutingFlowTest {
         String other = newOrg();
         PhoneNumber person = PhoneNumber.parse("+14155552" + String.format("%03d", NEXT.incrementAndGet() % 1000));
         sentFromShared(talking, person, "m-" + talking);
-        await().atMost(WAIT).until(() -> conversations(talking).getList("$").size() == 1);
+        await().atMost(WAIT).until(() -> conversations(talking).getList("items").size() == 1);
         String reply = inbound(person, SHARED, "Yes, Tuesday works", "SM" + UUID.randomUUID());
         await().atMost(WAIT).until(() -> routedTo(talking).stream().anyMatch(m -> m.messageSid().equals(reply)));
         sentFromShared(other, person, "m-" + other); // carrier-accepted, and later
-        await().atMost(WAIT).until(() -> conversations(other).getList("$").size() == 1);
+        await().atMost(WAIT).until(() -> conversations(other).getList("items").size() == 1);
         String next = inbound(person, SHARED, "See you then", "SM" + UUID.randomUUID());
         await().atMost(WAIT).until(() -> routedTo(talking).stream().anyMatch(m -> m.messageSid().equals(next)));
         assertEquals(0, routedTo(other).size());
@@ -198,14 +209,20 @@ class RoutingFlowTest {
             int sent = i + 1;
             await().atMost(WAIT).until(() -> routedTo(org).size() == sent); // each after the other: a known order
         }
-        String conversation = conversations(org).getString("[0].id");
+        String conversation = conversations(org).getString("items[0].id");
         String path = "/api/workspaces/" + org + "/conversations/" + conversation + "/messages";
         JsonPath newest = given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("limit", 2).get(path).then()
                 .statusCode(200).extract().jsonPath();
-        assertEquals(List.of("page 1", "page 2"), newest.getList("body"));
-        String cursor = newest.getString("[0].occurredAt");
-        assertEquals(List.of("page 0"), given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("before", cursor)
-                .get(path).then().statusCode(200).extract().jsonPath().getList("body"));
+        assertEquals(List.of("page 1", "page 2"), newest.getList("items.body"));
+        String cursor = newest.getString("nextCursor");
+        JsonPath older = given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("limit", 2).queryParam("cursor", cursor)
+                .get(path).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("page 0"), older.getList("items.body"));
+        assertNull(older.getString("nextCursor"), "the oldest page is the last");
+        given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("cursor", "not-a-cursor").get(path).then().statusCode(400)
+                .contentType("application/problem+json").body("code", equalTo("invalid_cursor"));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("limit", 201).get(path).then().statusCode(400)
+                .body("code", equalTo("invalid_request"));
         given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("limit", 0).get(path).then().statusCode(400);
     }
 
@@ -220,7 +237,7 @@ class RoutingFlowTest {
             if (response.statusCode() == 429) {
                 limited++;
                 retryAfter = response.header("Retry-After");
-                assertEquals("rate_limited", response.jsonPath().getString("error"));
+                assertEquals("rate_limited", response.jsonPath().getString("code"));
             }
         }
         assertEquals(1, limited, "600 a minute (plus the refill) and then 429");
@@ -236,7 +253,7 @@ class RoutingFlowTest {
         PhoneNumber nobody = newNumber();
         String sid = inbound(PhoneNumber.parse("+14155550199"), nobody, "anyone?", "SM" + UUID.randomUUID());
         await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(TestTokens.forService()).get("/api/unrouted-messages")
-                .then().statusCode(200).body("findAll { it.providerSid == '" + sid + "' }.reason[0]", equalTo("no workspace owns " + nobody)));
+                .then().statusCode(200).body("items.findAll { it.providerSid == '" + sid + "' }.reason[0]", equalTo("no workspace owns " + nobody)));
         given().auth().oauth2(TestTokens.forWorkspace("org_x")).get("/api/unrouted-messages").then().statusCode(403);
     }
 

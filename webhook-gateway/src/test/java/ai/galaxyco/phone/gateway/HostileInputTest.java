@@ -45,6 +45,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaKRaftResource.class)
 class HostileInputTest {
 
+    @Test
+    void theServedOpenApiDocumentIsTheCommittedOne() throws Exception {
+        assertEquals(List.of(), ai.galaxyco.phone.testsupport.OpenApiContract.differences(operations),
+                "the public API changed; if on purpose, run ./mvnw verify -Dopenapi.update=true and commit the file");
+    }
+
     static final int PER_ENDPOINT = 10_000;
     static final String KEY = "PSK_test_signing_key";
     static final String CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

@@ -185,10 +185,10 @@ class SignalWireWebhookTest {
     @Test
     void malformedRequestsAre400WithAReason() {
         post("/sms", List.of(Map.entry("MessageSid", "SMx"), Map.entry("To", "+12125550143"))).statusCode(400)
-                .body("reason", containsString("From"));
-        post("/sms", sms("SMy", "not-a-number", "+12125550143", "x")).statusCode(400).body("reason", containsString("From"));
+                .body("detail", containsString("From"));
+        post("/sms", sms("SMy", "not-a-number", "+12125550143", "x")).statusCode(400).body("detail", containsString("From"));
         post("/sms", List.of(Map.entry("MessageSid", "SMz"), Map.entry("From", "+14155550100"), Map.entry("To", "+12125550143"),
-                Map.entry("NumMedia", "lots"))).statusCode(400).body("reason", containsString("NumMedia"));
+                Map.entry("NumMedia", "lots"))).statusCode(400).body("detail", containsString("NumMedia"));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package ai.galaxyco.phone.outbound.api;
 
-import ai.galaxyco.phone.kit.api.ApiError;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
 import ai.galaxyco.phone.outbound.domain.MessageService;
 import ai.galaxyco.phone.outbound.domain.MessageService.SendCommand;
@@ -21,7 +20,6 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Send a message from a workspace's number, and read its status. */
 @Path("/api/workspaces/{workspaceId}/messages")
@@ -80,10 +78,5 @@ public class MessagesResource {
         }
         return new MessageView(m.id.toString(), m.fromNumber, m.toNumber, m.body, m.status.name(), m.errorCode, m.segments,
                 m.createdAt, m.updatedAt);
-    }
-
-    @ServerExceptionMapper
-    public Response refused(SendRefused e) {
-        return Response.status(e.status()).type(MediaType.APPLICATION_JSON).entity(new ApiError(e.error(), e.getMessage())).build();
     }
 }

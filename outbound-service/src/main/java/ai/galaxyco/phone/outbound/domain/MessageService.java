@@ -2,6 +2,7 @@ package ai.galaxyco.phone.outbound.domain;
 
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.values.MessageText;
+import ai.galaxyco.phone.model.values.NumberLabel;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.outbound.domain.SenderDirectory.Sender;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,7 +65,7 @@ public class MessageService {
     }
 
     private OutboundMessage store(SendCommand command, PhoneNumber to) {
-        Sender sender = chooseSender(command);
+        Sender sender = chooseSender(command, to);
         if (senders.isOptedOut(sender.e164(), to.e164())) {
             registry.counter("outbound.refused", "reason", "opted_out").increment();
             throw new SendRefused(422, "recipient_opted_out", to + " opted out of messages from " + sender.e164()
@@ -110,7 +111,12 @@ public class MessageService {
         }
     }
 
-    private Sender chooseSender(SendCommand command) {
+    /**
+     * {@code from} if the workspace owns it; else the number labelled {@code label}; else (a reply) the number the
+     * contact last wrote to, if the workspace still holds it; else Main; else the first dedicated number, else the
+     * shared platform number.
+     */
+    private Sender chooseSender(SendCommand command, PhoneNumber to) {
         List<Sender> owned = senders.sendersOf(command.workspaceId());
         if (command.from() != null && !command.from().isBlank()) {
             PhoneNumber from = parse(command.from(), "from");
@@ -123,11 +129,20 @@ public class MessageService {
             throw new SendRefused(409, "no_sender_number", senders.whyNoSender(command.workspaceId()));
         }
         if (command.label() != null && !command.label().isBlank()) {
-            return owned.stream().filter(s -> s.label().equalsIgnoreCase(command.label().trim())).findFirst()
-                    .orElseThrow(() -> new SendRefused(400, "unknown_label", "workspace has no number labelled \""
-                            + command.label() + "\""));
+            NumberLabel label;
+            try {
+                label = NumberLabel.parse(command.label());
+            } catch (IllegalArgumentException e) {
+                throw new SendRefused(400, "invalid_label", e.getMessage());
+            }
+            return owned.stream().filter(s -> s.label().trim().equalsIgnoreCase(label.value())).findFirst()
+                    .orElseThrow(() -> new SendRefused(409, "no_number_for_label", "workspace " + command.workspaceId()
+                            + " has no active number labelled \"" + label + "\""));
         }
-        return owned.get(0); // dedicated first, shared platform number otherwise
+        Optional<String> sticky = senders.lastWrittenTo(command.workspaceId(), to.e164());
+        return owned.stream().filter(s -> sticky.isPresent() && s.e164().equals(sticky.get())).findFirst()
+                .or(() -> owned.stream().filter(s -> !s.shared() && s.label().trim().equalsIgnoreCase(NumberLabel.MAIN.value())).findFirst())
+                .orElse(owned.get(0)); // dedicated first, shared platform number otherwise
     }
 
     private static PhoneNumber validate(SendCommand command) {

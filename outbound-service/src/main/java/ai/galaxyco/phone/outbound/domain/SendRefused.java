@@ -1,22 +1,11 @@
 package ai.galaxyco.phone.outbound.domain;
 
-/** A send that cannot be accepted: {@code status} is the HTTP status the API answers with. */
-public class SendRefused extends RuntimeException {
+import ai.galaxyco.phone.kit.api.ProblemException;
 
-    private final int status;
-    private final String error;
+/** A send that cannot be accepted: {@code status} is the HTTP status the API answers with, {@code code} its reason. */
+public class SendRefused extends ProblemException {
 
-    public SendRefused(int status, String error, String reason) {
-        super(reason);
-        this.status = status;
-        this.error = error;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String error() {
-        return error;
+    public SendRefused(int status, String code, String detail) {
+        super(status, code, detail);
     }
 }

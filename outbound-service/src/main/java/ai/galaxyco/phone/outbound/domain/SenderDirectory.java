@@ -3,13 +3,16 @@ package ai.galaxyco.phone.outbound.domain;
 import ai.galaxyco.phone.model.events.ConsentChanged;
 import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
+import ai.galaxyco.phone.model.events.RoutedMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * outbound's own view of who may send from which number, whose provisioning is where, and who opted out;
@@ -51,6 +54,24 @@ public class SenderDirectory {
                 + "where workspace_provisioning.updated_at <= excluded.updated_at")
                 .setParameter(1, result.workspaceId().value()).setParameter(2, result.status().name()).setParameter(3, error)
                 .setParameter(4, Timestamp.from(result.occurredAt() != null ? result.occurredAt() : clock.instant())).executeUpdate();
+    }
+
+    /** The contact wrote to {@code ourNumber}: replies leave from it (newest message wins, whatever the arrival order). */
+    public void applyInbound(RoutedMessage message) {
+        Instant at = message.receivedAt() != null ? message.receivedAt() : clock.instant();
+        em.createNativeQuery("insert into contact_last_number (workspace_id, contact, our_number, last_inbound_at) values (?1, ?2, ?3, ?4) "
+                + "on conflict (workspace_id, contact) do update set our_number = excluded.our_number, "
+                + "last_inbound_at = excluded.last_inbound_at where contact_last_number.last_inbound_at <= excluded.last_inbound_at")
+                .setParameter(1, message.workspaceId().value()).setParameter(2, message.contact().e164())
+                .setParameter(3, message.ourNumber().e164()).setParameter(4, Timestamp.from(at)).executeUpdate();
+    }
+
+    /** The number of the workspace {@code contact} last wrote to, if any. */
+    public Optional<String> lastWrittenTo(String workspaceId, String contact) {
+        @SuppressWarnings("unchecked")
+        List<String> rows = em.createNativeQuery("select our_number from contact_last_number where workspace_id = ?1 and contact = ?2")
+                .setParameter(1, workspaceId).setParameter(2, contact).getResultList();
+        return rows.stream().findFirst();
     }
 
     public void applyConsent(ConsentChanged change) {

@@ -7,6 +7,7 @@ import ai.galaxyco.phone.model.events.MessageStatusChanged;
 import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundRequest;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
+import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.outbound.config.OutboundConfig;
 import ai.galaxyco.phone.outbound.domain.MessageService;
 import ai.galaxyco.phone.outbound.domain.MessageService.SendCommand;
@@ -65,6 +66,13 @@ public class OutboundConsumers {
         idempotent.process("outbound.status", record, r -> statuses.report(EventJson.read(r.value(), MessageStatusChanged.class)));
     }
 
+    /** Who wrote to which of a workspace's numbers: the sticky sender of a reply. */
+    @Incoming("routed-messages")
+    @Blocking
+    public void routed(ConsumerRecord<String, String> record) {
+        idempotent.process("outbound.routed", record, r -> senders.applyInbound(EventJson.read(r.value(), RoutedMessage.class)));
+    }
+
     @Incoming("consent-changes")
     @Blocking
     public void consent(ConsumerRecord<String, String> record) {
@@ -92,13 +100,13 @@ public class OutboundConsumers {
                         request.from(), request.label(), "request:" + request.requestId()));
                 return;
             } catch (SendRefused e) {
-                registry.counter("outbound.requests.refused", "error", e.error()).increment();
+                registry.counter("outbound.requests.refused", "error", e.code()).increment();
                 if (ParkedRequests.passes(e)) {
                     parked.park(record, request, e);
                     return;
                 }
                 throw new EventJson.MalformedEventException("request " + request.requestId() + " refused (" + e.status() + " "
-                        + e.error() + "): " + e.getMessage());
+                        + e.code() + "): " + e.getMessage());
             } catch (RuntimeException e) {
                 if (!IdempotentConsumer.isDatabaseOutage(e)) {
                     throw e;

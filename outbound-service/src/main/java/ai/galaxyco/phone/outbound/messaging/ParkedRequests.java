@@ -59,7 +59,7 @@ public class ParkedRequests {
     /** A refusal worth waiting out. */
     public static boolean passes(SendRefused refusal) {
         // a day's quota on the shared number does not pass within minutes: that one is final
-        return refusal.status() == 409 || (refusal.status() == 429 && !"shared_number_quota".equals(refusal.error()));
+        return refusal.status() == 409 || (refusal.status() == 429 && !"shared_number_quota".equals(refusal.code()));
     }
 
     /** Parks a request (once: a redelivered one finds its row). */
@@ -70,10 +70,10 @@ public class ParkedRequests {
                 + "on conflict (request_id) do nothing")
                 .setParameter(1, request.requestId()).setParameter(2, record.key()).setParameter(3, record.value())
                 .setParameter(4, CloudEventRecords.eventId(record)).setParameter(5, Timestamp.from(now))
-                .setParameter(6, Timestamp.from(now.plus(FIRST_RETRY))).setParameter(7, refusal.error() + ": " + refusal.getMessage())
+                .setParameter(6, Timestamp.from(now.plus(FIRST_RETRY))).setParameter(7, refusal.code() + ": " + refusal.getMessage())
                 .executeUpdate());
-        registry.counter("outbound.requests.parked", "error", refusal.error()).increment();
-        Log.infof("Request %s waits (%s): %s", request.requestId(), refusal.error(), refusal.getMessage());
+        registry.counter("outbound.requests.parked", "error", refusal.code()).increment();
+        Log.infof("Request %s waits (%s): %s", request.requestId(), refusal.code(), refusal.getMessage());
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -114,7 +114,7 @@ public class ParkedRequests {
             Instant next = now.plus(backoff.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff);
             QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update parked_request set attempts = attempts + 1, "
                     + "next_attempt_at = ?2, last_error = ?3 where request_id = ?1").setParameter(1, requestId)
-                    .setParameter(2, Timestamp.from(next)).setParameter(3, e.error() + ": " + e.getMessage()).executeUpdate());
+                    .setParameter(2, Timestamp.from(next)).setParameter(3, e.code() + ": " + e.getMessage()).executeUpdate());
             return;
         }
         // waited long enough, or refused for good meanwhile: to the dead-letter topic with the reason, and out of here
@@ -123,7 +123,7 @@ public class ParkedRequests {
         ConsumerRecord<String, String> original = new ConsumerRecord<>(Topics.OUTBOUND_REQUESTS.name(), 0, -1L, -1L,
                 TimestampType.NO_TIMESTAMP_TYPE, -1, -1, key, payload, headers, Optional.empty());
         deadLetters.send(original, new EventJson.MalformedEventException("request " + requestId + " refused (" + e.status() + " "
-                + e.error() + ") after waiting " + Duration.between(parkedAt, now).toSeconds() + " s: " + e.getMessage()));
+                + e.code() + ") after waiting " + Duration.between(parkedAt, now).toSeconds() + " s: " + e.getMessage()));
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("delete from parked_request where request_id = ?1")
                 .setParameter(1, requestId).executeUpdate());
         registry.counter("outbound.requests.unparked", "outcome", "dead_lettered").increment();

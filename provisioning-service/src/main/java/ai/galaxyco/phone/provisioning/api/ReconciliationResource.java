@@ -1,6 +1,8 @@
 package ai.galaxyco.phone.provisioning.api;
 
+import ai.galaxyco.phone.kit.api.PageRequest;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.model.api.Page;
 import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
 import ai.galaxyco.phone.provisioning.domain.ReconciliationPass;
 import ai.galaxyco.phone.provisioning.domain.Reconciler;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
@@ -44,10 +47,14 @@ public class ReconciliationResource {
     @GET
     @Path("/reconciliation")
     @Transactional
-    public List<PassView> passes() {
+    public Page<PassView> passes(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         access.requireService();
-        return ReconciliationPass.<ReconciliationPass>find("order by startedAt desc").page(0, 50).list().stream()
-                .map(ReconciliationResource::view).toList();
+        PageRequest page = PageRequest.of(limit, cursor, 2);
+        List<ReconciliationPass> rows = page.first()
+                ? ReconciliationPass.<ReconciliationPass>find("order by startedAt desc, id desc").page(0, page.fetch()).list()
+                : ReconciliationPass.<ReconciliationPass>find("startedAt < ?1 or (startedAt = ?1 and id < ?2) "
+                        + "order by startedAt desc, id desc", page.instantKey(0), page.after().get(1)).page(0, page.fetch()).list();
+        return page.page(rows, p -> List.of(p.startedAt.toString(), p.id), ReconciliationResource::view);
     }
 
     /** Confirms a refused pass: a pass runs at once with the brake lifted, and its report is the answer. */
@@ -62,10 +69,16 @@ public class ReconciliationResource {
     @GET
     @Path("/numbers/orphaned")
     @Transactional
-    public List<OrphanView> orphans() {
+    public Page<OrphanView> orphans(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         access.requireService();
-        return PhoneNumberRecord.<PhoneNumberRecord>list("status = ?1 order by releaseAfter", PhoneNumberRecord.Status.ORPHANED)
-                .stream().map(n -> new OrphanView(n.e164, n.providerSid, n.workspaceId, n.purchasedAt, n.releaseAfter)).toList();
+        PageRequest page = PageRequest.of(limit, cursor, 1);
+        List<PhoneNumberRecord> rows = page.first()
+                ? PhoneNumberRecord.<PhoneNumberRecord>find("status = ?1 order by id", PhoneNumberRecord.Status.ORPHANED)
+                        .page(0, page.fetch()).list()
+                : PhoneNumberRecord.<PhoneNumberRecord>find("status = ?1 and id > ?2 order by id", PhoneNumberRecord.Status.ORPHANED,
+                        page.longKey(0)).page(0, page.fetch()).list();
+        return page.page(rows, n -> List.of(n.id.toString()),
+                n -> new OrphanView(n.e164, n.providerSid, n.workspaceId, n.purchasedAt, n.releaseAfter));
     }
 
     private static PassView view(ReconciliationPass p) {

@@ -15,6 +15,10 @@ public interface ProvisioningConfig {
     @WithDefault("P7D")
     Duration releaseGracePeriod();
 
+    /** ENTERPRISE_MAX_NUMBERS: how many dedicated numbers an Enterprise workspace may hold (Pro holds 1, Starter 0). */
+    @WithDefault("10")
+    int enterpriseMaxNumbers();
+
     /** Area code tried after the workspace's own preference and before "any". */
     Optional<String> defaultAreaCode();
 

@@ -1,20 +1,26 @@
 package ai.galaxyco.phone.routing.api;
 
+import ai.galaxyco.phone.kit.api.PageRequest;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.model.api.Page;
 import ai.galaxyco.phone.routing.domain.Conversation;
 import ai.galaxyco.phone.routing.domain.ConversationMessage;
 import ai.galaxyco.phone.model.values.MessageText;
 import io.quarkus.security.Authenticated;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** A workspace's conversations and their threads, inbound and outbound in order. */
@@ -23,7 +29,14 @@ import java.util.UUID;
 @Authenticated
 public class ConversationsResource {
 
-    public record ConversationView(String id, String ourNumber, String contact, String channel, Instant lastMessageAt) {
+    /** {@code phoneNumber} is the workspace's number the conversation is on ({@code ourNumber}, its older name). */
+    public record ConversationView(String id, String inbox, String phoneNumber, String ourNumber, String contact, String channel,
+            Instant lastMessageAt, boolean unread) {
+
+        static ConversationView of(Conversation c) {
+            return new ConversationView(c.id.toString(), c.inbox, c.ourNumber, c.ourNumber, c.contact, c.channel, c.lastMessageAt,
+                    c.unread());
+        }
     }
 
     /** {@code body} as stored (U+0000 shown as U+FFFD); {@code originalBody} the exact text, only when it differs. */
@@ -31,55 +44,88 @@ public class ConversationsResource {
             String media, String status, Instant occurredAt) {
     }
 
-    /** A thread page holds the newest 500 messages unless {@code ?limit=} (at most 1000) says otherwise. */
-    static final int DEFAULT_THREAD_PAGE = 500;
-    static final int MAX_THREAD_PAGE = 1000;
-
     private final WorkspaceAccess access;
+    private final Clock clock;
 
-    public ConversationsResource(WorkspaceAccess access) {
+    public ConversationsResource(WorkspaceAccess access, Clock clock) {
         this.access = access;
+        this.clock = clock;
     }
 
+    /** Most recently active first, of one inbox with {@code ?inbox=Sales}; the cursor is the last item's (lastMessageAt, id). */
     @GET
     @Transactional
-    public List<ConversationView> list(@PathParam("workspaceId") String workspaceId) {
+    public Page<ConversationView> list(@PathParam("workspaceId") String workspaceId, @QueryParam("inbox") String inbox,
+            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         access.require(workspaceId);
-        return Conversation.<Conversation>find("workspaceId = ?1 order by lastMessageAt desc", workspaceId).page(0, 200).list()
-                .stream().map(c -> new ConversationView(c.id.toString(), c.ourNumber, c.contact, c.channel, c.lastMessageAt))
-                .toList();
+        PageRequest page = PageRequest.of(limit, cursor, 2);
+        String inboxKey = inbox == null || inbox.isBlank() ? null : inbox.trim().toLowerCase(java.util.Locale.ROOT);
+        StringBuilder where = new StringBuilder("workspaceId = :workspace");
+        Map<String, Object> parameters = new HashMap<>(Map.of("workspace", workspaceId));
+        if (inboxKey != null) {
+            where.append(" and lower(inbox) = :inbox");
+            parameters.put("inbox", inboxKey);
+        }
+        if (!page.first()) {
+            where.append(" and (lastMessageAt < :at or (lastMessageAt = :at and id < :id))");
+            parameters.put("at", page.instantKey(0));
+            parameters.put("id", page.uuidKey(1));
+        }
+        List<Conversation> rows = Conversation.<Conversation>find(where + " order by lastMessageAt desc, id desc", parameters)
+                .page(0, page.fetch()).list();
+        return page.page(rows, c -> List.of(c.lastMessageAt.toString(), c.id.toString()), ConversationView::of);
     }
 
+    /** Marks the conversation read up to now: it stops counting as unread until the contact writes again. */
+    @POST
+    @Path("/{conversationId}/read")
+    @Transactional
+    public ConversationView read(@PathParam("workspaceId") String workspaceId, @PathParam("conversationId") String conversationId) {
+        access.require(workspaceId);
+        Conversation conversation = owned(workspaceId, conversationId);
+        Instant readUpTo = conversation.lastInboundAt != null && conversation.lastInboundAt.isAfter(clock.instant())
+                ? conversation.lastInboundAt : clock.instant();
+        conversation.lastReadAt = readUpTo;
+        return ConversationView.of(conversation);
+    }
+
+    /**
+     * The newest page of a thread (oldest first within the page, as a thread reads); the cursor leads to the page of
+     * messages before it, so a client scrolling up asks with the cursor until it is null.
+     */
     @GET
     @Path("/{conversationId}/messages")
     @Transactional
-    public List<MessageView> thread(@PathParam("workspaceId") String workspaceId, @PathParam("conversationId") String conversationId,
-            @QueryParam("limit") Integer limit, @QueryParam("before") Instant before) {
+    public Page<MessageView> thread(@PathParam("workspaceId") String workspaceId, @PathParam("conversationId") String conversationId,
+            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         access.require(workspaceId);
-        int max = limit == null ? DEFAULT_THREAD_PAGE : limit;
-        if (max < 1 || max > MAX_THREAD_PAGE) {
-            throw new IllegalArgumentException("limit must be between 1 and " + MAX_THREAD_PAGE);
-        }
-        UUID id;
+        PageRequest page = PageRequest.of(limit, cursor, 2);
+        UUID id = owned(workspaceId, conversationId).id;
+        List<ConversationMessage> rows = page.first()
+                ? ConversationMessage.<ConversationMessage>find("conversationId = ?1 order by occurredAt desc, id desc", id)
+                        .page(0, page.fetch()).list()
+                : ConversationMessage.<ConversationMessage>find("conversationId = ?1 and (occurredAt < ?2 or (occurredAt = ?2 "
+                        + "and id < ?3)) order by occurredAt desc, id desc", id, page.instantKey(0),
+                        page.longKey(1)).page(0, page.fetch()).list();
+        Page<MessageView> newestFirst = page.page(rows, m -> List.of(m.occurredAt.toString(), m.id.toString()),
+                m -> new MessageView(m.direction, m.providerSid, m.outboundId, m.body, MessageText.fromOriginal(m.bodyOriginal),
+                        m.media, m.status, m.occurredAt));
+        List<MessageView> oldestFirst = new java.util.ArrayList<>(newestFirst.items());
+        java.util.Collections.reverse(oldestFirst);
+        return new Page<>(oldestFirst, newestFirst.nextCursor());
+    }
+
+    /** The workspace's conversation; another tenant's is answered exactly like one that does not exist. */
+    static Conversation owned(String workspaceId, String conversationId) {
+        Conversation conversation;
         try {
-            id = UUID.fromString(conversationId);
+            conversation = Conversation.findById(UUID.fromString(conversationId));
         } catch (IllegalArgumentException e) {
+            conversation = null;
+        }
+        if (conversation == null || !conversation.workspaceId.equals(workspaceId)) {
             throw new NotFoundException("no conversation " + conversationId);
         }
-        Conversation conversation = Conversation.findById(id);
-        if (conversation == null || !conversation.workspaceId.equals(workspaceId)) {
-            throw new NotFoundException("no conversation " + conversationId); // never reveal another tenant's thread
-        }
-        // the newest page (before the cursor, if given), returned oldest first as a thread reads
-        List<ConversationMessage> page = new java.util.ArrayList<>(before == null
-                ? ConversationMessage.<ConversationMessage>find("conversationId = ?1 order by occurredAt desc, id desc", id)
-                        .page(0, max).list()
-                : ConversationMessage.<ConversationMessage>find("conversationId = ?1 and occurredAt < ?2 order by occurredAt desc, id desc",
-                        id, before).page(0, max).list());
-        java.util.Collections.reverse(page);
-        return page.stream()
-                .map(m -> new MessageView(m.direction, m.providerSid, m.outboundId, m.body,
-                        MessageText.fromOriginal(m.bodyOriginal), m.media, m.status, m.occurredAt))
-                .toList();
+        return conversation;
     }
 }

@@ -8,7 +8,10 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One thread between a workspace's number and a contact on one channel (SMS and MMS share a thread). */
+/**
+ * One thread between a workspace's number and a contact on one channel (SMS and MMS share a thread), in the inbox of
+ * that number's label.
+ */
 @Entity
 @Table(name = "conversation")
 public class Conversation extends PanacheEntityBase {
@@ -33,4 +36,19 @@ public class Conversation extends PanacheEntityBase {
 
     @Column(name = "last_message_at", nullable = false)
     public Instant lastMessageAt;
+
+    /** The label of the number the conversation came through; follows the number when it is relabelled. */
+    @Column(nullable = false)
+    public String inbox;
+
+    @Column(name = "last_inbound_at")
+    public Instant lastInboundAt;
+
+    @Column(name = "last_read_at")
+    public Instant lastReadAt;
+
+    /** A message from the contact arrived after the conversation was last read. */
+    public boolean unread() {
+        return lastInboundAt != null && (lastReadAt == null || lastInboundAt.isAfter(lastReadAt));
+    }
 }

@@ -11,6 +11,7 @@ import ai.galaxyco.phone.model.events.OutboundResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.values.Channel;
 import ai.galaxyco.phone.model.values.MessageText;
+import ai.galaxyco.phone.model.values.NumberLabel;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.WorkspaceId;
 import ai.galaxyco.phone.routing.config.RoutingConfig;
@@ -73,6 +74,12 @@ public class RoutingService {
                 .setParameter(7, assignment.forwardTo() == null ? null : assignment.forwardTo().e164())
                 .setParameter(8, Timestamp.from(assignment.assignedAt() == null ? clock.instant() : assignment.assignedAt()))
                 .executeUpdate();
+        if (!assignment.shared()) {
+            // a relabelled number takes its conversations to the new inbox
+            em.createNativeQuery("update conversation set inbox = ?1 where workspace_id = ?2 and our_number = ?3 and inbox <> ?1")
+                    .setParameter(1, assignment.label()).setParameter(2, assignment.workspaceId().value())
+                    .setParameter(3, assignment.phoneNumber().e164()).executeUpdate();
+        }
     }
 
     /** The owner of {@code ourNumber} for a message from {@code contact}; empty means unrouted. */
@@ -130,7 +137,8 @@ public class RoutingService {
                     .setParameter(1, message.to().e164()).setParameter(2, message.from().e164())
                     .setParameter(3, Timestamp.from(receivedAt)).setParameter(4, owner.get().workspaceId()).executeUpdate();
         }
-        Conversation conversation = conversation(owner.get().workspaceId(), message.to(), message.from(), message.channel(), receivedAt);
+        Conversation conversation = conversation(owner.get().workspaceId(), message.to(), message.from(), message.channel(), receivedAt,
+                true);
         ConversationMessage stored = new ConversationMessage();
         stored.conversationId = conversation.id;
         stored.direction = "INBOUND";
@@ -191,7 +199,7 @@ public class RoutingService {
             attribute(result, at);
         }
         Channel channel = Channel.SMS;
-        Conversation conversation = conversation(result.workspaceId().value(), result.from(), result.to(), channel, at);
+        Conversation conversation = conversation(result.workspaceId().value(), result.from(), result.to(), channel, at, false);
         ConversationMessage existing = ConversationMessage.find("outboundId", result.messageId()).firstResult();
         if (existing == null) {
             ConversationMessage stored = new ConversationMessage();
@@ -233,15 +241,27 @@ public class RoutingService {
 
     // ---------------------------------------------------------------- conversations
 
-    private Conversation conversation(String workspaceId, PhoneNumber ourNumber, PhoneNumber contact, Channel channel, Instant at) {
+    private Conversation conversation(String workspaceId, PhoneNumber ourNumber, PhoneNumber contact, Channel channel, Instant at,
+            boolean inbound) {
         String threadChannel = channel == Channel.MMS ? Channel.SMS.name() : channel.name(); // one thread for SMS and MMS
-        em.createNativeQuery("insert into conversation (id, workspace_id, contact, our_number, channel, created_at, last_message_at) "
-                + "values (?1, ?2, ?3, ?4, ?5, ?6, ?6) on conflict (workspace_id, our_number, contact, channel) do update "
-                + "set last_message_at = greatest(conversation.last_message_at, excluded.last_message_at)")
+        em.createNativeQuery("insert into conversation (id, workspace_id, contact, our_number, channel, created_at, last_message_at, "
+                + "inbox, last_inbound_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8) "
+                + "on conflict (workspace_id, our_number, contact, channel) do update "
+                + "set last_message_at = greatest(conversation.last_message_at, excluded.last_message_at), "
+                + "last_inbound_at = greatest(conversation.last_inbound_at, excluded.last_inbound_at)")
                 .setParameter(1, UUID.randomUUID()).setParameter(2, workspaceId).setParameter(3, contact.e164())
                 .setParameter(4, ourNumber.e164()).setParameter(5, threadChannel).setParameter(6, Timestamp.from(at))
+                .setParameter(7, inboxOf(workspaceId, ourNumber)).setParameter(8, inbound ? Timestamp.from(at) : null)
                 .executeUpdate();
         return Conversation.find("workspaceId = ?1 and ourNumber = ?2 and contact = ?3 and channel = ?4", workspaceId,
                 ourNumber.e164(), contact.e164(), threadChannel).firstResult();
+    }
+
+    /** The inbox of a workspace's number: its label; the shared number (and a number no longer assigned) is Main. */
+    private String inboxOf(String workspaceId, PhoneNumber ourNumber) {
+        @SuppressWarnings("unchecked")
+        List<String> labels = em.createNativeQuery("select label from number_assignment where assignment_key = ?1 and not shared "
+                + "and workspace_id = ?2").setParameter(1, ourNumber.e164()).setParameter(2, workspaceId).getResultList();
+        return labels.isEmpty() ? NumberLabel.MAIN.value() : labels.get(0);
     }
 }

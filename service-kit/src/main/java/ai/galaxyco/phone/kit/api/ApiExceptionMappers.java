@@ -1,33 +1,82 @@
 package ai.galaxyco.phone.kit.api;
 
+import ai.galaxyco.phone.model.api.Problem;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Turns validation and HTTP errors into {@link ApiError} bodies with the right status. */
+/**
+ * One error shape for every answer that is not a success: an RFC 9457 problem document with a stable {@code code}.
+ * Authentication failures reach these mappers because proactive authentication is off (service-kit's
+ * microprofile-config.properties): otherwise Quarkus would answer them with an empty body before any mapper runs.
+ */
 public class ApiExceptionMappers {
 
     @ServerExceptionMapper
+    public Response refused(ProblemException e) {
+        return e.toResponse();
+    }
+
+    @ServerExceptionMapper
     public Response invalid(IllegalArgumentException e) {
-        return Response.status(400).type(MediaType.APPLICATION_JSON).entity(new ApiError("invalid_request", e.getMessage()))
-                .build();
+        return problem(400, "invalid_request", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        return problem(400, "malformed_json", "the body is not the JSON this endpoint takes: " + e.getOriginalMessage());
+    }
+
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return Response.fromResponse(problem(401, "unauthenticated",
+                "a valid bearer token is required (missing, expired, or not signed by a trusted issuer)"))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return problem(403, "forbidden", "this token may not use this endpoint");
     }
 
     @ServerExceptionMapper
     public Response http(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        if (e.getResponse().hasEntity()) {
+        if (e.getResponse().hasEntity() && e.getResponse().getEntity() instanceof Problem) {
             return e.getResponse();
         }
-        String error = switch (status) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json); // Quarkus REST wraps a body it could not read in a 400
+        }
+        String code = switch (status) {
+            case 400 -> "invalid_request";
             case 401 -> "unauthenticated";
             case 403 -> "forbidden";
             case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
             case 409 -> "conflict";
+            case 415 -> "unsupported_media_type";
             case 422 -> "unprocessable";
             default -> "http_" + status;
         };
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(error, e.getMessage())).build();
+        return Response.fromResponse(problem(status, code, e.getMessage())).build();
+    }
+
+    /** Anything else is our fault: logged with an id the answer repeats, so a report can be found in the log. */
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        String id = java.util.UUID.randomUUID().toString();
+        io.quarkus.logging.Log.errorf(e, "Request failed (error id %s)", id);
+        return problem(500, "internal_error", "the request failed on our side; error id " + id);
+    }
+
+    static Response problem(int status, String code, String detail) {
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(Problem.of(status, code, detail)).build();
     }
 }

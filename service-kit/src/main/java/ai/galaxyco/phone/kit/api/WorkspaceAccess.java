@@ -5,7 +5,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.ws.rs.ForbiddenException;
-import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -33,7 +32,7 @@ public class WorkspaceAccess {
 
     /**
      * @throws ForbiddenException (403) when the token is for another workspace
-     * @throws WebApplicationException (429 with Retry-After) when the workspace exceeds its request rate; counted
+     * @throws ProblemException (429 rate_limited, with Retry-After) when the workspace exceeds its request rate; counted
      *         only after authorisation, so nobody can use up another tenant's allowance
      */
     public void require(String workspaceId) {
@@ -47,10 +46,8 @@ public class WorkspaceAccess {
         String endpointClass = "GET".equals(request.method().name()) ? "read" : "write";
         long retryAfter = rateLimiter.take(workspaceId, endpointClass);
         if (retryAfter > 0) {
-            throw new WebApplicationException(jakarta.ws.rs.core.Response.status(429)
-                    .header("Retry-After", String.valueOf(retryAfter)).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
-                    .entity(new ApiError("rate_limited", "workspace " + workspaceId + " made too many " + endpointClass
-                            + " requests; retry after " + retryAfter + " s")).build());
+            throw new ProblemException(429, "rate_limited", "workspace " + workspaceId + " made too many " + endpointClass
+                    + " requests; retry after " + retryAfter + " s", java.util.Map.of("Retry-After", String.valueOf(retryAfter)));
         }
     }
 

@@ -1,8 +1,8 @@
 package ai.galaxyco.phone.gateway.api;
 
+import ai.galaxyco.phone.model.api.Problem;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 
 /** The shapes of the gateway's answers. */
 final class WebhookResponses {
@@ -12,9 +12,9 @@ final class WebhookResponses {
     private WebhookResponses() {
     }
 
-    static Response error(int status, String error, String reason) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", error, "reason", reason)).build();
+    /** A refusal as every service answers one: an RFC 9457 problem document with a stable code. */
+    static Response error(int status, String code, String detail) {
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(Problem.of(status, code, detail)).build();
     }
 
     static Response cxml(String document) {

@@ -1,0 +1,299 @@
+package ai.galaxyco.phone.provisioning.api;
+
+import ai.galaxyco.phone.kit.api.PageRequest;
+import ai.galaxyco.phone.kit.api.ProblemException;
+import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.kit.signalwire.ProviderErrors;
+import ai.galaxyco.phone.model.api.Page;
+import ai.galaxyco.phone.model.values.NumberLabel;
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.model.values.Plan;
+import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
+import ai.galaxyco.phone.provisioning.domain.AssignmentEvents;
+import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
+import ai.galaxyco.phone.provisioning.domain.Workspace;
+import io.quarkus.security.Authenticated;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The public numbers API the product's front end is built against: a workspace's numbers (its dedicated ones, or
+ * the shared platform number for Starter), the manual "Get phone number", relabelling and call forwarding, and
+ * release. Purchases and releases themselves run in {@code ProvisioningWorker}; this only records what is wanted.
+ */
+@Path("/api/workspaces/{workspaceId}/phone-numbers")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+public class PhoneNumbersResource {
+
+    /** One number, or a slot whose purchase is pending or failed ({@code phoneNumber} null). */
+    public record NumberView(String phoneNumber, String status, boolean dedicated, String label, String inbox,
+            String forwardTo, String failureReason, Instant provisionedAt, Instant releaseAfter) {
+    }
+
+    public record NumbersPage(List<NumberView> items, String plan, int maxNumbers, String nextCursor) {
+    }
+
+    public record AddNumber(String label, String areaCode) {
+    }
+
+    /** Absent members are left as they are; {@code "forwardTo": null} turns forwarding off. */
+    public record NumberChange(String label, String forwardTo) {
+    }
+
+    private static final Pattern AREA_CODE = Pattern.compile("[2-9][0-9]{2}");
+
+    private final WorkspaceAccess access;
+    private final AssignmentEvents events;
+    private final ProvisioningConfig config;
+    private final Clock clock;
+
+    public PhoneNumbersResource(WorkspaceAccess access, AssignmentEvents events, ProvisioningConfig config, Clock clock) {
+        this.access = access;
+        this.events = events;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * The workspace's numbers, newest first: on the first page a slot whose purchase is pending or failed, and the
+     * shared number while the workspace uses it; then its dedicated numbers including released ones.
+     */
+    @GET
+    @Transactional
+    public NumbersPage list(@PathParam("workspaceId") String workspaceId, @QueryParam("limit") Integer limit,
+            @QueryParam("cursor") String cursor) {
+        access.require(workspaceId);
+        PageRequest page = PageRequest.of(limit, cursor, 1);
+        Workspace workspace = existing(workspaceId);
+        List<NumberView> items = new ArrayList<>();
+        if (page.first()) {
+            if (workspace.status == Workspace.Status.PROVISIONING || workspace.status == Workspace.Status.FAILED) {
+                items.add(pendingSlot(workspace));
+            }
+            if (workspace.onSharedNumber || !workspace.plan.hasDedicatedNumber()) {
+                events.sharedNumber().ifPresent(shared -> items.add(new NumberView(shared.e164(), "ACTIVE", false,
+                        NumberLabel.MAIN.value(), NumberLabel.MAIN.value(), null, null, null, null)));
+            }
+        }
+        int room = page.limit() - items.size();
+        List<PhoneNumberRecord> rows = page.first()
+                ? PhoneNumberRecord.<PhoneNumberRecord>find("workspaceId = ?1 order by id desc", workspaceId).page(0, room + 1).list()
+                : PhoneNumberRecord.<PhoneNumberRecord>find("workspaceId = ?1 and id < ?2 order by id desc", workspaceId,
+                        page.longKey(0)).page(0, room + 1).list();
+        boolean more = rows.size() > room;
+        List<PhoneNumberRecord> shown = more ? rows.subList(0, room) : rows;
+        shown.forEach(n -> items.add(view(n)));
+        String next = more ? PageRequest.encode(List.of(shown.get(shown.size() - 1).id.toString())) : null;
+        return new NumbersPage(items, workspace.plan.name(), maxNumbers(workspace.plan), next);
+    }
+
+    /**
+     * "Get phone number": for a workspace whose purchase failed, retries it now (with the area code, if given); an
+     * Enterprise workspace adds a number this way once numbers are slots of their own (not yet: see README).
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional
+    @APIResponse(responseCode = "202", description = "the slot, whose purchase is under way",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NumberView.class)))
+    public Response add(@PathParam("workspaceId") String workspaceId, AddNumber request) {
+        access.require(workspaceId);
+        NumberLabel label = label(request == null ? null : request.label(), NumberLabel.MAIN);
+        String areaCode = request == null ? null : request.areaCode();
+        if (areaCode != null && !AREA_CODE.matcher(areaCode).matches()) {
+            throw new ProblemException(400, "invalid_area_code", "areaCode is a US area code of three digits, e.g. 212; got \""
+                    + areaCode + "\"");
+        }
+        Workspace workspace = Workspace.findById(workspaceId, LockModeType.PESSIMISTIC_WRITE);
+        if (workspace == null || workspace.deleted) {
+            throw new ProblemException(404, "not_found", "no workspace " + workspaceId);
+        }
+        if (!workspace.plan.hasDedicatedNumber()) {
+            throw new ProblemException(403, "plan_required", "a " + workspace.plan + " workspace uses the shared number; "
+                    + "dedicated numbers come with the Pro and Enterprise plans");
+        }
+        boolean labelTaken = PhoneNumberRecord.<PhoneNumberRecord>list("workspaceId = ?1 and status <> ?2", workspaceId,
+                PhoneNumberRecord.Status.RELEASED).stream().anyMatch(n -> NumberLabel.parse(n.label).sameAs(label));
+        if (workspace.status == Workspace.Status.FAILED) {
+            // the manual retry of the failed slot, never a second purchase beside it
+            if (workspace.leaseToken != null && workspace.nextAttemptAt != null && workspace.nextAttemptAt.isAfter(clock.instant())) {
+                throw new ProblemException(409, "purchase_in_flight", "a purchase for workspace " + workspaceId
+                        + " is under way; wait for its outcome");
+            }
+            if (areaCode != null) {
+                workspace.preferredAreaCode = areaCode;
+            }
+            workspace.nextAttemptAt = clock.instant();
+            workspace.updatedAt = clock.instant();
+            return Response.accepted(pendingSlot(workspace)).build();
+        }
+        if (labelTaken) {
+            throw new ProblemException(409, "label_taken", "workspace " + workspaceId + " already has a number labelled " + label);
+        }
+        throw new ProblemException(409, "number_limit_reached", "workspace " + workspaceId + " (" + workspace.plan
+                + ") holds " + (workspace.status == Workspace.Status.PROVISIONING ? "a number being provisioned" : "its number")
+                + "; more numbers per workspace are not available yet");
+    }
+
+    /** Relabels a number (its inbox moves with it) and sets where its calls are forwarded. */
+    @PATCH
+    @Path("/{e164}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional
+    public NumberView change(@PathParam("workspaceId") String workspaceId, @PathParam("e164") String e164,
+            @RequestBody(content = @Content(schema = @Schema(implementation = NumberChange.class))) Map<String, Object> change) {
+        access.require(workspaceId);
+        if (change == null || change.isEmpty()) {
+            throw new ProblemException(400, "invalid_request", "send {\"label\": \"Support\"} and/or {\"forwardTo\": \"+1...\" | null}");
+        }
+        PhoneNumberRecord number = current(workspaceId, e164);
+        if (change.containsKey("label")) {
+            NumberLabel label = label(change.get("label") instanceof String s ? s : null, null);
+            boolean taken = PhoneNumberRecord.<PhoneNumberRecord>list("workspaceId = ?1 and status <> ?2 and id <> ?3", workspaceId,
+                    PhoneNumberRecord.Status.RELEASED, number.id).stream().anyMatch(n -> NumberLabel.parse(n.label).sameAs(label));
+            if (taken) {
+                throw new ProblemException(409, "label_taken", "workspace " + workspaceId + " already has a number labelled " + label);
+            }
+            number.label = label.value();
+        }
+        if (change.containsKey("forwardTo")) {
+            Object forwardTo = change.get("forwardTo");
+            if (forwardTo != null && !(forwardTo instanceof String)) {
+                throw new ProblemException(400, "invalid_forward_to", "forwardTo is an E.164 number such as +12125550100, or null");
+            }
+            number.forwardTo = forwardTo == null ? null : forwardNumber((String) forwardTo, number.e164);
+        }
+        if (number.status == PhoneNumberRecord.Status.ACTIVE) {
+            events.assignDedicated(number); // routing and the gateway learn the new label and forwarding from the assignment
+        }
+        return view(number);
+    }
+
+    /**
+     * Releases a number now, without a grace period (its owner asked): an extra number, or one already on its way out
+     * (a downgraded workspace's number in its grace period). The only number of a Pro or Enterprise workspace stays.
+     */
+    @DELETE
+    @Path("/{e164}")
+    @Transactional
+    @APIResponse(responseCode = "202", description = "the release is under way",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NumberView.class)))
+    public Response release(@PathParam("workspaceId") String workspaceId, @PathParam("e164") String e164) {
+        access.require(workspaceId);
+        Workspace workspace = Workspace.findById(workspaceId, LockModeType.PESSIMISTIC_WRITE);
+        if (workspace == null || workspace.deleted) {
+            throw new ProblemException(404, "not_found", "no workspace " + workspaceId);
+        }
+        PhoneNumberRecord number = current(workspaceId, e164);
+        Instant now = clock.instant();
+        if (number.status == PhoneNumberRecord.Status.ACTIVE) {
+            long others = PhoneNumberRecord.count("workspaceId = ?1 and status = ?2 and id <> ?3", workspaceId,
+                    PhoneNumberRecord.Status.ACTIVE, number.id);
+            if (workspace.plan.hasDedicatedNumber() && others == 0) {
+                throw new ProblemException(409, "last_number", number.e164 + " is the only number of " + workspace.plan
+                        + " workspace " + workspaceId + "; a paid workspace keeps one (downgrading to Starter gives it up)");
+            }
+            number.status = PhoneNumberRecord.Status.RELEASE_PENDING;
+            events.unassignDedicated(number);
+        }
+        if (number.status != PhoneNumberRecord.Status.RELEASING) {
+            number.releaseAfter = now; // the release worker's next round gives it back
+        }
+        return Response.accepted(view(number)).build();
+    }
+
+    private Workspace existing(String workspaceId) {
+        Workspace workspace = Workspace.findById(workspaceId);
+        if (workspace == null || workspace.deleted) {
+            throw new ProblemException(404, "not_found", "no workspace " + workspaceId);
+        }
+        return workspace;
+    }
+
+    /** A number of the workspace that is not released, locked for the change. */
+    private PhoneNumberRecord current(String workspaceId, String e164) {
+        String normalized;
+        try {
+            normalized = PhoneNumber.parse(e164).e164();
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(404, "not_found", "no number " + e164 + " in workspace " + workspaceId);
+        }
+        return PhoneNumberRecord.<PhoneNumberRecord>find("workspaceId = ?1 and e164 = ?2 and status <> ?3", workspaceId,
+                normalized, PhoneNumberRecord.Status.RELEASED).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
+                .orElseThrow(() -> new ProblemException(404, "not_found", "no number " + e164 + " in workspace " + workspaceId));
+    }
+
+    private static NumberLabel label(String raw, NumberLabel absent) {
+        if (raw == null && absent != null) {
+            return absent;
+        }
+        try {
+            return NumberLabel.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "invalid_label", e.getMessage());
+        }
+    }
+
+    private static String forwardNumber(String raw, String ownNumber) {
+        PhoneNumber forwardTo;
+        try {
+            forwardTo = PhoneNumber.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "invalid_forward_to", "forwardTo is an E.164 number such as +12125550100: " + e.getMessage());
+        }
+        if (forwardTo.e164().equals(ownNumber)) {
+            throw new ProblemException(400, "invalid_forward_to", "a number cannot forward its calls to itself");
+        }
+        return forwardTo.e164();
+    }
+
+    private int maxNumbers(Plan plan) {
+        return switch (plan) {
+            case STARTER -> 0;
+            case PRO -> 1;
+            case ENTERPRISE -> config.enterpriseMaxNumbers();
+        };
+    }
+
+    /** The slot of a purchase that is pending or failed: no number yet. Tenants read the provider's refusal in plain words. */
+    private NumberView pendingSlot(Workspace workspace) {
+        String reason = workspace.status != Workspace.Status.FAILED ? null
+                : access.isServiceCaller() || workspace.lastErrorCode == null ? workspace.lastError
+                        : ProviderErrors.describe(workspace.lastErrorCode);
+        return new NumberView(null, workspace.status.name(), true, NumberLabel.MAIN.value(), NumberLabel.MAIN.value(), null,
+                reason, null, null);
+    }
+
+    private static NumberView view(PhoneNumberRecord n) {
+        String status = switch (n.status) {
+            case ACTIVE -> "ACTIVE";
+            // in its grace period, or quarantined: on its way out, still reclaimable until the release call starts
+            case RELEASE_PENDING, ORPHANED, RELEASING -> "RELEASING";
+            case RELEASED -> "RELEASED";
+        };
+        return new NumberView(n.e164, status, true, n.label, n.label, n.forwardTo, null, n.purchasedAt,
+                n.status == PhoneNumberRecord.Status.RELEASED ? null : n.releaseAfter);
+    }
+}

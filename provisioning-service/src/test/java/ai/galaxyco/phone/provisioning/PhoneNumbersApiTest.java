@@ -1,0 +1,168 @@
+package ai.galaxyco.phone.provisioning;
+
+import static ai.galaxyco.phone.provisioning.ProvisioningFlowTest.WAIT;
+import static ai.galaxyco.phone.provisioning.ProvisioningFlowTest.newOrg;
+import static ai.galaxyco.phone.provisioning.ProvisioningFlowTest.workspace;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.Topics;
+import ai.galaxyco.phone.model.events.NumberAssignment;
+import ai.galaxyco.phone.model.events.WorkspaceLifecycleEvent;
+import ai.galaxyco.phone.model.events.WorkspaceLifecycleEvent.Kind;
+import ai.galaxyco.phone.model.values.Plan;
+import ai.galaxyco.phone.model.values.WorkspaceId;
+import ai.galaxyco.phone.provisioning.domain.Workspace;
+import ai.galaxyco.phone.testsupport.OpenApiContract;
+import ai.galaxyco.phone.testsupport.SandboxControl;
+import ai.galaxyco.phone.testsupport.Tenancy;
+import ai.galaxyco.phone.testsupport.TestTokens;
+import ai.galaxyco.phone.testsupport.TopicProbe;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.net.URL;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The public numbers API exactly as the front end reads it, and the committed OpenAPI document it is held to. */
+@QuarkusTest
+class PhoneNumbersApiTest {
+
+    @TestHTTPResource(value = "", management = true)
+    URL operations;
+
+    static void created(String org, Plan plan, String areaCode) {
+        var event = new WorkspaceLifecycleEvent(WorkspaceId.of(org), Kind.CREATED, plan, areaCode, "Acme", 1, "test", Instant.now());
+        TopicProbe.publish(Topics.WORKSPACE_LIFECYCLE, org, event, "clerk:api_" + org);
+    }
+
+    static ValidatableResponse numbers(String org) {
+        return given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/phone-numbers").then();
+    }
+
+    static ValidatableResponse post(String org, Map<String, ?> body) {
+        return given().auth().oauth2(TestTokens.forWorkspace(org)).contentType("application/json").body(body)
+                .post("/api/workspaces/" + org + "/phone-numbers").then();
+    }
+
+    static ValidatableResponse patch(String org, String e164, String json) {
+        return given().auth().oauth2(TestTokens.forWorkspace(org)).contentType("application/json").body(json)
+                .patch("/api/workspaces/" + org + "/phone-numbers/" + e164).then();
+    }
+
+    @Test
+    void theServedOpenApiDocumentIsTheCommittedOne() throws Exception {
+        assertEquals(List.of(), OpenApiContract.differences(operations),
+                "the public API changed; if on purpose, run ./mvnw verify -Dopenapi.update=true and commit the file");
+    }
+
+    @Test
+    void aStarterWorkspaceSeesTheSharedNumberAndCannotBuyOne() {
+        String org = newOrg();
+        created(org, Plan.STARTER, null);
+        await().atMost(WAIT).until(() -> workspace(org) != null);
+        numbers(org).statusCode(200).body("plan", equalTo("STARTER")).body("maxNumbers", equalTo(0))
+                .body("nextCursor", nullValue()).body("items.size()", equalTo(1))
+                .body("items[0].phoneNumber", equalTo("+14056940235")).body("items[0].dedicated", equalTo(false))
+                .body("items[0].status", equalTo("ACTIVE")).body("items[0].label", equalTo("Main"))
+                .body("items[0].inbox", equalTo("Main"));
+        post(org, Map.of()).statusCode(403).contentType("application/problem+json").body("code", equalTo("plan_required"))
+                .body("status", equalTo(403)).body("type", equalTo("urn:galaxyco:phone:problem:plan_required"));
+    }
+
+    @Test
+    void aProWorkspaceSeesItsNumberRelabelsItAndForwardsItsCalls() {
+        String org = newOrg();
+        created(org, Plan.PRO, "646");
+        await().atMost(WAIT).until(() -> workspace(org) != null && workspace(org).status == Workspace.Status.ACTIVE);
+        String e164 = numbers(org).statusCode(200).body("plan", equalTo("PRO")).body("maxNumbers", equalTo(1))
+                .body("items.size()", equalTo(1)).body("items[0].dedicated", equalTo(true))
+                .body("items[0].status", equalTo("ACTIVE")).body("items[0].label", equalTo("Main"))
+                .body("items[0].forwardTo", nullValue()).body("items[0].failureReason", nullValue())
+                .body("items[0].phoneNumber", startsWith("+1646")).extract().path("items[0].phoneNumber");
+        numbers(org).body("items[0].provisionedAt", startsWith("20"));
+
+        // a second number is beyond the plan; the only number cannot be released
+        post(org, Map.of("label", "Sales")).statusCode(409).body("code", equalTo("number_limit_reached"));
+        post(org, Map.of("label", "Main")).statusCode(409).body("code", equalTo("label_taken"));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).delete("/api/workspaces/" + org + "/phone-numbers/" + e164).then()
+                .statusCode(409).body("code", equalTo("last_number"));
+
+        TopicProbe assignments = TopicProbe.of(Topics.NUMBER_ASSIGNMENTS);
+        try {
+            patch(org, e164, "{\"label\":\"support\",\"forwardTo\":\"+12125550100\"}").statusCode(200)
+                    .body("label", equalTo("Support")).body("inbox", equalTo("Support")).body("forwardTo", equalTo("+12125550100"));
+            // the assignment tells routing and the gateway: calls to the number are dialled on
+            NumberAssignment changed = await().atMost(WAIT).until(() -> assignments.records(r -> e164.equals(r.key())).stream()
+                    .map(r -> EventJson.read(r.value(), NumberAssignment.class))
+                    .filter(a -> a.forwardTo() != null).toList(), l -> !l.isEmpty()).get(0);
+            assertEquals("+12125550100", changed.forwardTo().e164());
+            assertEquals("Support", changed.label());
+        } finally {
+            assignments.close();
+        }
+        patch(org, e164, "{\"forwardTo\":null}").statusCode(200).body("forwardTo", nullValue()).body("label", equalTo("Support"));
+        numbers(org).body("items[0].label", equalTo("Support"));
+
+        patch(org, e164, "{\"label\":\"Sales!\"}").statusCode(400).body("code", equalTo("invalid_label"));
+        patch(org, e164, "{\"label\":\"" + "x".repeat(33) + "\"}").statusCode(400).body("code", equalTo("invalid_label"));
+        patch(org, e164, "{\"forwardTo\":\"call me\"}").statusCode(400).body("code", equalTo("invalid_forward_to"));
+        patch(org, e164, "{\"forwardTo\":\"" + e164 + "\"}").statusCode(400).body("code", equalTo("invalid_forward_to"));
+        patch(org, e164, "{\"label\":").statusCode(400).contentType("application/problem+json").body("code", equalTo("malformed_json"));
+        patch(org, "+12125550199", "{\"label\":\"Main\"}").statusCode(404).body("code", equalTo("not_found"));
+    }
+
+    @Test
+    void getPhoneNumberRetriesAFailedPurchaseWithTheAreaCodeGiven() {
+        String org = newOrg();
+        SandboxControl.failNext("/AvailablePhoneNumbers", "AreaCode", "919", 1000, 500, 20500);
+        created(org, Plan.PRO, "919");
+        await().atMost(WAIT).until(() -> workspace(org) != null && workspace(org).status == Workspace.Status.FAILED);
+        numbers(org).statusCode(200).body("items.size()", equalTo(1)).body("items[0].phoneNumber", nullValue())
+                .body("items[0].status", equalTo("FAILED"))
+                .body("items[0].failureReason", equalTo("SignalWire had an internal error; it will be tried again."));
+
+        post(org, Map.of("areaCode", "21")).statusCode(400).body("code", equalTo("invalid_area_code"));
+        post(org, Map.of("label", "")).statusCode(400).body("code", equalTo("invalid_label"));
+        await().atMost(WAIT).untilAsserted(() -> post(org, Map.of("areaCode", "212")).statusCode(202)
+                .body("phoneNumber", nullValue()).body("label", equalTo("Main")));
+        await().atMost(WAIT).until(() -> workspace(org).status == Workspace.Status.ACTIVE);
+        numbers(org).body("items.size()", equalTo(1)).body("items[0].status", equalTo("ACTIVE"))
+                .body("items[0].phoneNumber", startsWith("+1212"));
+    }
+
+    @Test
+    void errorsAreProblemDocumentsEverywhere() {
+        String org = newOrg();
+        given().get("/api/workspaces/" + org + "/phone-numbers").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer").body("code", equalTo("unauthenticated")).body("status", equalTo(401));
+        given().auth().oauth2(TestTokens.expiredForWorkspace(org)).get("/api/workspaces/" + org + "/phone-numbers").then()
+                .statusCode(401).contentType("application/problem+json").body("code", equalTo("unauthenticated"));
+        given().auth().oauth2(TestTokens.forWorkspace("org_someone_else")).get("/api/workspaces/" + org + "/phone-numbers")
+                .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("forbidden"));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/phone-numbers").then()
+                .statusCode(404).contentType("application/problem+json").body("code", equalTo("not_found"));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/no-such-endpoint").then().statusCode(404)
+                .contentType("application/problem+json").body("code", equalTo("not_found"));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("limit", 500).get("/api/workspaces/" + org + "/phone-numbers")
+                .then().statusCode(400).body("code", equalTo("invalid_request"));
+    }
+
+    @Test
+    void everyNumbersEndpointRefusesOtherCallers() {
+        String org = newOrg();
+        String base = "/api/workspaces/" + org + "/phone-numbers";
+        assertEquals(List.of(), Tenancy.refusalsOf("GET", base, org));
+        assertEquals(List.of(), Tenancy.refusalsOf("POST", base, org));
+        assertEquals(List.of(), Tenancy.refusalsOf("PATCH", base + "/+12125550100", org));
+        assertEquals(List.of(), Tenancy.refusalsOf("DELETE", base + "/+12125550100", org));
+    }
+}

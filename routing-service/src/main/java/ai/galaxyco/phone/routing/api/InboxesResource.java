@@ -1,0 +1,103 @@
+package ai.galaxyco.phone.routing.api;
+
+import ai.galaxyco.phone.kit.api.PageRequest;
+import ai.galaxyco.phone.kit.api.ProblemException;
+import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.model.api.Page;
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.routing.api.ConversationsResource.ConversationView;
+import ai.galaxyco.phone.routing.domain.Conversation;
+import io.quarkus.security.Authenticated;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A workspace's inboxes (one per number label: the department's view) and everything one contact said to it across
+ * inboxes, so a contact who wrote to Sales and to Support is seen as one person with two threads.
+ */
+@Path("/api/workspaces/{workspaceId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+public class InboxesResource {
+
+    public record InboxView(String label, List<String> phoneNumbers, long conversations, long unread) {
+    }
+
+    private final WorkspaceAccess access;
+    private final EntityManager em;
+
+    public InboxesResource(WorkspaceAccess access, EntityManager em) {
+        this.access = access;
+        this.em = em;
+    }
+
+    /**
+     * Every inbox: those of the workspace's numbers now (the shared number's is Main) and those that still hold
+     * conversations of a number since released, ordered by label. A workspace has a handful, so one page holds all.
+     */
+    @GET
+    @Path("/inboxes")
+    @Transactional
+    public Page<InboxView> inboxes(@PathParam("workspaceId") String workspaceId) {
+        access.require(workspaceId);
+        Map<String, String> labels = new LinkedHashMap<>(); // lower-case key -> label as written
+        Map<String, List<String>> numbers = new LinkedHashMap<>();
+        @SuppressWarnings("unchecked")
+        List<Object[]> assigned = em.createNativeQuery("select label, e164 from number_assignment where workspace_id = ?1 "
+                + "order by lower(label), e164").setParameter(1, workspaceId).getResultList();
+        for (Object[] row : assigned) {
+            String key = ((String) row[0]).toLowerCase(Locale.ROOT);
+            labels.putIfAbsent(key, (String) row[0]);
+            numbers.computeIfAbsent(key, k -> new ArrayList<>()).add((String) row[1]);
+        }
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        @SuppressWarnings("unchecked")
+        List<Object[]> counted = em.createNativeQuery("select min(inbox), count(*), count(*) filter (where last_inbound_at is not null "
+                + "and (last_read_at is null or last_inbound_at > last_read_at)) from conversation where workspace_id = ?1 "
+                + "group by lower(inbox)").setParameter(1, workspaceId).getResultList();
+        for (Object[] row : counted) {
+            String key = ((String) row[0]).toLowerCase(Locale.ROOT);
+            labels.putIfAbsent(key, (String) row[0]);
+            counts.put(key, new long[] {((Number) row[1]).longValue(), ((Number) row[2]).longValue()});
+        }
+        List<InboxView> items = labels.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> new InboxView(e.getValue(), numbers.getOrDefault(e.getKey(), List.of()),
+                        counts.getOrDefault(e.getKey(), new long[2])[0], counts.getOrDefault(e.getKey(), new long[2])[1]))
+                .toList();
+        return new Page<>(items, null);
+    }
+
+    /** One contact's conversations with the workspace in every inbox and channel, most recently active first. */
+    @GET
+    @Path("/contacts/{contact}/conversations")
+    @Transactional
+    public Page<ConversationView> ofContact(@PathParam("workspaceId") String workspaceId, @PathParam("contact") String contact,
+            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        access.require(workspaceId);
+        PageRequest page = PageRequest.of(limit, cursor, 2);
+        String e164;
+        try {
+            e164 = PhoneNumber.parse(contact).e164();
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "invalid_phone_number", "the contact is an E.164 number such as +14155550100");
+        }
+        List<Conversation> rows = page.first()
+                ? Conversation.<Conversation>find("workspaceId = ?1 and contact = ?2 order by lastMessageAt desc, id desc",
+                        workspaceId, e164).page(0, page.fetch()).list()
+                : Conversation.<Conversation>find("workspaceId = ?1 and contact = ?2 and (lastMessageAt < ?3 or "
+                        + "(lastMessageAt = ?3 and id < ?4)) order by lastMessageAt desc, id desc", workspaceId, e164,
+                        page.instantKey(0), page.uuidKey(1)).page(0, page.fetch()).list();
+        return page.page(rows, c -> List.of(c.lastMessageAt.toString(), c.id.toString()), ConversationView::of);
+    }
+}
