@@ -2,15 +2,15 @@ package ai.galaxyco.phone.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -21,19 +21,30 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class InboxMigrationTest {
 
-    @Inject
-    AgroalDataSource dataSource;
+    // connections of their own, never the application's pool: Flyway and this test set search_path on them
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String url;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String user;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    java.util.Optional<String> password;
 
     Flyway flyway(String schema, String target) {
-        return Flyway.configure().dataSource(dataSource).schemas(schema).locations("db/migration", "db/kit").target(target)
-                .load();
+        return Flyway.configure().dataSource(url, user, password.orElse(null)).schemas(schema).locations("db/migration", "db/kit")
+                .target(target).load();
+    }
+
+    Connection connection() throws Exception {
+        return DriverManager.getConnection(url, user, password.orElse(null));
     }
 
     @Test
     void conversationsOfTheOneNumberEraLandInTheirNumbersInboxAndNothingIsLost() throws Exception {
         String schema = "upgrade_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         flyway(schema, "3").migrate();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = connection(); Statement s = c.createStatement()) {
             s.execute("set search_path to " + schema);
             s.execute("insert into number_assignment values ('+12125550001', '+12125550001', 'org_a', 'Sales', false, 'PN1', null, now()),"
                     + " ('+14056940235#org_b', '+14056940235', 'org_b', 'Main', true, null, null, now())");
@@ -47,7 +58,7 @@ class InboxMigrationTest {
                     + "('00000000-0000-0000-0000-000000000002', 'INBOUND', 'SM3', 'yo', 'received', '2026-11-02T10:00:00Z', now())");
         }
         flyway(schema, "latest").migrate();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = connection(); Statement s = c.createStatement()) {
             s.execute("set search_path to " + schema);
             assertEquals(List.of(
                     "00000000-0000-0000-0000-000000000001 org_a +12125550001 Sales 2026-11-01 10:00:00+00 read",

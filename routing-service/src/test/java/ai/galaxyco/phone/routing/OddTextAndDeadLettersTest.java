@@ -127,7 +127,7 @@ class OddTextAndDeadLettersTest {
     @Test
     void theListingHoldsExactlyTheDeadLetterTopicsOfTheConsumedChannels() {
         List<String> topics = given().auth().oauth2(TestTokens.forService()).get("/api/admin/dead-letters").then().statusCode(200)
-                .extract().jsonPath().getList("topics.topic");
+                .extract().jsonPath().getList("items.topic");
         assertEquals(List.of("inbound-calls.dlq", "inbound-messages.dlq", "number-assignments.dlq", "outbound-results.dlq"),
                 topics);
     }
@@ -138,7 +138,7 @@ class OddTextAndDeadLettersTest {
     }
 
     private static Map<String, Object> find(JsonPath listing, String eventId) {
-        List<Map<String, Object>> records = listing.getList("topics[0].records");
+        List<Map<String, Object>> records = listing.getList("items[0].records");
         return records.stream().filter(r -> eventId.equals(r.get("eventId"))).findFirst().orElse(null);
     }
 }

@@ -1,5 +1,7 @@
 package ai.galaxyco.phone.provisioning.domain;
 
+import ai.galaxyco.phone.kit.api.ProblemException;
+import ai.galaxyco.phone.kit.domain.ClusterSingleton;
 import ai.galaxyco.phone.kit.signalwire.SignalWireHttp;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
@@ -74,12 +76,15 @@ public class Reconciler {
     private final MeterRegistry registry;
     private final LifecycleCatchUp lifecycleCatchUp;
     private final NumberTags tags;
+    private final ClusterSingleton singleton;
     private volatile Instant nextPassAt;
     /** Provider sids of active numbers the previous listing did not contain. */
     private Set<String> absentFromLastListing = Set.of();
 
     public Reconciler(NumbersApi numbers, SignalWireHttp http, LifecycleService lifecycle, AssignmentEvents events,
-            ProvisioningConfig config, Clock clock, MeterRegistry registry, LifecycleCatchUp lifecycleCatchUp, NumberTags tags) {
+            ProvisioningConfig config, Clock clock, MeterRegistry registry, LifecycleCatchUp lifecycleCatchUp, NumberTags tags,
+            ClusterSingleton singleton) {
+        this.singleton = singleton;
         this.numbers = numbers;
         this.http = http;
         this.lifecycle = lifecycle;
@@ -110,6 +115,10 @@ public class Reconciler {
             Report report = reconcile();
             nextPassAt = now.plus(config.reconcileInterval());
             Log.infof("Reconciliation: %s; next pass at %s", report, nextPassAt);
+        } catch (ProblemException busy) {
+            nextPassAt = now.plus(config.reconcileInterval()); // the other instance's pass is this interval's pass
+            registry.counter("provisioning.reconcile.skipped").increment();
+            Log.infof("Reconciliation skipped: another instance is running its pass; next look at %s", nextPassAt);
         } catch (RuntimeException e) {
             nextPassAt = now.plus(config.reconcileRetryAfter());
             registry.counter("provisioning.reconcile.failures").increment();
@@ -136,7 +145,17 @@ public class Reconciler {
         return confirmed ? java.util.Optional.of(reconcile(Mode.APPLY, true)) : java.util.Optional.empty();
     }
 
+    /**
+     * One pass, on one instance at a time across the cluster (a second instance's scheduled pass is skipped; a
+     * confirmation arriving there is answered 409 and stands for the next pass).
+     */
     public synchronized Report reconcile(Mode mode, boolean brakeLifted) {
+        return singleton.callAlone("provisioning.reconciliation", () -> pass(mode, brakeLifted))
+                .orElseThrow(() -> new ProblemException(409, "reconciliation_running",
+                        "another instance is running a reconciliation pass now; try again when it has finished"));
+    }
+
+    private Report pass(Mode mode, boolean brakeLifted) {
         String passId = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();
         List<OwnedNumber> owned = numbers.listAll(); // throws on a malformed listing: nothing is judged by it

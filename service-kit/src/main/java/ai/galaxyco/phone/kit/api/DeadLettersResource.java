@@ -2,6 +2,7 @@ package ai.galaxyco.phone.kit.api;
 
 import ai.galaxyco.phone.kit.messaging.DeadLetterStore;
 import ai.galaxyco.phone.kit.messaging.DeadLetterStore.TopicSummary;
+import ai.galaxyco.phone.model.api.Page;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -23,9 +24,6 @@ import java.util.Optional;
 @Authenticated
 public class DeadLettersResource {
 
-    public record Listing(List<TopicSummary> topics) {
-    }
-
     public record Replayed(String topic, int replayed) {
     }
 
@@ -37,16 +35,19 @@ public class DeadLettersResource {
         this.store = store;
     }
 
-    /** Every dead-letter topic of this service, or one ({@code ?topic=inbound-messages}), newest records first. */
+    /**
+     * Every dead-letter topic of this service, or one ({@code ?topic=inbound-messages}), each with its newest
+     * {@code ?limit=} records; in the list envelope (a service has a handful of topics: one page holds them all).
+     */
     @GET
-    public Listing list(@QueryParam("topic") String topic, @QueryParam("limit") Integer limit) {
+    public Page<TopicSummary> list(@QueryParam("topic") String topic, @QueryParam("limit") Integer limit) {
         access.requireService();
         Optional<String> only = Optional.ofNullable(topic).filter(t -> !t.isBlank()).map(this::known);
         int max = limit == null ? 100 : limit;
         if (max < 1 || max > 1000) {
             throw new IllegalArgumentException("limit must be between 1 and 1000");
         }
-        return new Listing(store.list(only, max));
+        return new Page<>(store.list(only, max), null);
     }
 
     /**

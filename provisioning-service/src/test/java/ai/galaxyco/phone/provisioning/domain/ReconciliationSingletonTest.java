@@ -1,0 +1,78 @@
+package ai.galaxyco.phone.provisioning.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.galaxyco.phone.kit.api.ProblemException;
+import ai.galaxyco.phone.kit.domain.ClusterSingleton;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With two instances, reconciliation runs on one at a time: the other's pass is skipped (or its confirmation answered
+ * 409), and when the instance holding the pass dies its database session ends and the next pass runs.
+ */
+@QuarkusTest
+class ReconciliationSingletonTest {
+
+    @Inject
+    ClusterSingleton singleton;
+
+    @Inject
+    Reconciler reconciler;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** What another instance's running pass looks like to the database: a session holding the job's advisory lock. */
+    Connection anotherInstanceRunning(String job) throws Exception {
+        Connection session = dataSource.getConnection();
+        try (ResultSet r = session.createStatement().executeQuery("select pg_try_advisory_lock(" + 0x4743 + ", " + job.hashCode() + ")")) {
+            assertTrue(r.next() && r.getBoolean(1), "the other instance took the lock");
+        }
+        return session;
+    }
+
+    @Test
+    void aJobRunsOnOneInstanceAtATime() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> singleton.runAlone("test.job", () -> {
+            running.countDown();
+            try {
+                finish.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        assertTrue(running.await(30, TimeUnit.SECONDS));
+        assertFalse(singleton.runAlone("test.job", () -> { }), "skipped while the first runs");
+        assertTrue(singleton.runAlone("another.job", () -> { }), "other jobs are not held up");
+        finish.countDown();
+        assertTrue(first.get(30, TimeUnit.SECONDS));
+        assertTrue(singleton.runAlone("test.job", () -> { }), "runs once the first has finished");
+    }
+
+    @Test
+    void reconciliationWaitsForTheInstanceRunningItAndTakesOverWhenThatInstanceDies() throws Exception {
+        Connection otherInstance = anotherInstanceRunning("provisioning.reconciliation");
+        try {
+            ProblemException busy = assertThrows(ProblemException.class, () -> reconciler.reconcile(Reconciler.Mode.REPORT, false));
+            assertEquals(409, busy.status());
+            assertEquals("reconciliation_running", busy.code());
+        } finally {
+            otherInstance.unwrap(Connection.class).close(); // the instance dies: its session, and the lock, end
+            otherInstance.close();
+        }
+        assertEquals("REPORTED", reconciler.reconcile(Reconciler.Mode.REPORT, false).outcome());
+    }
+}
