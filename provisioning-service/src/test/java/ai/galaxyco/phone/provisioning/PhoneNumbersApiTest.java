@@ -60,8 +60,7 @@ class PhoneNumbersApiTest {
 
     @Test
     void theServedOpenApiDocumentIsTheCommittedOne() throws Exception {
-        assertEquals(List.of(), OpenApiContract.differences(operations),
-                "the public API changed; if on purpose, run ./mvnw verify -Dopenapi.update=true and commit the file");
+        OpenApiContract.assertServedEqualsCommitted(operations);
     }
 
     @Test
@@ -118,6 +117,16 @@ class PhoneNumbersApiTest {
         patch(org, e164, "{\"forwardTo\":\"" + e164 + "\"}").statusCode(400).body("code", equalTo("invalid_forward_to"));
         patch(org, e164, "{\"label\":").statusCode(400).contentType("application/problem+json").body("code", equalTo("malformed_json"));
         patch(org, "+12125550199", "{\"label\":\"Main\"}").statusCode(404).body("code", equalTo("not_found"));
+    }
+
+    @Test
+    void anEnterpriseWorkspaceIsToldItsLimitAndThatExtraNumbersAreNotAvailableYet() {
+        String org = newOrg();
+        created(org, Plan.ENTERPRISE, "646");
+        await().atMost(WAIT).until(() -> workspace(org) != null && workspace(org).status == Workspace.Status.ACTIVE);
+        numbers(org).statusCode(200).body("plan", equalTo("ENTERPRISE")).body("maxNumbers", equalTo(10))
+                .body("items.size()", equalTo(1)).body("items[0].label", equalTo("Main"));
+        post(org, Map.of("label", "Sales")).statusCode(409).body("code", equalTo("additional_numbers_unavailable"));
     }
 
     @Test

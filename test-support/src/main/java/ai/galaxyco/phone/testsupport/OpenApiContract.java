@@ -29,6 +29,15 @@ public final class OpenApiContract {
     private OpenApiContract() {
     }
 
+    /** Fails with every difference listed, and how to accept them when the change is wanted. */
+    public static void assertServedEqualsCommitted(URL operations) throws Exception {
+        List<String> differences = differences(operations);
+        if (!differences.isEmpty()) {
+            throw new AssertionError("the public API changed; if on purpose, run ./mvnw verify -Dopenapi.update=true and "
+                    + "commit " + COMMITTED + ":\n  " + String.join("\n  ", differences));
+        }
+    }
+
     /** @return the differences (JSON-pointer-like paths), empty when the served document equals the committed one */
     public static List<String> differences(URL operations) throws Exception {
         String served = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(operations + "openapi")).build(),

@@ -152,9 +152,14 @@ public class PhoneNumbersResource {
         if (labelTaken) {
             throw new ProblemException(409, "label_taken", "workspace " + workspaceId + " already has a number labelled " + label);
         }
-        throw new ProblemException(409, "number_limit_reached", "workspace " + workspaceId + " (" + workspace.plan
-                + ") holds " + (workspace.status == Workspace.Status.PROVISIONING ? "a number being provisioned" : "its number")
-                + "; more numbers per workspace are not available yet");
+        String holds = workspace.status == Workspace.Status.PROVISIONING ? "a number being provisioned" : "its number";
+        if (workspace.plan == Plan.ENTERPRISE) {
+            // honest about the gap rather than claiming a limit of one: extra numbers need numbers as slots (issue 12)
+            throw new ProblemException(409, "additional_numbers_unavailable", "workspace " + workspaceId + " holds " + holds
+                    + "; adding numbers beside it is not available yet");
+        }
+        throw new ProblemException(409, "number_limit_reached", "workspace " + workspaceId + " (PRO) holds " + holds
+                + ", the one number its plan includes; Enterprise holds up to " + config.enterpriseMaxNumbers());
     }
 
     /** Relabels a number (its inbox moves with it) and sets where its calls are forwarded. */
