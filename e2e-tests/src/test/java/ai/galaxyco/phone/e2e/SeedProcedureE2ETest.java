@@ -99,7 +99,7 @@ class SeedProcedureE2ETest {
             cursor = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
         } while (cursor != null);
         com.fasterxml.jackson.databind.node.ArrayNode thread = JSON.createArrayNode();
-        pages.forEach(thread::addAll);
+        pages.forEach(page -> page.forEach(thread::add));
         return thread;
     }
 
