@@ -2,7 +2,8 @@
 # The seed's test procedure against a running local stack (./stack up), step by step:
 # a Pro workspace is created in Clerk -> it gets its own number -> an SMS sent from the Conversations page
 # leaves from that number -> the customer's reply lands in the same conversation -> the message reads DELIVERED.
-# Then a Starter workspace on the shared number, a call, and a downgrade releasing the number.
+# Then a Starter workspace on the shared number, a call, a downgrade releasing the number, and an Enterprise
+# workspace with a Sales number whose inbox and replies are its own.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ -f "$ROOT/.stack/env" ] || { echo "The stack is not running: start it with ./stack up --detach"; exit 1; }
@@ -98,5 +99,26 @@ clerk organization.updated "$PRO" starter >/dev/null
 RELEASED=$(wait_for 90 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $PROVISIONING_URL/api/workspaces/$PRO/phone-numbers | python3 -c \"import json,sys; d=[n for n in json.load(sys.stdin)['items'] if n['phoneNumber']=='$NUMBER']; print(d[0]['status'] if d and d[0]['status']=='RELEASED' else '')\"") \
   || fail "not released: $(numbers "$PRO")"
 ok "number $NUMBER $RELEASED; the workspace is back on the shared number"
+
+step "9. An Enterprise workspace adds a Sales number; an SMS to it lands in the Sales inbox, the reply leaves from it"
+ENT="org_demo_ent_$(date +%s)"
+ENT_TOKEN=$("$ROOT/stack" token "$ENT")
+clerk organization.created "$ENT" enterprise >/dev/null
+wait_for 30 sh -c "curl -sf -H 'Authorization: Bearer $ENT_TOKEN' $PROVISIONING_URL/api/workspaces/$ENT/phone-numbers | python3 -c \"import json,sys; print('y' if any(n['status']=='ACTIVE' and n['dedicated'] for n in json.load(sys.stdin)['items']) else '')\"" >/dev/null \
+  || fail "no Main number: $(numbers "$ENT")"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $ENT_TOKEN" -H 'Content-Type: application/json' \
+  "$PROVISIONING_URL/api/workspaces/$ENT/phone-numbers" -d '{"label":"Sales","areaCode":"212"}')
+[ "$code" = 202 ] || fail "adding a Sales number answered $code"
+SALES=$(wait_for 30 sh -c "curl -sf -H 'Authorization: Bearer $ENT_TOKEN' $PROVISIONING_URL/api/workspaces/$ENT/phone-numbers | python3 -c \"import json,sys; d=[n for n in json.load(sys.stdin)['items'] if n['label']=='Sales' and n['status']=='ACTIVE']; print(d[0]['phoneNumber'] if d else '')\"") \
+  || fail "no Sales number: $(numbers "$ENT")"
+ok "Sales number $SALES bought beside Main"
+curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-sms" -H 'Content-Type: application/json' \
+  -d "{\"from\":\"+14155550125\",\"to\":\"$SALES\",\"body\":\"Do you ship to Canada?\"}" >/dev/null
+wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $ENT_TOKEN' '$ROUTING_URL/api/workspaces/$ENT/conversations?inbox=Sales' | python3 -c \"import json,sys; print('y' if json.load(sys.stdin)['items'] else '')\"" >/dev/null \
+  || fail "the SMS did not reach the Sales inbox"
+ok "the SMS to $SALES is in the Sales inbox"
+FROM=$(wait_for 20 sh -c "curl -sf -X POST -H 'Authorization: Bearer $ENT_TOKEN' -H 'Content-Type: application/json' $OUTBOUND_URL/api/workspaces/$ENT/messages -d '{\"to\":\"+14155550125\",\"body\":\"Yes, we do\"}' | python3 -c \"import json,sys; print(json.load(sys.stdin)['from'])\"") \
+  || fail "the reply was refused"
+[ "$FROM" = "$SALES" ] && ok "the reply leaves from the number the customer wrote to ($FROM)" || fail "the reply left from $FROM, not $SALES"
 
 printf '\n\033[1mDemo complete.\033[0m\n'

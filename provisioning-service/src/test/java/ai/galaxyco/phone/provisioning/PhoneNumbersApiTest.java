@@ -120,13 +120,48 @@ class PhoneNumbersApiTest {
     }
 
     @Test
-    void anEnterpriseWorkspaceIsToldItsLimitAndThatExtraNumbersAreNotAvailableYet() {
+    void anEnterpriseWorkspaceAddsSalesAndSupportNumbersAndADowngradeToProReleasesThem() {
         String org = newOrg();
         created(org, Plan.ENTERPRISE, "646");
         await().atMost(WAIT).until(() -> workspace(org) != null && workspace(org).status == Workspace.Status.ACTIVE);
         numbers(org).statusCode(200).body("plan", equalTo("ENTERPRISE")).body("maxNumbers", equalTo(10))
                 .body("items.size()", equalTo(1)).body("items[0].label", equalTo("Main"));
-        post(org, Map.of("label", "Sales")).statusCode(409).body("code", equalTo("additional_numbers_unavailable"));
+        TopicProbe assignments = TopicProbe.of(Topics.NUMBER_ASSIGNMENTS);
+        try {
+            post(org, Map.of("label", "Sales", "areaCode", "212")).statusCode(202).body("label", equalTo("Sales"))
+                    .body("status", equalTo("PROVISIONING")).body("phoneNumber", nullValue());
+            post(org, Map.of("label", "support")).statusCode(202).body("label", equalTo("Support"));
+            post(org, Map.of("label", "SALES")).statusCode(409).body("code", equalTo("label_taken"));
+            await().atMost(WAIT).until(() -> numbers(org).extract().jsonPath()
+                    .getList("items.findAll { it.status == 'ACTIVE' }.label").size() == 3);
+            // two more purchases, each tagged for this workspace, each assigned with its label
+            assertEquals(3, ProvisioningFlowTest.ownedBy(org).size());
+            String sales = numbers(org).extract().path("items.find { it.label == 'Sales' }.phoneNumber");
+            assertEquals(true, sales.startsWith("+1212"), sales);
+            NumberAssignment assigned = await().atMost(WAIT).until(() -> assignments.records(r -> sales.equals(r.key())), l -> !l.isEmpty())
+                    .stream().map(r -> EventJson.read(r.value(), NumberAssignment.class)).findFirst().orElseThrow();
+            assertEquals("Sales", assigned.label());
+            assertEquals(org, assigned.workspaceId().value());
+
+            // the owner gives up Support now; Main stays whatever is asked
+            String support = numbers(org).extract().path("items.find { it.label == 'Support' }.phoneNumber");
+            String main = numbers(org).extract().path("items.find { it.label == 'Main' }.phoneNumber");
+            given().auth().oauth2(TestTokens.forWorkspace(org)).delete("/api/workspaces/" + org + "/phone-numbers/" + main).then()
+                    .statusCode(409).body("code", equalTo("last_number"));
+            given().auth().oauth2(TestTokens.forWorkspace(org)).delete("/api/workspaces/" + org + "/phone-numbers/" + support)
+                    .then().statusCode(202).body("status", equalTo("RELEASING"));
+            await().atMost(WAIT).until(() -> ProvisioningFlowTest.ownedBy(org).size() == 2);
+
+            // down to Pro: Main stays, Sales is released after the grace period (PT0S in tests)
+            var downgrade = new WorkspaceLifecycleEvent(WorkspaceId.of(org), Kind.UPDATED, Plan.PRO, null, "Acme", 2, "test", Instant.now());
+            TopicProbe.publish(Topics.WORKSPACE_LIFECYCLE, org, downgrade, "clerk:down_" + org);
+            await().atMost(WAIT).until(() -> ProvisioningFlowTest.ownedBy(org).size() == 1);
+            numbers(org).body("plan", equalTo("PRO")).body("items.findAll { it.status == 'ACTIVE' }.phoneNumber", equalTo(List.of(main)))
+                    .body("items.find { it.phoneNumber == '" + sales + "' }.status", equalTo("RELEASED"));
+            post(org, Map.of("label", "Sales")).statusCode(409).body("code", equalTo("number_limit_reached"));
+        } finally {
+            assignments.close();
+        }
     }
 
     @Test

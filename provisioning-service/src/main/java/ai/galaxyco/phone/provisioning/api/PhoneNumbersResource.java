@@ -10,6 +10,8 @@ import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.Plan;
 import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
 import ai.galaxyco.phone.provisioning.domain.AssignmentEvents;
+import ai.galaxyco.phone.provisioning.domain.LifecycleService;
+import ai.galaxyco.phone.provisioning.domain.NumberSlot;
 import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
 import ai.galaxyco.phone.provisioning.domain.Workspace;
 import io.quarkus.security.Authenticated;
@@ -66,12 +68,15 @@ public class PhoneNumbersResource {
 
     private final WorkspaceAccess access;
     private final AssignmentEvents events;
+    private final LifecycleService lifecycle;
     private final ProvisioningConfig config;
     private final Clock clock;
 
-    public PhoneNumbersResource(WorkspaceAccess access, AssignmentEvents events, ProvisioningConfig config, Clock clock) {
+    public PhoneNumbersResource(WorkspaceAccess access, AssignmentEvents events, LifecycleService lifecycle,
+            ProvisioningConfig config, Clock clock) {
         this.access = access;
         this.events = events;
+        this.lifecycle = lifecycle;
         this.config = config;
         this.clock = clock;
     }
@@ -89,9 +94,8 @@ public class PhoneNumbersResource {
         Workspace workspace = existing(workspaceId);
         List<NumberView> items = new ArrayList<>();
         if (page.first()) {
-            if (workspace.status == Workspace.Status.PROVISIONING || workspace.status == Workspace.Status.FAILED) {
-                items.add(pendingSlot(workspace));
-            }
+            NumberSlot.<NumberSlot>list("workspaceId = ?1 and status in ?2 order by id", workspaceId,
+                    List.of(NumberSlot.Status.PROVISIONING, NumberSlot.Status.FAILED)).forEach(slot -> items.add(pendingSlot(slot)));
             if (workspace.onSharedNumber || !workspace.plan.hasDedicatedNumber()) {
                 events.sharedNumber().ifPresent(shared -> items.add(new NumberView(shared.e164(), "ACTIVE", false,
                         NumberLabel.MAIN.value(), NumberLabel.MAIN.value(), null, null, null, null)));
@@ -110,8 +114,8 @@ public class PhoneNumbersResource {
     }
 
     /**
-     * "Get phone number": for a workspace whose purchase failed, retries it now (with the area code, if given); an
-     * Enterprise workspace adds a number this way once numbers are slots of their own (not yet: see README).
+     * Adds a number slot (Enterprise, up to ENTERPRISE_MAX_NUMBERS), or is the manual "Get phone number" for a slot
+     * whose purchase failed (retried now, with the area code if given, rather than adding one).
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -134,32 +138,33 @@ public class PhoneNumbersResource {
             throw new ProblemException(403, "plan_required", "a " + workspace.plan + " workspace uses the shared number; "
                     + "dedicated numbers come with the Pro and Enterprise plans");
         }
-        boolean labelTaken = PhoneNumberRecord.<PhoneNumberRecord>list("workspaceId = ?1 and status <> ?2", workspaceId,
-                PhoneNumberRecord.Status.RELEASED).stream().anyMatch(n -> NumberLabel.parse(n.label).sameAs(label));
-        if (workspace.status == Workspace.Status.FAILED) {
-            // the manual retry of the failed slot, never a second purchase beside it
-            if (workspace.leaseToken != null && workspace.nextAttemptAt != null && workspace.nextAttemptAt.isAfter(clock.instant())) {
-                throw new ProblemException(409, "purchase_in_flight", "a purchase for workspace " + workspaceId
-                        + " is under way; wait for its outcome");
+        Instant now = clock.instant();
+        List<NumberSlot> slots = NumberSlot.currentOf(workspaceId);
+        NumberSlot sameLabel = slots.stream().filter(slot -> label.sameAs(NumberLabel.parse(slot.label))).findFirst().orElse(null);
+        if (sameLabel != null && sameLabel.status == NumberSlot.Status.FAILED) {
+            // "Get phone number": the manual retry of the failed slot, never a second purchase beside it
+            if (sameLabel.inFlight(now)) {
+                throw new ProblemException(409, "purchase_in_flight", "a purchase for the " + label + " number of workspace "
+                        + workspaceId + " is under way; wait for its outcome");
             }
             if (areaCode != null) {
-                workspace.preferredAreaCode = areaCode;
+                sameLabel.preferredAreaCode = areaCode;
             }
-            workspace.nextAttemptAt = clock.instant();
-            workspace.updatedAt = clock.instant();
-            return Response.accepted(pendingSlot(workspace)).build();
+            sameLabel.nextAttemptAt = now;
+            sameLabel.updatedAt = now;
+            return Response.accepted(pendingSlot(sameLabel)).build();
         }
-        if (labelTaken) {
+        if (sameLabel != null) {
             throw new ProblemException(409, "label_taken", "workspace " + workspaceId + " already has a number labelled " + label);
         }
-        String holds = workspace.status == Workspace.Status.PROVISIONING ? "a number being provisioned" : "its number";
-        if (workspace.plan == Plan.ENTERPRISE) {
-            // honest about the gap rather than claiming a limit of one: extra numbers need numbers as slots (issue 12)
-            throw new ProblemException(409, "additional_numbers_unavailable", "workspace " + workspaceId + " holds " + holds
-                    + "; adding numbers beside it is not available yet");
+        int max = maxNumbers(workspace.plan);
+        if (slots.size() >= max) {
+            throw new ProblemException(409, "number_limit_reached", "workspace " + workspaceId + " (" + workspace.plan + ") holds "
+                    + slots.size() + " of the " + max + " numbers its plan includes");
         }
-        throw new ProblemException(409, "number_limit_reached", "workspace " + workspaceId + " (PRO) holds " + holds
-                + ", the one number its plan includes; Enterprise holds up to " + config.enterpriseMaxNumbers());
+        NumberSlot slot = lifecycle.newSlot(workspace, label.value(), now);
+        slot.preferredAreaCode = areaCode;
+        return Response.accepted(pendingSlot(slot)).build();
     }
 
     /** Relabels a number (its inbox moves with it) and sets where its calls are forwarded. */
@@ -176,11 +181,13 @@ public class PhoneNumbersResource {
         PhoneNumberRecord number = current(workspaceId, e164);
         if (change.containsKey("label")) {
             NumberLabel label = label(change.get("label") instanceof String s ? s : null, null);
-            boolean taken = PhoneNumberRecord.<PhoneNumberRecord>list("workspaceId = ?1 and status <> ?2 and id <> ?3", workspaceId,
-                    PhoneNumberRecord.Status.RELEASED, number.id).stream().anyMatch(n -> NumberLabel.parse(n.label).sameAs(label));
+            boolean taken = NumberSlot.currentOf(workspaceId).stream()
+                    .anyMatch(slot -> !number.id.equals(slot.phoneNumberId) && label.sameAs(NumberLabel.parse(slot.label)));
             if (taken) {
                 throw new ProblemException(409, "label_taken", "workspace " + workspaceId + " already has a number labelled " + label);
             }
+            NumberSlot.<NumberSlot>find("phoneNumberId = ?1 and status <> ?2", number.id, NumberSlot.Status.RELEASED)
+                    .firstResultOptional().ifPresent(slot -> slot.label = label.value()); // the slot keeps its number's label
             number.label = label.value();
         }
         if (change.containsKey("forwardTo")) {
@@ -214,17 +221,21 @@ public class PhoneNumbersResource {
         PhoneNumberRecord number = current(workspaceId, e164);
         Instant now = clock.instant();
         if (number.status == PhoneNumberRecord.Status.ACTIVE) {
-            long others = PhoneNumberRecord.count("workspaceId = ?1 and status = ?2 and id <> ?3", workspaceId,
-                    PhoneNumberRecord.Status.ACTIVE, number.id);
-            if (workspace.plan.hasDedicatedNumber() && others == 0) {
-                throw new ProblemException(409, "last_number", number.e164 + " is the only number of " + workspace.plan
-                        + " workspace " + workspaceId + "; a paid workspace keeps one (downgrading to Starter gives it up)");
+            NumberSlot slot = NumberSlot.<NumberSlot>find("phoneNumberId = ?1 and status = ?2", number.id, NumberSlot.Status.ACTIVE)
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+            if (slot != null && slot.isMain() && workspace.plan.hasDedicatedNumber()) {
+                throw new ProblemException(409, "last_number", number.e164 + " is the Main number of " + workspace.plan
+                        + " workspace " + workspaceId + "; a paid workspace keeps it (downgrading to Starter gives it up)");
             }
-            number.status = PhoneNumberRecord.Status.RELEASE_PENDING;
-            events.unassignDedicated(number);
+            if (slot != null) {
+                lifecycle.giveUp(slot, now); // the number enters the release worker's queue
+            } else {
+                number.status = PhoneNumberRecord.Status.RELEASE_PENDING;
+                events.unassignDedicated(number);
+            }
         }
         if (number.status != PhoneNumberRecord.Status.RELEASING) {
-            number.releaseAfter = now; // the release worker's next round gives it back
+            number.releaseAfter = now; // no grace period: its owner asked; the release worker's next round gives it back
         }
         return Response.accepted(view(number)).build();
     }
@@ -282,13 +293,11 @@ public class PhoneNumbersResource {
         };
     }
 
-    /** The slot of a purchase that is pending or failed: no number yet. Tenants read the provider's refusal in plain words. */
-    private NumberView pendingSlot(Workspace workspace) {
-        String reason = workspace.status != Workspace.Status.FAILED ? null
-                : access.isServiceCaller() || workspace.lastErrorCode == null ? workspace.lastError
-                        : ProviderErrors.describe(workspace.lastErrorCode);
-        return new NumberView(null, workspace.status.name(), true, NumberLabel.MAIN.value(), NumberLabel.MAIN.value(), null,
-                reason, null, null);
+    /** A slot whose purchase is pending or failed: no number yet. Tenants read the provider's refusal in plain words. */
+    private NumberView pendingSlot(NumberSlot slot) {
+        String reason = slot.status != NumberSlot.Status.FAILED ? null
+                : access.isServiceCaller() || slot.lastErrorCode == null ? slot.lastError : ProviderErrors.describe(slot.lastErrorCode);
+        return new NumberView(null, slot.status.name(), true, slot.label, slot.label, null, reason, null, null);
     }
 
     private static NumberView view(PhoneNumberRecord n) {

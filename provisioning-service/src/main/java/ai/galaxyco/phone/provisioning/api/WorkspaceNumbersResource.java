@@ -2,6 +2,7 @@ package ai.galaxyco.phone.provisioning.api;
 
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
 import ai.galaxyco.phone.kit.signalwire.ProviderErrors;
+import ai.galaxyco.phone.provisioning.domain.NumberSlot;
 import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
 import ai.galaxyco.phone.provisioning.domain.ProvisioningAttempt;
 import ai.galaxyco.phone.provisioning.domain.Workspace;
@@ -63,8 +64,10 @@ public class WorkspaceNumbersResource {
                 .page(0, 20).list().stream().map(a -> new AttemptView(a.kind, a.startedAt, a.finishedAt, a.outcome,
                         a.phoneNumber, a.errorCode, operator || a.errorCode == null ? a.errorMessage
                                 : ProviderErrors.describe(a.errorCode))).toList();
+        Instant nextAttemptAt = NumberSlot.<NumberSlot>find("workspaceId = ?1 and lower(label) = 'main' and status <> ?2",
+                workspaceId, NumberSlot.Status.RELEASED).firstResultOptional().map(slot -> slot.nextAttemptAt).orElse(null);
         return new WorkspaceNumbersView(workspace.id, workspace.plan.name(), workspace.status.name(), workspace.attempts,
-                workspace.nextAttemptAt, workspace.lastErrorCode,
+                nextAttemptAt, workspace.lastErrorCode,
                 operator || workspace.lastErrorCode == null ? workspace.lastError : ProviderErrors.describe(workspace.lastErrorCode),
                 numbers, attempts);
     }
@@ -83,10 +86,12 @@ public class WorkspaceNumbersResource {
         if (workspace.status != Workspace.Status.FAILED) {
             throw new WebApplicationException("workspace " + workspaceId + " is " + workspace.status + "; nothing to retry", 409);
         }
-        if (workspace.leaseToken != null && workspace.nextAttemptAt != null && workspace.nextAttemptAt.isAfter(clock.instant())) {
+        NumberSlot main = NumberSlot.current(workspaceId, "Main").filter(slot -> slot.status == NumberSlot.Status.FAILED)
+                .orElseThrow(() -> new WebApplicationException("workspace " + workspaceId + " has no failed purchase", 409));
+        if (main.inFlight(clock.instant())) {
             throw new WebApplicationException("a purchase for workspace " + workspaceId + " is in flight; wait for its outcome", 409);
         }
-        workspace.nextAttemptAt = clock.instant();
+        main.nextAttemptAt = clock.instant();
         return Response.accepted().build();
     }
 }

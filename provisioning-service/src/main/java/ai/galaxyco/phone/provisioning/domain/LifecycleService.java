@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Applies workspace lifecycle events to the provisioning state. It never calls SignalWire: it only decides
@@ -87,8 +88,17 @@ public class LifecycleService {
         }
     }
 
+    /**
+     * A Pro or Enterprise workspace: its Main slot wants a number. Below Enterprise, extra slots are given up (their
+     * numbers enter the grace period; a re-upgrade in time gets Main's back, extra slots are added again by hand).
+     */
     private void wantDedicatedNumber(Workspace workspace, Instant now) {
-        if (PhoneNumberRecord.activeFor(workspace.id).isPresent()) {
+        List<NumberSlot> slots = NumberSlot.currentOf(workspace.id);
+        if (workspace.plan != Plan.ENTERPRISE) {
+            slots.stream().filter(slot -> !slot.isMain()).forEach(slot -> giveUp(slot, now));
+        }
+        NumberSlot main = slots.stream().filter(NumberSlot::isMain).findFirst().orElseGet(() -> newSlot(workspace, "Main", now));
+        if (main.status == NumberSlot.Status.ACTIVE) {
             if (workspace.status != Workspace.Status.ACTIVE) {
                 workspace.status = Workspace.Status.ACTIVE;
             }
@@ -100,26 +110,51 @@ public class LifecycleService {
             PhoneNumberRecord number = reclaimable.get();
             number.status = PhoneNumberRecord.Status.ACTIVE;
             number.releaseAfter = null;
-            activate(workspace, number);
+            number.label = main.label;
+            activate(workspace, main, number);
             return;
         }
         if (workspace.status != Workspace.Status.PROVISIONING && workspace.status != Workspace.Status.FAILED) {
             workspace.status = Workspace.Status.PROVISIONING;
             workspace.attempts = 0;
-            workspace.nextAttemptAt = now;
             workspace.lastError = null;
             workspace.lastErrorCode = null;
             events.result(workspace, ProvisioningResult.Status.PROVISIONING, null);
         }
     }
 
-    /** Makes {@code number} the workspace's number and tells everyone; used by purchase, re-upgrade and adoption. */
-    void activate(Workspace workspace, PhoneNumberRecord number) {
+    /** A new slot whose purchase is due now. */
+    public NumberSlot newSlot(Workspace workspace, String label, Instant now) {
+        NumberSlot slot = new NumberSlot();
+        slot.workspaceId = workspace.id;
+        slot.label = label;
+        slot.status = NumberSlot.Status.PROVISIONING;
+        slot.nextAttemptAt = now;
+        slot.createdAt = now;
+        slot.updatedAt = now;
+        slot.persist();
+        return slot;
+    }
+
+    /**
+     * Puts {@code number} in {@code slot} and tells everyone; used by purchase, re-upgrade and adoption. The Main
+     * slot's state is the workspace's: it becomes ACTIVE and leaves the shared number.
+     */
+    void activate(Workspace workspace, NumberSlot slot, PhoneNumberRecord number) {
+        slot.status = NumberSlot.Status.ACTIVE;
+        slot.phoneNumberId = number.id;
+        slot.nextAttemptAt = null;
+        slot.leaseToken = null; // a purchase claimed meanwhile finds its slot filled and stops
+        slot.lastError = null;
+        slot.lastErrorCode = null;
+        slot.updatedAt = clock.instant();
+        events.assignDedicated(number);
+        if (!slot.isMain()) {
+            return;
+        }
         workspace.status = Workspace.Status.ACTIVE;
-        workspace.nextAttemptAt = null;
         workspace.lastError = null;
         workspace.lastErrorCode = null;
-        events.assignDedicated(number);
         if (workspace.onSharedNumber) {
             events.unassignShared(workspace);
             workspace.onSharedNumber = false;
@@ -127,12 +162,24 @@ public class LifecycleService {
         events.result(workspace, ProvisioningResult.Status.ACTIVE, number);
     }
 
+    /** The slot is no longer wanted: its number (if any) enters the grace period, its purchase stops. */
+    public void giveUp(NumberSlot slot, Instant now) {
+        if (slot.phoneNumberId != null) {
+            PhoneNumberRecord number = PhoneNumberRecord.findById(slot.phoneNumberId, LockModeType.PESSIMISTIC_WRITE);
+            if (number != null && number.status == PhoneNumberRecord.Status.ACTIVE) {
+                scheduleRelease(number, now);
+            }
+        }
+        slot.status = NumberSlot.Status.RELEASED;
+        slot.nextAttemptAt = null;
+        slot.leaseToken = null;
+        slot.updatedAt = now;
+    }
+
     private void moveToSharedNumber(Workspace workspace, Instant now) {
-        PhoneNumberRecord.activeFor(workspace.id).ifPresent(number -> {
-            scheduleRelease(number, now);
-            events.result(workspace, ProvisioningResult.Status.RELEASE_PENDING, number);
-        });
-        workspace.nextAttemptAt = null;
+        PhoneNumberRecord.activeFor(workspace.id).ifPresent(number ->
+                events.result(workspace, ProvisioningResult.Status.RELEASE_PENDING, number));
+        NumberSlot.currentOf(workspace.id).forEach(slot -> giveUp(slot, now));
         if (!workspace.onSharedNumber) {
             events.assignShared(workspace);
             workspace.onSharedNumber = true;
@@ -144,13 +191,12 @@ public class LifecycleService {
     }
 
     private void delete(Workspace workspace, Instant now) {
-        PhoneNumberRecord.activeFor(workspace.id).ifPresent(number -> scheduleRelease(number, now));
+        NumberSlot.currentOf(workspace.id).forEach(slot -> giveUp(slot, now));
         if (workspace.onSharedNumber) {
             events.unassignShared(workspace);
             workspace.onSharedNumber = false;
         }
         workspace.deleted = true;
-        workspace.nextAttemptAt = null;
         workspace.status = Workspace.Status.REMOVED;
         events.result(workspace, ProvisioningResult.Status.REMOVED, null);
     }

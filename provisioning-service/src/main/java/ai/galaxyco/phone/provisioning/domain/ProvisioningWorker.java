@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Buys numbers for workspaces whose purchase is due and releases numbers whose grace period is over.
+ * Buys numbers for slots ({@link NumberSlot}) whose purchase is due and releases numbers whose grace period is over.
  * Each job is claimed in a short transaction (row lock with SKIP LOCKED, a lease pushed into the future with a
  * token of its own, and the attempt recorded) before SignalWire is called, so a crash mid-call leaves a trace that
  * {@link Reconciler} resolves. Only as many jobs are claimed as can start at once, and right before every call that
@@ -50,7 +50,8 @@ public class ProvisioningWorker {
     private final ExecutorService executor;
     private final NumberTags tags;
 
-    record PurchaseClaim(String workspaceId, long attemptId, String preferredAreaCode, String leaseToken) {
+    record PurchaseClaim(long slotId, String workspaceId, String label, long attemptId, String preferredAreaCode,
+            String leaseToken) {
     }
 
     /** The job's claim is gone (expired and taken by another job) or the purchase is no longer wanted. */
@@ -119,20 +120,29 @@ public class ProvisioningWorker {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
             @SuppressWarnings("unchecked")
-            List<Workspace> due = entityManager.createNativeQuery(
-                    "select * from workspace where next_attempt_at <= ?1 and not deleted and status in ('PROVISIONING', 'FAILED') "
-                            + "order by next_attempt_at limit " + limit + " for update skip locked", Workspace.class)
+            List<NumberSlot> due = entityManager.createNativeQuery(
+                    "select s.* from number_slot s join workspace w on w.id = s.workspace_id where s.next_attempt_at <= ?1 "
+                            + "and not w.deleted and s.status in ('PROVISIONING', 'FAILED') "
+                            + "order by s.next_attempt_at limit " + limit + " for update of s skip locked", NumberSlot.class)
                     .setParameter(1, now)
                     .getResultList();
             List<PurchaseClaim> claims = new ArrayList<>();
-            for (Workspace workspace : due) {
-                workspace.nextAttemptAt = now.plus(config.claimLease());
-                workspace.leaseToken = java.util.UUID.randomUUID().toString();
-                ProvisioningAttempt attempt = attempt(workspace.id, "PURCHASE", now);
-                claims.add(new PurchaseClaim(workspace.id, attempt.id, workspace.preferredAreaCode, workspace.leaseToken));
+            for (NumberSlot slot : due) {
+                slot.nextAttemptAt = now.plus(config.claimLease());
+                slot.leaseToken = java.util.UUID.randomUUID().toString();
+                Workspace workspace = Workspace.findById(slot.workspaceId);
+                ProvisioningAttempt attempt = attempt(slot.workspaceId, "PURCHASE", now);
+                String areaCode = slot.preferredAreaCode != null ? slot.preferredAreaCode : workspace.preferredAreaCode;
+                claims.add(new PurchaseClaim(slot.id, slot.workspaceId, slot.label, attempt.id, areaCode, slot.leaseToken));
             }
             return claims;
         });
+    }
+
+    /** Whether {@code slot} still wants a number: its workspace's plan holds it and it has none yet. */
+    static boolean wanted(Workspace workspace, NumberSlot slot) {
+        return workspace != null && workspace.wantsDedicatedNumber() && slot.waiting() && slot.phoneNumberId == null
+                && (slot.isMain() || workspace.plan == ai.galaxyco.phone.model.values.Plan.ENTERPRISE);
     }
 
     void purchase(PurchaseClaim claim) {
@@ -159,15 +169,15 @@ public class ProvisioningWorker {
      */
     void renewLease(PurchaseClaim claim) {
         QuarkusTransaction.requiringNew().run(() -> {
-            Workspace workspace = Workspace.findById(claim.workspaceId(), LockModeType.PESSIMISTIC_WRITE);
-            if (workspace == null || !claim.leaseToken().equals(workspace.leaseToken)) {
-                throw new ClaimLost("its claim expired and another job holds the workspace now");
+            NumberSlot slot = NumberSlot.findById(claim.slotId(), LockModeType.PESSIMISTIC_WRITE);
+            if (slot == null || !claim.leaseToken().equals(slot.leaseToken)) {
+                throw new ClaimLost("its claim expired and another job holds the slot now");
             }
-            if (!workspace.wantsDedicatedNumber() || PhoneNumberRecord.activeFor(workspace.id).isPresent()) {
-                workspace.leaseToken = null;
-                throw new ClaimLost("the workspace no longer needs a number");
+            if (!wanted(Workspace.findById(claim.workspaceId()), slot)) {
+                slot.leaseToken = null;
+                throw new ClaimLost("the slot no longer needs a number");
             }
-            workspace.nextAttemptAt = clock.instant().plus(config.claimLease());
+            slot.nextAttemptAt = clock.instant().plus(config.claimLease());
         });
     }
 
@@ -215,21 +225,26 @@ public class ProvisioningWorker {
         Instant now = clock.instant();
         finishAttempt(claim.attemptId(), "SUCCEEDED", bought.phoneNumber(), bought.sid(), null, null);
         Workspace workspace = Workspace.findById(claim.workspaceId(), LockModeType.PESSIMISTIC_WRITE);
-        if (workspace != null && claim.leaseToken().equals(workspace.leaseToken)) {
-            workspace.leaseToken = null;
+        NumberSlot slot = NumberSlot.findById(claim.slotId(), LockModeType.PESSIMISTIC_WRITE);
+        if (slot != null && claim.leaseToken().equals(slot.leaseToken)) {
+            slot.leaseToken = null;
         }
         PhoneNumberRecord number = new PhoneNumberRecord();
         number.workspaceId = claim.workspaceId();
         number.e164 = bought.phoneNumber();
         number.providerSid = bought.sid();
+        number.label = claim.label();
         number.purchasedAt = now;
-        if (workspace != null && workspace.wantsDedicatedNumber() && PhoneNumberRecord.activeFor(workspace.id).isEmpty()) {
+        if (slot != null && wanted(workspace, slot)) {
             number.status = PhoneNumberRecord.Status.ACTIVE;
-            number.persist();
-            workspace.attempts++;
-            lifecycle.activate(workspace, number);
+            number.persistAndFlush();
+            slot.attempts++;
+            if (slot.isMain()) {
+                workspace.attempts = slot.attempts;
+            }
+            lifecycle.activate(workspace, slot, number);
         } else {
-            // downgraded or deleted while we were buying: keep a record and give the number back at once
+            // downgraded, deleted or removed while we were buying: keep a record and give the number back at once
             number.status = PhoneNumberRecord.Status.RELEASE_PENDING;
             number.releaseAfter = now;
             number.persist();
@@ -241,20 +256,30 @@ public class ProvisioningWorker {
         String code = e instanceof SignalWireException s ? s.codeOrStatus() : e.getClass().getSimpleName();
         finishAttempt(claim.attemptId(), "FAILED", null, null, code, e.getMessage());
         Workspace workspace = Workspace.findById(claim.workspaceId(), LockModeType.PESSIMISTIC_WRITE);
-        if (workspace == null || !claim.leaseToken().equals(workspace.leaseToken)) {
-            return; // another job holds the workspace now: its outcome decides
+        NumberSlot slot = NumberSlot.findById(claim.slotId(), LockModeType.PESSIMISTIC_WRITE);
+        if (slot == null || !claim.leaseToken().equals(slot.leaseToken)) {
+            return; // another job holds the slot now: its outcome decides
         }
-        workspace.leaseToken = null;
-        if (!workspace.wantsDedicatedNumber() || workspace.status == Workspace.Status.ACTIVE) {
+        slot.leaseToken = null;
+        if (!wanted(workspace, slot)) {
             return;
         }
-        workspace.attempts++;
-        workspace.status = Workspace.Status.FAILED;
-        workspace.lastErrorCode = code;
-        workspace.lastError = truncate(e.getMessage());
-        workspace.nextAttemptAt = clock.instant().plus(backoff(workspace.attempts));
-        workspace.updatedAt = clock.instant();
-        events.result(workspace, ProvisioningResult.Status.FAILED, null);
+        Instant now = clock.instant();
+        slot.attempts++;
+        slot.status = NumberSlot.Status.FAILED;
+        slot.lastErrorCode = code;
+        slot.lastError = truncate(e.getMessage());
+        slot.nextAttemptAt = now.plus(backoff(slot.attempts));
+        slot.updatedAt = now;
+        if (slot.isMain()) {
+            // the Main slot's state is the workspace's, and its failures are published for everyone to see
+            workspace.attempts = slot.attempts;
+            workspace.status = Workspace.Status.FAILED;
+            workspace.lastErrorCode = code;
+            workspace.lastError = slot.lastError;
+            workspace.updatedAt = now;
+            events.result(workspace, ProvisioningResult.Status.FAILED, null);
+        }
     }
 
     // ---------------------------------------------------------------- releases
@@ -331,14 +356,18 @@ public class ProvisioningWorker {
                 return false;
             }
             Workspace workspace = Workspace.findById(number.workspaceId, LockModeType.PESSIMISTIC_WRITE);
-            if (workspace == null || !workspace.wantsDedicatedNumber() || PhoneNumberRecord.activeFor(workspace.id).isPresent()) {
+            // a slot of the same label waiting for a number (a re-upgrade after the claim) takes this one back
+            NumberSlot slot = NumberSlot.current(number.workspaceId, number.label).orElse(null);
+            if (slot == null || !wanted(workspace, slot)) {
                 return true;
             }
             number.status = PhoneNumberRecord.Status.ACTIVE;
             number.releaseAfter = null;
-            workspace.attempts = 0;
-            workspace.leaseToken = null; // a purchase claimed meanwhile finds the number and stops (renewLease)
-            lifecycle.activate(workspace, number);
+            slot.attempts = 0;
+            if (slot.isMain()) {
+                workspace.attempts = 0;
+            }
+            lifecycle.activate(workspace, slot, number);
             finishAttempt(claim.attemptId(), "CANCELLED", number.e164, number.providerSid, null,
                     "the workspace wants its number again");
             registry.counter("provisioning.releases", "outcome", "cancelled").increment();

@@ -277,7 +277,7 @@ public class Reconciler {
             return null;
         }
         Workspace workspace = Workspace.findById(tag.workspaceId());
-        if (workspace != null && workspace.wantsDedicatedNumber() && PhoneNumberRecord.activeFor(workspace.id).isEmpty()) {
+        if (workspace != null && NumberSlot.waitingOf(workspace.id).filter(slot -> ProvisioningWorker.wanted(workspace, slot)).isPresent()) {
             return new Change(Kind.ADOPT, owned, tag.workspaceId(), null);
         }
         return tag.owner() == Owner.THIS_DEPLOYMENT ? new Change(Kind.QUARANTINE, owned, tag.workspaceId(), null) : null;
@@ -307,10 +307,18 @@ public class Reconciler {
                 number.lastError = "missing at SignalWire in two consecutive reconciliation listings";
                 events.unassignDedicated(number);
                 Workspace workspace = Workspace.findById(number.workspaceId, LockModeType.PESSIMISTIC_WRITE);
-                if (workspace != null && workspace.wantsDedicatedNumber()) {
-                    workspace.status = Workspace.Status.PROVISIONING;
-                    workspace.nextAttemptAt = now;
-                    events.result(workspace, ProvisioningResult.Status.PROVISIONING, null);
+                NumberSlot slot = NumberSlot.<NumberSlot>find("phoneNumberId = ?1 and status = ?2", number.id,
+                        NumberSlot.Status.ACTIVE).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+                if (slot != null) {
+                    // the slot wants a number again: bought anew
+                    slot.status = NumberSlot.Status.PROVISIONING;
+                    slot.phoneNumberId = null;
+                    slot.nextAttemptAt = now;
+                    slot.updatedAt = now;
+                    if (slot.isMain() && workspace != null && workspace.wantsDedicatedNumber()) {
+                        workspace.status = Workspace.Status.PROVISIONING;
+                        events.result(workspace, ProvisioningResult.Status.PROVISIONING, null);
+                    }
                 }
                 Log.warnf("Number %s of %s is gone at SignalWire; provisioning again", number.e164, number.workspaceId);
                 return true;
@@ -339,13 +347,15 @@ public class Reconciler {
         attempt.finishedAt = now;
         attempt.phoneNumber = owned.phoneNumber();
         attempt.providerSid = owned.sid();
-        if (workspace != null && workspace.wantsDedicatedNumber() && PhoneNumberRecord.activeFor(workspace.id).isEmpty()) {
+        NumberSlot slot = workspace == null ? null
+                : NumberSlot.waitingOf(workspace.id).filter(waiting -> ProvisioningWorker.wanted(workspace, waiting)).orElse(null);
+        if (slot != null) {
             number.status = PhoneNumberRecord.Status.ACTIVE;
-            number.persist();
+            number.label = slot.label;
+            number.persistAndFlush();
             attempt.outcome = "SUCCEEDED";
             attempt.persist();
-            workspace.leaseToken = null; // a purchase claimed meanwhile finds the number and stops
-            lifecycle.activate(workspace, number);
+            lifecycle.activate(workspace, slot, number); // clears the slot's lease: a purchase claimed meanwhile stops
             Log.infof("Adopted %s for %s (bought but not recorded)", owned.phoneNumber(), change.workspaceId());
             return change.kind() == Kind.ADOPT;
         }

@@ -43,10 +43,6 @@ public class Workspace extends PanacheEntityBase {
     @Column(name = "billing_version", nullable = false)
     public long billingVersion = Long.MIN_VALUE;
 
-    /** Held by the purchase job that claimed this workspace; null when none runs. */
-    @Column(name = "lease_token")
-    public String leaseToken;
-
     @Version
     public long version;
 
@@ -60,12 +56,9 @@ public class Workspace extends PanacheEntityBase {
     @Column(name = "on_shared_number", nullable = false)
     public boolean onSharedNumber;
 
+    /** The Main slot's purchase attempts and last error, kept here for the provisioning results and views. */
     @Column(nullable = false)
     public int attempts;
-
-    /** When the next purchase attempt is due; null when none is wanted. */
-    @Column(name = "next_attempt_at")
-    public Instant nextAttemptAt;
 
     @Column(name = "last_error_code")
     public String lastErrorCode;

@@ -103,18 +103,29 @@ class ProvisioningSafetyTest {
                 .filter(r -> r.path("form").path("FriendlyName").path(0).asText().equals(tag(org))).count();
     }
 
-    /** A Pro workspace row as the lifecycle would leave it, with its next attempt {@code nextAttemptIn} away. */
-    static Workspace proWorkspace(String org, Workspace.Status status, String leaseToken, Duration nextAttemptIn) {
+    /**
+     * A Pro workspace row and its Main slot as the lifecycle would leave them, the slot's next attempt
+     * {@code nextAttemptIn} away; persisted. Returns the slot's id.
+     */
+    static long proWorkspace(String org, Workspace.Status status, String leaseToken, Duration nextAttemptIn) {
         Workspace w = new Workspace();
         w.id = org;
         w.plan = Plan.PRO;
         w.status = status;
         w.lifecycleVersion = 1;
-        w.leaseToken = leaseToken;
-        w.nextAttemptAt = Instant.now().plus(nextAttemptIn);
         w.createdAt = Instant.now();
         w.updatedAt = Instant.now();
-        return w;
+        w.persist();
+        NumberSlot slot = new NumberSlot();
+        slot.workspaceId = org;
+        slot.label = "Main";
+        slot.status = status == Workspace.Status.FAILED ? NumberSlot.Status.FAILED : NumberSlot.Status.PROVISIONING;
+        slot.leaseToken = leaseToken;
+        slot.nextAttemptAt = Instant.now().plus(nextAttemptIn);
+        slot.createdAt = Instant.now();
+        slot.updatedAt = Instant.now();
+        slot.persistAndFlush();
+        return slot.id;
     }
 
     static String randomNumber() {
@@ -274,7 +285,7 @@ class ProvisioningSafetyTest {
         String sid = SandboxControl.addNumber(e164, tag(org)).path("sid").asText();
         // the state after: downgrade, grace over, release claimed (RELEASING) ... and then the re-upgrade arrived
         long[] ids = QuarkusTransaction.requiringNew().call(() -> {
-            proWorkspace(org, Workspace.Status.PROVISIONING, null, Duration.ofHours(1)).persist();
+            proWorkspace(org, Workspace.Status.PROVISIONING, null, Duration.ofHours(1));
             PhoneNumberRecord n = new PhoneNumberRecord();
             n.workspaceId = org;
             n.e164 = e164;
@@ -303,18 +314,19 @@ class ProvisioningSafetyTest {
     @Test
     void aJobWhoseClaimWasTakenOverDoesNotBuyAndRetryNeverStartsASecondPurchase() {
         String org = newOrg();
-        long attempt = QuarkusTransaction.requiringNew().call(() -> {
+        long[] ids = QuarkusTransaction.requiringNew().call(() -> {
             // job B holds the claim now (job A's lease expired while it waited)
-            proWorkspace(org, Workspace.Status.FAILED, "job-B", Duration.ofMinutes(5)).persist();
+            long slot = proWorkspace(org, Workspace.Status.FAILED, "job-B", Duration.ofMinutes(5));
             ProvisioningAttempt a = new ProvisioningAttempt();
             a.workspaceId = org;
             a.kind = "PURCHASE";
             a.startedAt = Instant.now();
             a.persistAndFlush();
-            return a.id;
+            return new long[] {slot, a.id};
         });
+        long attempt = ids[1];
         given().auth().oauth2(TestTokens.forWorkspace(org)).post("/api/workspaces/" + org + "/numbers/retry").then().statusCode(409);
-        worker.purchase(new ProvisioningWorker.PurchaseClaim(org, attempt, null, "job-A"));
+        worker.purchase(new ProvisioningWorker.PurchaseClaim(ids[0], org, "Main", attempt, null, "job-A"));
         assertEquals(0, purchasesFor(org), "job A did not buy");
         assertEquals(0, ownedBy(org).size());
         assertEquals("SUPERSEDED", QuarkusTransaction.requiringNew()
