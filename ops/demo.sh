@@ -112,11 +112,20 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer 
 SALES=$(wait_for 30 sh -c "curl -sf -H 'Authorization: Bearer $ENT_TOKEN' $PROVISIONING_URL/api/workspaces/$ENT/phone-numbers | python3 -c \"import json,sys; d=[n for n in json.load(sys.stdin)['items'] if n['label']=='Sales' and n['status']=='ACTIVE']; print(d[0]['phoneNumber'] if d else '')\"") \
   || fail "no Sales number: $(numbers "$ENT")"
 ok "Sales number $SALES bought beside Main"
+# outbound learns whom the customer wrote to from routing's routed-messages (within a second or so): its consumer's
+# record count tells the demo when it has read the message
+routed_read() { curl -sf "$OUTBOUND_MANAGEMENT_URL/q/metrics" | awk '/^kafka_consumer_fetch_manager_records_consumed_total\{client_id="kafka-consumer-routed-messages"/ {print $2}' | head -1; }
+READ_BEFORE=$(routed_read || echo 0)
 curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-sms" -H 'Content-Type: application/json' \
   -d "{\"from\":\"+14155550125\",\"to\":\"$SALES\",\"body\":\"Do you ship to Canada?\"}" >/dev/null
 wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $ENT_TOKEN' '$ROUTING_URL/api/workspaces/$ENT/conversations?inbox=Sales' | python3 -c \"import json,sys; print('y' if json.load(sys.stdin)['items'] else '')\"" >/dev/null \
   || fail "the SMS did not reach the Sales inbox"
 ok "the SMS to $SALES is in the Sales inbox"
+deadline=$((SECONDS + 20))
+until [ "$(routed_read || true)" != "$READ_BEFORE" ]; do
+  [ "$SECONDS" -lt "$deadline" ] || fail "outbound did not read the routed message"
+  sleep 0.5
+done
 FROM=$(wait_for 20 sh -c "curl -sf -X POST -H 'Authorization: Bearer $ENT_TOKEN' -H 'Content-Type: application/json' $OUTBOUND_URL/api/workspaces/$ENT/messages -d '{\"to\":\"+14155550125\",\"body\":\"Yes, we do\"}' | python3 -c \"import json,sys; print(json.load(sys.stdin)['from'])\"") \
   || fail "the reply was refused"
 [ "$FROM" = "$SALES" ] && ok "the reply leaves from the number the customer wrote to ($FROM)" || fail "the reply left from $FROM, not $SALES"
