@@ -104,7 +104,7 @@ class OutboundFlowTest {
 
     void awaitSender(String org, String number) {
         await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "select e164 from sender_number where workspace_id = ?1").setParameter(1, org).getResultList().contains(number)));
+                "select e164 from number_assignment where workspace_id = ?1").setParameter(1, org).getResultList().contains(number)));
     }
 
     static ValidatableResponse send(String org, Map<String, Object> body, String idempotencyKey) {

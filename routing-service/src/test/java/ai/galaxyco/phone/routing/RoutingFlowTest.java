@@ -107,7 +107,20 @@ class RoutingFlowTest {
         sentFromShared(org, to, messageId, "SENT");
     }
 
+    /**
+     * The workspace uses the shared number, as provisioning publishes it for a Starter workspace: routing learns
+     * which number is shared from these assignments only.
+     */
+    static void onSharedNumber(String org) {
+        var a = new NumberAssignment(SHARED, WorkspaceId.of(org), "Main", true, null, null, Instant.now());
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, a.key(), a, UUID.randomUUID().toString());
+        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> io.quarkus.hibernate.orm.panache.Panache
+                .getEntityManager().createNativeQuery("select 1 from number_assignment where assignment_key = ?1")
+                .setParameter(1, a.key()).getResultList().size() == 1));
+    }
+
     static void sentFromShared(String org, PhoneNumber to, String messageId, String status) {
+        onSharedNumber(org);
         var r = new OutboundResult(messageId, WorkspaceId.of(org), "SMx" + messageId, SHARED, to, true, "Hi from " + org,
                 status, null, 1, null, null, Instant.now(), Instant.now());
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, to.e164(), r, UUID.randomUUID().toString());

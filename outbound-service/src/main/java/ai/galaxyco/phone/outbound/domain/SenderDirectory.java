@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.outbound.domain;
 
+import ai.galaxyco.phone.kit.messaging.AssignmentTable;
 import ai.galaxyco.phone.model.events.ConsentChanged;
 import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
@@ -27,24 +28,17 @@ public class SenderDirectory {
     }
 
     private final EntityManager em;
+    private final AssignmentTable assignments;
     private final Clock clock;
 
-    public SenderDirectory(EntityManager em, Clock clock) {
+    public SenderDirectory(EntityManager em, AssignmentTable assignments, Clock clock) {
         this.em = em;
+        this.assignments = assignments;
         this.clock = clock;
     }
 
     public void applyAssignment(String key, NumberAssignment assignment) {
-        if (assignment == null) {
-            em.createNativeQuery("delete from sender_number where assignment_key = ?1").setParameter(1, key).executeUpdate();
-            return;
-        }
-        em.createNativeQuery("insert into sender_number (assignment_key, e164, workspace_id, label, shared, updated_at) "
-                + "values (?1, ?2, ?3, ?4, ?5, ?6) on conflict (assignment_key) do update set e164 = excluded.e164, "
-                + "workspace_id = excluded.workspace_id, label = excluded.label, shared = excluded.shared, updated_at = excluded.updated_at")
-                .setParameter(1, key).setParameter(2, assignment.phoneNumber().e164())
-                .setParameter(3, assignment.workspaceId().value()).setParameter(4, assignment.label())
-                .setParameter(5, assignment.shared()).setParameter(6, Timestamp.from(clock.instant())).executeUpdate();
+        assignments.apply(key, assignment);
     }
 
     public void applyProvisioning(ProvisioningResult result) {
@@ -97,10 +91,7 @@ public class SenderDirectory {
 
     /** The workspace's numbers, dedicated ones first. */
     public List<Sender> sendersOf(String workspaceId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select e164, label, shared from sender_number where workspace_id = ?1 "
-                + "order by shared, label").setParameter(1, workspaceId).getResultList();
-        return rows.stream().map(r -> new Sender((String) r[0], (String) r[1], (Boolean) r[2])).toList();
+        return assignments.ofWorkspace(workspaceId).stream().map(a -> new Sender(a.e164(), a.label(), a.shared())).toList();
     }
 
     /** Why a workspace has no number to send from, in words an API caller can act on. */

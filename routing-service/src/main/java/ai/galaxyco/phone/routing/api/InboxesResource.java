@@ -3,6 +3,7 @@ package ai.galaxyco.phone.routing.api;
 import ai.galaxyco.phone.kit.api.PageRequest;
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.kit.messaging.AssignmentTable;
 import ai.galaxyco.phone.model.api.Page;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.routing.api.ConversationsResource.ConversationView;
@@ -35,10 +36,12 @@ public class InboxesResource {
     }
 
     private final WorkspaceAccess access;
+    private final AssignmentTable assignments;
     private final EntityManager em;
 
-    public InboxesResource(WorkspaceAccess access, EntityManager em) {
+    public InboxesResource(WorkspaceAccess access, AssignmentTable assignments, EntityManager em) {
         this.access = access;
+        this.assignments = assignments;
         this.em = em;
     }
 
@@ -53,13 +56,10 @@ public class InboxesResource {
         access.require(workspaceId);
         Map<String, String> labels = new LinkedHashMap<>(); // lower-case key -> label as written
         Map<String, List<String>> numbers = new LinkedHashMap<>();
-        @SuppressWarnings("unchecked")
-        List<Object[]> assigned = em.createNativeQuery("select label, e164 from number_assignment where workspace_id = ?1 "
-                + "order by lower(label), e164").setParameter(1, workspaceId).getResultList();
-        for (Object[] row : assigned) {
-            String key = ((String) row[0]).toLowerCase(Locale.ROOT);
-            labels.putIfAbsent(key, (String) row[0]);
-            numbers.computeIfAbsent(key, k -> new ArrayList<>()).add((String) row[1]);
+        for (AssignmentTable.Assignment assigned : assignments.ofWorkspace(workspaceId)) {
+            String key = assigned.label().toLowerCase(Locale.ROOT);
+            labels.putIfAbsent(key, assigned.label());
+            numbers.computeIfAbsent(key, k -> new ArrayList<>()).add(assigned.e164());
         }
         Map<String, long[]> counts = new LinkedHashMap<>();
         @SuppressWarnings("unchecked")

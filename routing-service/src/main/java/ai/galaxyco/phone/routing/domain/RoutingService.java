@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.routing.domain;
 
+import ai.galaxyco.phone.kit.messaging.AssignmentTable;
 import ai.galaxyco.phone.kit.messaging.Outbox;
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.Topics;
@@ -44,37 +45,25 @@ public class RoutingService {
     private final RoutingConfig config;
     private final Clock clock;
     private final MeterRegistry registry;
-    private final Optional<PhoneNumber> sharedNumber;
+    private final AssignmentTable assignments;
     /** Outbound statuses (outbound's MessageStatus names, as OutboundResult carries them) that mean the carrier took it. */
     private static final java.util.Set<String> CARRIER_ACCEPTED = java.util.Set.of("SENT", "DELIVERED");
 
-    public RoutingService(EntityManager em, Outbox outbox, RoutingConfig config, Clock clock, MeterRegistry registry) {
+    public RoutingService(EntityManager em, Outbox outbox, AssignmentTable assignments, RoutingConfig config, Clock clock,
+            MeterRegistry registry) {
         this.em = em;
         this.outbox = outbox;
         this.config = config;
         this.clock = clock;
         this.registry = registry;
-        this.sharedNumber = config.sharedNumber().filter(s -> !s.isBlank()).map(PhoneNumber::parse);
+        this.assignments = assignments;
     }
 
     // ---------------------------------------------------------------- assignments (compacted topic)
 
     public void applyAssignment(String key, NumberAssignment assignment) {
-        if (assignment == null) {
-            em.createNativeQuery("delete from number_assignment where assignment_key = ?1").setParameter(1, key).executeUpdate();
-            return;
-        }
-        em.createNativeQuery("insert into number_assignment (assignment_key, e164, workspace_id, label, shared, provider_sid, "
-                + "forward_to, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) on conflict (assignment_key) do update set "
-                + "e164 = excluded.e164, workspace_id = excluded.workspace_id, label = excluded.label, shared = excluded.shared, "
-                + "provider_sid = excluded.provider_sid, forward_to = excluded.forward_to, updated_at = excluded.updated_at")
-                .setParameter(1, key).setParameter(2, assignment.phoneNumber().e164())
-                .setParameter(3, assignment.workspaceId().value()).setParameter(4, assignment.label())
-                .setParameter(5, assignment.shared()).setParameter(6, assignment.providerSid())
-                .setParameter(7, assignment.forwardTo() == null ? null : assignment.forwardTo().e164())
-                .setParameter(8, Timestamp.from(assignment.assignedAt() == null ? clock.instant() : assignment.assignedAt()))
-                .executeUpdate();
-        if (!assignment.shared()) {
+        assignments.apply(key, assignment);
+        if (assignment != null && !assignment.shared()) {
             // a relabelled number takes its conversations to the new inbox
             em.createNativeQuery("update conversation set inbox = ?1 where workspace_id = ?2 and our_number = ?3 and inbox <> ?1")
                     .setParameter(1, assignment.label()).setParameter(2, assignment.workspaceId().value())
@@ -84,14 +73,11 @@ public class RoutingService {
 
     /** The owner of {@code ourNumber} for a message from {@code contact}; empty means unrouted. */
     public Optional<Owner> resolve(PhoneNumber ourNumber, PhoneNumber contact) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> dedicated = em.createNativeQuery(
-                "select workspace_id, label from number_assignment where assignment_key = ?1 and not shared")
-                .setParameter(1, ourNumber.e164()).getResultList();
-        if (!dedicated.isEmpty()) {
-            return Optional.of(new Owner((String) dedicated.get(0)[0], (String) dedicated.get(0)[1]));
+        Optional<AssignmentTable.Assignment> dedicated = assignments.dedicatedOwner(ourNumber);
+        if (dedicated.isPresent()) {
+            return Optional.of(new Owner(dedicated.get().workspaceId(), dedicated.get().label()));
         }
-        if (sharedNumber.isPresent() && sharedNumber.get().equals(ourNumber)) {
+        if (assignments.isShared(ourNumber)) {
             @SuppressWarnings("unchecked")
             List<String> last = em.createNativeQuery("select workspace_id from shared_number_attribution "
                     + "where our_number = ?1 and contact = ?2 and greatest(last_sent_at, coalesce(last_reply_at, last_sent_at)) >= ?3")
@@ -122,7 +108,7 @@ public class RoutingService {
             unrouted.channel = message.channel().name();
             unrouted.body = MessageText.storable(message.body());
             unrouted.bodyOriginal = MessageText.original(message.body());
-            unrouted.reason = sharedNumber.isPresent() && sharedNumber.get().equals(message.to())
+            unrouted.reason = assignments.isShared(message.to())
                     ? "no workspace wrote to this contact from the shared number within " + config.sharedReplyTtl()
                     : "no workspace owns " + message.to();
             unrouted.receivedAt = receivedAt;
@@ -130,7 +116,7 @@ public class RoutingService {
             registry.counter("routing.messages", "outcome", "unrouted").increment();
             return;
         }
-        if (sharedNumber.isPresent() && sharedNumber.get().equals(message.to())) {
+        if (assignments.isShared(message.to())) {
             // the contact is talking to this workspace now: another workspace's message will not take them away
             em.createNativeQuery("update shared_number_attribution set last_reply_at = greatest(coalesce(last_reply_at, ?3), ?3) "
                     + "where our_number = ?1 and contact = ?2 and workspace_id = ?4")
@@ -259,9 +245,7 @@ public class RoutingService {
 
     /** The inbox of a workspace's number: its label; the shared number (and a number no longer assigned) is Main. */
     private String inboxOf(String workspaceId, PhoneNumber ourNumber) {
-        @SuppressWarnings("unchecked")
-        List<String> labels = em.createNativeQuery("select label from number_assignment where assignment_key = ?1 and not shared "
-                + "and workspace_id = ?2").setParameter(1, ourNumber.e164()).setParameter(2, workspaceId).getResultList();
-        return labels.isEmpty() ? NumberLabel.MAIN.value() : labels.get(0);
+        return assignments.dedicatedOwner(ourNumber).filter(a -> a.workspaceId().equals(workspaceId))
+                .map(AssignmentTable.Assignment::label).orElse(NumberLabel.MAIN.value());
     }
 }

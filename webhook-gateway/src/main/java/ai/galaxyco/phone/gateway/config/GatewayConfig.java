@@ -19,9 +19,6 @@ public interface GatewayConfig {
     /** SIGNALWIRE_SIGNING_KEY, or SIGNALWIRE_TOKEN when no separate signing key is set. Required outside dev and test. */
     Optional<String> signalwireSigningKey();
 
-    /** SIGNALWIRE_PHONE_NUMBER: the shared platform number used by Starter workspaces. */
-    Optional<String> sharedPhoneNumber();
-
     /** How long a webhook waits for the broker's acknowledgement before it is spooled instead. */
     @WithDefault("3s")
     Duration publishTimeout();
