@@ -5,26 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.galaxyco.phone.testsupport.SchemaUpgrade;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** The move of outbound's sender numbers into the kit's number_assignment table (V6) keeps every row. */
 @QuarkusTest
 class AssignmentTableMigrationTest {
 
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String url;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String user;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    Optional<String> password;
-
     @Test
     void everySenderNumberIsKeptWithItsKeyLabelAndSharedFlag() throws Exception {
-        try (SchemaUpgrade upgrade = new SchemaUpgrade(url, user, password.orElse(null))) {
+        try (SchemaUpgrade upgrade = SchemaUpgrade.onTestDatabase()) {
             upgrade.migrateTo("5");
             upgrade.execute("insert into sender_number values "
                     + "('+12125550001', '+12125550001', 'org_a', 'Main', false, '2026-11-01T10:00:00Z'),"

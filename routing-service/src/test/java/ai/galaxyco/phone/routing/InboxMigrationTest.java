@@ -5,26 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.galaxyco.phone.testsupport.SchemaUpgrade;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** The upgrade to inboxes (V4) keeps every conversation and message, read back row by row. */
 @QuarkusTest
 class InboxMigrationTest {
 
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String url;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String user;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    Optional<String> password;
-
     @Test
     void conversationsOfTheOneNumberEraLandInTheirNumbersInboxAndNothingIsLost() throws Exception {
-        try (SchemaUpgrade upgrade = new SchemaUpgrade(url, user, password.orElse(null))) {
+        try (SchemaUpgrade upgrade = SchemaUpgrade.onTestDatabase()) {
             upgrade.migrateTo("3");
             upgrade.execute(
                     "insert into number_assignment values ('+12125550001', '+12125550001', 'org_a', 'Sales', false, 'PN1', null, now()),"

@@ -28,6 +28,14 @@ public final class SchemaUpgrade implements AutoCloseable {
         this.password = password;
     }
 
+    /** On the database of the running test application (its quarkus.datasource settings). */
+    public static SchemaUpgrade onTestDatabase() {
+        org.eclipse.microprofile.config.Config config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        return new SchemaUpgrade(config.getValue("quarkus.datasource.jdbc.url", String.class),
+                config.getValue("quarkus.datasource.username", String.class),
+                config.getOptionalValue("quarkus.datasource.password", String.class).orElse(null));
+    }
+
     /** Migrates the schema to {@code version} ("latest" for all) with the service's and the kit's migrations. */
     public void migrateTo(String version) {
         Flyway.configure().dataSource(url, user, password).schemas(schema).locations("db/migration", "db/kit").target(version)

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.galaxyco.phone.testsupport.SchemaUpgrade;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,18 +14,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class NumberSlotMigrationTest {
 
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String url;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String user;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    Optional<String> password;
-
     @Test
     void everyWorkspaceThatWantsANumberGetsItsMainSlotWithItsPurchaseState() throws Exception {
-        try (SchemaUpgrade upgrade = new SchemaUpgrade(url, user, password.orElse(null))) {
+        try (SchemaUpgrade upgrade = SchemaUpgrade.onTestDatabase()) {
             upgrade.migrateTo("3");
             upgrade.execute("insert into workspace (id, plan, preferred_area_code, lifecycle_version, deleted, status, on_shared_number, "
                     + "attempts, next_attempt_at, last_error_code, last_error, created_at, updated_at, lease_token) values "
