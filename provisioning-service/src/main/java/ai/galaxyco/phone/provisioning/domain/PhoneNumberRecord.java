@@ -74,9 +74,10 @@ public class PhoneNumberRecord extends PanacheEntityBase {
     @Version
     public long version;
 
-    /** The workspace's active number (at most one: a unique index says so). */
+    /** One active number of the workspace (Main's, unless it has none); each label has at most one (a unique index). */
     public static Optional<PhoneNumberRecord> activeFor(String workspaceId) {
-        return find("workspaceId = ?1 and status = ?2", workspaceId, Status.ACTIVE).firstResultOptional();
+        return find("workspaceId = ?1 and status = ?2 order by case when lower(label) = 'main' then 0 else 1 end, id",
+                workspaceId, Status.ACTIVE).firstResultOptional();
     }
 
     /**
@@ -84,7 +85,9 @@ public class PhoneNumberRecord extends PanacheEntityBase {
      * SKIP LOCKED, so it either waits for this decision or has already moved the number on (and it is not found).
      */
     public static Optional<PhoneNumberRecord> reclaimableFor(String workspaceId) {
-        return find("workspaceId = ?1 and status in ?2 order by purchasedAt desc", workspaceId,
+        // the Main number first: a re-upgrade gives Main back the number it had, not an extra slot's
+        return find("workspaceId = ?1 and status in ?2 order by case when lower(label) = 'main' then 0 else 1 end, "
+                + "purchasedAt desc", workspaceId,
                 java.util.List.of(Status.RELEASE_PENDING, Status.ORPHANED)).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 
