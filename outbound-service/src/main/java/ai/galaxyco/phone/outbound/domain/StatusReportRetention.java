@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.outbound.domain;
 
+import ai.galaxyco.phone.kit.domain.ClusterSingleton;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -18,10 +19,13 @@ import java.time.Duration;
 public class StatusReportRetention {
 
     private final EntityManager em;
+    private final ClusterSingleton singleton;
     private final Clock clock;
     private final Duration retention;
 
-    public StatusReportRetention(EntityManager em, Clock clock, ai.galaxyco.phone.outbound.config.OutboundConfig config) {
+    public StatusReportRetention(EntityManager em, Clock clock, ai.galaxyco.phone.outbound.config.OutboundConfig config,
+            ClusterSingleton singleton) {
+        this.singleton = singleton;
         this.em = em;
         this.clock = clock;
         this.retention = config.statusReportRetention();
@@ -31,10 +35,13 @@ public class StatusReportRetention {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
-            int deleted = purge();
-            if (deleted > 0) {
-                Log.infof("Retention: deleted %d status reports older than %s", deleted, retention);
-            }
+            // one instance at a time: two would only repeat each other's deletes
+            singleton.runAlone("outbound.status-report-retention", () -> {
+                int deleted = purge();
+                if (deleted > 0) {
+                    Log.infof("Retention: deleted %d status reports older than %s", deleted, retention);
+                }
+            });
         } catch (RuntimeException e) {
             Log.warnf("Status report retention failed, next pass will retry: %s", e.getMessage());
         }

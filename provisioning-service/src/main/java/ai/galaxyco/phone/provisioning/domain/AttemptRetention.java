@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.provisioning.domain;
 
+import ai.galaxyco.phone.kit.domain.ClusterSingleton;
 import ai.galaxyco.phone.kit.messaging.Retention;
 import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
 import io.quarkus.logging.Log;
@@ -21,10 +22,12 @@ public class AttemptRetention {
     private static final int BATCH = 5_000;
 
     private final EntityManager em;
+    private final ClusterSingleton singleton;
     private final Clock clock;
     private final ProvisioningConfig config;
 
-    public AttemptRetention(EntityManager em, Clock clock, ProvisioningConfig config) {
+    public AttemptRetention(EntityManager em, Clock clock, ProvisioningConfig config, ClusterSingleton singleton) {
+        this.singleton = singleton;
         this.em = em;
         this.clock = clock;
         this.config = config;
@@ -34,10 +37,13 @@ public class AttemptRetention {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
-            int deleted = purge();
-            if (deleted > 0) {
-                Log.infof("Retention: deleted %d provisioning attempts older than %s", deleted, config.attemptRetention());
-            }
+            // one instance at a time: two would only repeat each other's deletes
+            singleton.runAlone("provisioning.attempt-retention", () -> {
+                int deleted = purge();
+                if (deleted > 0) {
+                    Log.infof("Retention: deleted %d provisioning attempts older than %s", deleted, config.attemptRetention());
+                }
+            });
         } catch (RuntimeException e) {
             Log.warnf("Provisioning attempt retention failed, next pass will retry: %s", e.getMessage());
         }

@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.kit.messaging;
 
+import ai.galaxyco.phone.kit.domain.ClusterSingleton;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -21,11 +22,14 @@ public class Retention {
     private static final int BATCH = 5_000;
 
     private final EntityManager em;
+    private final ClusterSingleton singleton;
     private final Clock clock;
     private final Duration processedEvents;
 
     public Retention(EntityManager em, Clock clock,
-            @ConfigProperty(name = "galaxyco.retention.processed-events", defaultValue = "P30D") Duration processedEvents) {
+            @ConfigProperty(name = "galaxyco.retention.processed-events", defaultValue = "P30D") Duration processedEvents,
+            ClusterSingleton singleton) {
+        this.singleton = singleton;
         this.em = em;
         this.clock = clock;
         this.processedEvents = processedEvents;
@@ -35,10 +39,13 @@ public class Retention {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
-            int deleted = purgeProcessedEvents();
-            if (deleted > 0) {
-                Log.infof("Retention: deleted %d processed-event ids older than %s", deleted, processedEvents);
-            }
+            // one instance at a time: two would only repeat each other's deletes
+            singleton.runAlone("kit.processed-event-retention", () -> {
+                int deleted = purgeProcessedEvents();
+                if (deleted > 0) {
+                    Log.infof("Retention: deleted %d processed-event ids older than %s", deleted, processedEvents);
+                }
+            });
         } catch (RuntimeException e) {
             Log.warnf("Retention pass failed, next one will retry: %s", e.getMessage());
         }
