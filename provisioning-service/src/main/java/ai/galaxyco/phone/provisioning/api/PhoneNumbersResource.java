@@ -91,7 +91,7 @@ public class PhoneNumbersResource {
             @QueryParam("cursor") String cursor) {
         access.require(workspaceId);
         PageRequest page = PageRequest.of(limit, cursor, 1);
-        Workspace workspace = existing(workspaceId);
+        Workspace workspace = existing(workspaceId, LockModeType.NONE);
         List<NumberView> items = new ArrayList<>();
         if (page.first()) {
             NumberSlot.<NumberSlot>list("workspaceId = ?1 and status in ?2 order by id", workspaceId,
@@ -130,10 +130,7 @@ public class PhoneNumbersResource {
             throw new ProblemException(400, "invalid_area_code", "areaCode is a US area code of three digits, e.g. 212; got \""
                     + areaCode + "\"");
         }
-        Workspace workspace = Workspace.findById(workspaceId, LockModeType.PESSIMISTIC_WRITE);
-        if (workspace == null || workspace.deleted) {
-            throw new ProblemException(404, "not_found", "no workspace " + workspaceId);
-        }
+        Workspace workspace = existing(workspaceId, LockModeType.PESSIMISTIC_WRITE);
         if (!workspace.plan.hasDedicatedNumber()) {
             throw new ProblemException(403, "plan_required", "a " + workspace.plan + " workspace uses the shared number; "
                     + "dedicated numbers come with the Pro and Enterprise plans");
@@ -186,8 +183,7 @@ public class PhoneNumbersResource {
             if (taken) {
                 throw new ProblemException(409, "label_taken", "workspace " + workspaceId + " already has a number labelled " + label);
             }
-            NumberSlot.<NumberSlot>find("phoneNumberId = ?1 and status <> ?2", number.id, NumberSlot.Status.RELEASED)
-                    .firstResultOptional().ifPresent(slot -> slot.label = label.value()); // the slot keeps its number's label
+            NumberSlot.holding(number.id).ifPresent(slot -> slot.label = label.value()); // the slot keeps its number's label
             number.label = label.value();
         }
         if (change.containsKey("forwardTo")) {
@@ -214,15 +210,11 @@ public class PhoneNumbersResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NumberView.class)))
     public Response release(@PathParam("workspaceId") String workspaceId, @PathParam("e164") String e164) {
         access.require(workspaceId);
-        Workspace workspace = Workspace.findById(workspaceId, LockModeType.PESSIMISTIC_WRITE);
-        if (workspace == null || workspace.deleted) {
-            throw new ProblemException(404, "not_found", "no workspace " + workspaceId);
-        }
+        Workspace workspace = existing(workspaceId, LockModeType.PESSIMISTIC_WRITE);
         PhoneNumberRecord number = current(workspaceId, e164);
         Instant now = clock.instant();
         if (number.status == PhoneNumberRecord.Status.ACTIVE) {
-            NumberSlot slot = NumberSlot.<NumberSlot>find("phoneNumberId = ?1 and status = ?2", number.id, NumberSlot.Status.ACTIVE)
-                    .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+            NumberSlot slot = NumberSlot.holding(number.id).orElse(null);
             if (slot != null && slot.isMain() && workspace.plan.hasDedicatedNumber()) {
                 throw new ProblemException(409, "last_number", number.e164 + " is the Main number of " + workspace.plan
                         + " workspace " + workspaceId + "; a paid workspace keeps it (downgrading to Starter gives it up)");
@@ -240,8 +232,8 @@ public class PhoneNumbersResource {
         return Response.accepted(view(number)).build();
     }
 
-    private Workspace existing(String workspaceId) {
-        Workspace workspace = Workspace.findById(workspaceId);
+    private Workspace existing(String workspaceId, LockModeType lock) {
+        Workspace workspace = Workspace.findById(workspaceId, lock);
         if (workspace == null || workspace.deleted) {
             throw new ProblemException(404, "not_found", "no workspace " + workspaceId);
         }

@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.provisioning.domain;
 
+import ai.galaxyco.phone.model.values.Plan;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -103,10 +104,24 @@ public class NumberSlot extends PanacheEntityBase {
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 
-    /** A slot of the workspace waiting for a number, Main first: the one an adopted or reclaimed number fills. */
-    public static Optional<NumberSlot> waitingOf(String workspaceId) {
-        return find("workspaceId = ?1 and status in ?2 order by case when lower(label) = 'main' then 0 else 1 end, id",
-                workspaceId, List.of(Status.PROVISIONING, Status.FAILED)).withLock(LockModeType.PESSIMISTIC_WRITE)
-                .firstResultOptional();
+    /** Whether this slot still wants a number: its workspace's plan holds it and it has none yet. */
+    public boolean wantsNumber(Workspace workspace) {
+        return workspace != null && workspace.wantsDedicatedNumber() && waiting() && phoneNumberId == null
+                && (isMain() || workspace.plan == Plan.ENTERPRISE);
+    }
+
+    /**
+     * A slot of the workspace that wants a number, Main first, locked: the one an adopted or reclaimed number fills.
+     */
+    public static Optional<NumberSlot> waitingFor(Workspace workspace) {
+        return NumberSlot.<NumberSlot>find("workspaceId = ?1 and status in ?2 order by case when lower(label) = 'main' then 0 "
+                + "else 1 end, id", workspace.id, List.of(Status.PROVISIONING, Status.FAILED))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional().filter(slot -> slot.wantsNumber(workspace));
+    }
+
+    /** The active slot holding {@code phoneNumberId}, locked. */
+    public static Optional<NumberSlot> holding(long phoneNumberId) {
+        return NumberSlot.<NumberSlot>find("phoneNumberId = ?1 and status = ?2", phoneNumberId, Status.ACTIVE)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
     }
 }

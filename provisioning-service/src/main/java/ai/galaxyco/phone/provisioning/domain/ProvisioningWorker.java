@@ -139,12 +139,6 @@ public class ProvisioningWorker {
         });
     }
 
-    /** Whether {@code slot} still wants a number: its workspace's plan holds it and it has none yet. */
-    static boolean wanted(Workspace workspace, NumberSlot slot) {
-        return workspace != null && workspace.wantsDedicatedNumber() && slot.waiting() && slot.phoneNumberId == null
-                && (slot.isMain() || workspace.plan == ai.galaxyco.phone.model.values.Plan.ENTERPRISE);
-    }
-
     void purchase(PurchaseClaim claim) {
         Timer.Sample sample = Timer.start(registry);
         try {
@@ -173,7 +167,7 @@ public class ProvisioningWorker {
             if (slot == null || !claim.leaseToken().equals(slot.leaseToken)) {
                 throw new ClaimLost("its claim expired and another job holds the slot now");
             }
-            if (!wanted(Workspace.findById(claim.workspaceId()), slot)) {
+            if (!slot.wantsNumber(Workspace.findById(claim.workspaceId()))) {
                 slot.leaseToken = null;
                 throw new ClaimLost("the slot no longer needs a number");
             }
@@ -235,7 +229,7 @@ public class ProvisioningWorker {
         number.providerSid = bought.sid();
         number.label = claim.label();
         number.purchasedAt = now;
-        if (slot != null && wanted(workspace, slot)) {
+        if (slot != null && slot.wantsNumber(workspace)) {
             number.status = PhoneNumberRecord.Status.ACTIVE;
             number.persistAndFlush();
             slot.attempts++;
@@ -261,7 +255,7 @@ public class ProvisioningWorker {
             return; // another job holds the slot now: its outcome decides
         }
         slot.leaseToken = null;
-        if (!wanted(workspace, slot)) {
+        if (!slot.wantsNumber(workspace)) {
             return;
         }
         Instant now = clock.instant();
@@ -358,7 +352,7 @@ public class ProvisioningWorker {
             Workspace workspace = Workspace.findById(number.workspaceId, LockModeType.PESSIMISTIC_WRITE);
             // a slot of the same label waiting for a number (a re-upgrade after the claim) takes this one back
             NumberSlot slot = NumberSlot.current(number.workspaceId, number.label).orElse(null);
-            if (slot == null || !wanted(workspace, slot)) {
+            if (slot == null || !slot.wantsNumber(workspace)) {
                 return true;
             }
             number.status = PhoneNumberRecord.Status.ACTIVE;

@@ -277,7 +277,7 @@ public class Reconciler {
             return null;
         }
         Workspace workspace = Workspace.findById(tag.workspaceId());
-        if (workspace != null && NumberSlot.waitingOf(workspace.id).filter(slot -> ProvisioningWorker.wanted(workspace, slot)).isPresent()) {
+        if (workspace != null && NumberSlot.waitingFor(workspace).isPresent()) {
             return new Change(Kind.ADOPT, owned, tag.workspaceId(), null);
         }
         return tag.owner() == Owner.THIS_DEPLOYMENT ? new Change(Kind.QUARANTINE, owned, tag.workspaceId(), null) : null;
@@ -307,8 +307,7 @@ public class Reconciler {
                 number.lastError = "missing at SignalWire in two consecutive reconciliation listings";
                 events.unassignDedicated(number);
                 Workspace workspace = Workspace.findById(number.workspaceId, LockModeType.PESSIMISTIC_WRITE);
-                NumberSlot slot = NumberSlot.<NumberSlot>find("phoneNumberId = ?1 and status = ?2", number.id,
-                        NumberSlot.Status.ACTIVE).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+                NumberSlot slot = NumberSlot.holding(number.id).orElse(null);
                 if (slot != null) {
                     // the slot wants a number again: bought anew
                     slot.status = NumberSlot.Status.PROVISIONING;
@@ -347,8 +346,7 @@ public class Reconciler {
         attempt.finishedAt = now;
         attempt.phoneNumber = owned.phoneNumber();
         attempt.providerSid = owned.sid();
-        NumberSlot slot = workspace == null ? null
-                : NumberSlot.waitingOf(workspace.id).filter(waiting -> ProvisioningWorker.wanted(workspace, waiting)).orElse(null);
+        NumberSlot slot = workspace == null ? null : NumberSlot.waitingFor(workspace).orElse(null);
         if (slot != null) {
             number.status = PhoneNumberRecord.Status.ACTIVE;
             number.label = slot.label;

@@ -52,26 +52,33 @@ public class ConversationsResource {
         this.clock = clock;
     }
 
-    /** Most recently active first, of one inbox with {@code ?inbox=Sales}; the cursor is the last item's (lastMessageAt, id). */
+    /** Most recently active first; of one inbox with {@code ?inbox=Sales}. */
     @GET
     @Transactional
     public Page<ConversationView> list(@PathParam("workspaceId") String workspaceId, @QueryParam("inbox") String inbox,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         access.require(workspaceId);
         PageRequest page = PageRequest.of(limit, cursor, 2);
-        String inboxKey = inbox == null || inbox.isBlank() ? null : inbox.trim().toLowerCase(java.util.Locale.ROOT);
-        StringBuilder where = new StringBuilder("workspaceId = :workspace");
-        Map<String, Object> parameters = new HashMap<>(Map.of("workspace", workspaceId));
-        if (inboxKey != null) {
-            where.append(" and lower(inbox) = :inbox");
-            parameters.put("inbox", inboxKey);
+        if (inbox == null || inbox.isBlank()) {
+            return recentFirst("workspaceId = :workspace", Map.of("workspace", workspaceId), page);
         }
+        return recentFirst("workspaceId = :workspace and lower(inbox) = :inbox",
+                Map.of("workspace", workspaceId, "inbox", inbox.trim().toLowerCase(java.util.Locale.ROOT)), page);
+    }
+
+    /**
+     * One page of the conversations {@code where} selects (named parameters), most recently active first; the cursor
+     * is the last item's (lastMessageAt, id).
+     */
+    static Page<ConversationView> recentFirst(String where, Map<String, Object> parameters, PageRequest page) {
+        Map<String, Object> bound = new HashMap<>(parameters);
+        String after = "";
         if (!page.first()) {
-            where.append(" and (lastMessageAt < :at or (lastMessageAt = :at and id < :id))");
-            parameters.put("at", page.instantKey(0));
-            parameters.put("id", page.uuidKey(1));
+            after = " and (lastMessageAt < :at or (lastMessageAt = :at and id < :id))";
+            bound.put("at", page.instantKey(0));
+            bound.put("id", page.uuidKey(1));
         }
-        List<Conversation> rows = Conversation.<Conversation>find(where + " order by lastMessageAt desc, id desc", parameters)
+        List<Conversation> rows = Conversation.<Conversation>find(where + after + " order by lastMessageAt desc, id desc", bound)
                 .page(0, page.fetch()).list();
         return page.page(rows, c -> List.of(c.lastMessageAt.toString(), c.id.toString()), ConversationView::of);
     }

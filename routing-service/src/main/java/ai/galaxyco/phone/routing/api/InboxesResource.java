@@ -7,7 +7,6 @@ import ai.galaxyco.phone.kit.messaging.AssignmentTable;
 import ai.galaxyco.phone.model.api.Page;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.routing.api.ConversationsResource.ConversationView;
-import ai.galaxyco.phone.routing.domain.Conversation;
 import io.quarkus.security.Authenticated;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -92,12 +91,7 @@ public class InboxesResource {
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, "invalid_phone_number", "the contact is an E.164 number such as +14155550100");
         }
-        List<Conversation> rows = page.first()
-                ? Conversation.<Conversation>find("workspaceId = ?1 and contact = ?2 order by lastMessageAt desc, id desc",
-                        workspaceId, e164).page(0, page.fetch()).list()
-                : Conversation.<Conversation>find("workspaceId = ?1 and contact = ?2 and (lastMessageAt < ?3 or "
-                        + "(lastMessageAt = ?3 and id < ?4)) order by lastMessageAt desc, id desc", workspaceId, e164,
-                        page.instantKey(0), page.uuidKey(1)).page(0, page.fetch()).list();
-        return page.page(rows, c -> List.of(c.lastMessageAt.toString(), c.id.toString()), ConversationView::of);
+        return ConversationsResource.recentFirst("workspaceId = :workspace and contact = :contact",
+                Map.of("workspace", workspaceId, "contact", e164), page);
     }
 }
