@@ -58,6 +58,13 @@ SENT=$(wait_for 20 curl -sf -X POST "$OUTBOUND_URL/api/workspaces/$PRO/messages"
 MESSAGE_ID=$(echo "$SENT" | json "d['id']")
 FROM=$(echo "$SENT" | json "d['from']")
 [ "$FROM" = "$NUMBER" ] && ok "accepted (202), from $FROM to $CUSTOMER, id $MESSAGE_ID" || fail "sent from $FROM, expected $NUMBER"
+HELD=$(echo "$SENT" | json "d.get('reason') or 'none'")
+[ "$HELD" = awaiting_registration ] && ok "held while the number's 10DLC campaign registration completes (reason $HELD)"
+
+step "3b. The number is registered in its 10DLC campaign and may send"
+MESSAGING=$(wait_for 30 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $PROVISIONING_URL/api/workspaces/$PRO/phone-numbers | python3 -c \"import json,sys; d=[n for n in json.load(sys.stdin)['items'] if n['phoneNumber']=='$NUMBER' and (n.get('messaging') or {}).get('state') in ('SENDABLE','UNREGISTERED')]; print(d[0]['messaging']['state'] if d else '')\"") \
+  || fail "not registered after 30 s: $(numbers "$PRO")"
+ok "messaging state $MESSAGING (UNREGISTERED: no campaign configured, it sends as is)"
 
 step "4. The customer sees the workspace's number, and the message is delivered"
 STATUS=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $OUTBOUND_URL/api/workspaces/$PRO/messages/$MESSAGE_ID | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d['status'] if d['status']=='DELIVERED' else '')\"") \

@@ -48,6 +48,8 @@ final class RunningSystem implements AutoCloseable {
     final Map<String, java.time.Instant> readyAt = new LinkedHashMap<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     SignalWireSandbox sandbox;
+    /** The 10DLC campaign provisioning orders numbers into; the sandbox refuses senders outside it. */
+    static final String CAMPAIGN = "e2e-campaign";
     /** Serves Clerk's test key as a JWK set: the services verify user tokens through JWKS_URL, as in production. */
     com.sun.net.httpserver.HttpServer jwks;
 
@@ -55,6 +57,8 @@ final class RunningSystem implements AutoCloseable {
         String bootstrap = kafka.start().get("kafka.bootstrap.servers");
         SignalWireSandbox.closeIdleConnectionsAfter(ai.galaxyco.phone.testsupport.SandboxResource.IDLE_TIMEOUT);
         sandbox = SignalWireSandbox.start(0, SandboxSettings.defaults("e2e-project", "e2e-token", SIGNING_KEY));
+        // as carriers do: a bought number sends only once it is in a 10DLC campaign (21717 otherwise)
+        sandbox.registration(java.time.Duration.ofMillis(500), true);
         for (String service : SERVICES) {
             ports.put(service, freePort());
             managementPorts.put(service, freePort());
@@ -89,6 +93,7 @@ final class RunningSystem implements AutoCloseable {
             env.put("SERVICE_JWT_ISSUER", TestTokens.SERVICE_ISSUER);
             env.put("SERVICE_JWT_PUBLIC_KEY", TestTokens.servicePublicKeyLocation());
             env.put("NUMBER_RELEASE_GRACE_PERIOD", "PT0S");
+            env.put("SIGNALWIRE_CAMPAIGN_ID", CAMPAIGN);
             // shorter than the sandbox's idle timeout, as a deployment should be configured
             env.put("SIGNALWIRE_IDLE_CONNECTION_TIMEOUT", "1s");
             env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));

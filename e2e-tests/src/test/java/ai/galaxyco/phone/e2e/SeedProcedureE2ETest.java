@@ -77,7 +77,18 @@ class SeedProcedureE2ETest {
         return null;
     }
 
-    static HttpResponse<String> send(String org, String to, String body) throws Exception {
+    /** The number's messaging state as the numbers API shows it. */
+    static String messagingState(String org, String number) throws Exception {
+        for (JsonNode n : RunningSystem.json(system.get("provisioning-service", "/api/workspaces/" + org + "/phone-numbers",
+                TestTokens.forWorkspace(org))).path("items")) {
+            if (number.equals(n.path("phoneNumber").asText())) {
+                return n.path("messaging").path("state").asText(null);
+            }
+        }
+        return null;
+    }
+
+        static HttpResponse<String> send(String org, String to, String body) throws Exception {
         return system.post("outbound-service", "/api/workspaces/" + org + "/messages", Map.of("Authorization",
                 "Bearer " + TestTokens.forWorkspace(org), "Content-Type", "application/json"),
                 "{\"to\":\"" + to + "\",\"body\":\"" + body + "\"}");
@@ -115,6 +126,7 @@ class SeedProcedureE2ETest {
         assertEquals(1, system.sandbox.ownedNumbers().stream().filter(n -> ("galaxyco:127.0.0.1:" + org).equals(n.get("friendly_name"))).count(),
                 "one number bought despite the redelivery");
 
+        // sent at once, while its 10DLC registration may still be pending: held, never refused by the carrier
         String customer = "+14155550123";
         HttpResponse<String> accepted = await().atMost(WAIT).until(() -> send(org, customer, "Your order shipped"),
                 r -> r.statusCode() == 202);
@@ -130,6 +142,12 @@ class SeedProcedureE2ETest {
 
         await().atMost(WAIT).until(() -> RunningSystem.json(system.get("outbound-service", "/api/workspaces/" + org + "/messages/" + id,
                 TestTokens.forWorkspace(org))).path("status").asText(), "DELIVERED"::equals);
+        // registered through the real path: campaign order, SignalWire's signed callback to the gateway, provisioning
+        assertEquals("SENDABLE", messagingState(org, number));
+        @SuppressWarnings("unchecked")
+        var callbacks = (List<Map<String, Object>>) system.sandbox.registryState().get("callbacks");
+        assertTrue(callbacks.stream().anyMatch(c -> number.equals(c.get("phone_number")) && "completed".equals(c.get("state"))
+                && Integer.valueOf(204).equals(c.get("_status"))), "the gateway took the 10DLC callback: " + callbacks);
 
         assertEquals(200, system.sandbox.simulateInboundSms(customer, number, "When will it arrive?", List.of()));
         String conversationId = await().atMost(WAIT).until(() -> conversations(org), c -> c.size() == 1).path(0).path("id").asText();

@@ -8,6 +8,8 @@ import ai.galaxyco.phone.model.events.MessageStatusChanged;
 import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundRequest;
 import ai.galaxyco.phone.model.events.OutboundResult;
+import ai.galaxyco.phone.model.events.RegistrationRequested;
+import ai.galaxyco.phone.model.events.RegistryStatusChanged;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.events.WorkspaceLifecycleEvent;
@@ -70,9 +72,17 @@ public final class Topics {
     public static final Topic CONSENT_CHANGES = new Topic("consent-changes", "our E.164 number", false,
             TYPE_PREFIX + "consent.changed.v1", ConsentChanged.class);
 
+    /** Gateway → provisioning. SignalWire's 10DLC status callbacks (campaign registry orders and assignments). */
+    public static final Topic REGISTRY_STATUS = new Topic("registry-status", "order id (else campaign id)", false,
+            TYPE_PREFIX + "registry.status.v1", RegistryStatusChanged.class);
+
+    /** Outbound → provisioning. A sender was refused as unregistered (21717): register it again. */
+    public static final Topic REGISTRATION_REQUESTS = new Topic("registration-requests", "our E.164 number", false,
+            TYPE_PREFIX + "registration.requested.v1", RegistrationRequested.class);
+
     public static final List<Topic> ALL = List.of(WORKSPACE_LIFECYCLE, NUMBER_ASSIGNMENTS, PROVISIONING_RESULTS,
             INBOUND_MESSAGES, INBOUND_CALLS, MESSAGE_STATUS, CALL_STATUS, OUTBOUND_REQUESTS, OUTBOUND_RESULTS,
-            ROUTED_MESSAGES, CONSENT_CHANGES);
+            ROUTED_MESSAGES, CONSENT_CHANGES, REGISTRY_STATUS, REGISTRATION_REQUESTS);
 
     private Topics() {
     }

@@ -13,10 +13,13 @@ import ai.galaxyco.phone.model.events.MessageStatusChanged;
 import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundRequest;
 import ai.galaxyco.phone.model.events.OutboundResult;
+import ai.galaxyco.phone.model.events.RegistrationRequested;
+import ai.galaxyco.phone.model.events.RegistryStatusChanged;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.events.WorkspaceLifecycleEvent;
 import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.values.MessagingState;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.Plan;
 import ai.galaxyco.phone.model.values.WorkspaceId;
@@ -55,7 +58,7 @@ class GoldenEventsTest {
                 Map.entry(Topics.WORKSPACE_LIFECYCLE, new WorkspaceLifecycleEvent(WS, WorkspaceLifecycleEvent.Kind.CREATED,
                         Plan.PRO, "212", "Acme Corp", 1716883200000L, "clerk:organization.created", T)),
                 Map.entry(Topics.NUMBER_ASSIGNMENTS, new NumberAssignment(OURS, WS, "Main", false,
-                        "3f1c5a2e-0000-4000-8000-000000000001", CONTACT, T)),
+                        "3f1c5a2e-0000-4000-8000-000000000001", CONTACT, T, MessagingState.PENDING_REGISTRATION)),
                 Map.entry(Topics.PROVISIONING_RESULTS, new ProvisioningResult(WS, ProvisioningResult.Status.ACTIVE, Plan.PRO,
                         OURS, "3f1c5a2e-0000-4000-8000-000000000001", 1, null, null, T)),
                 Map.entry(Topics.INBOUND_MESSAGES, new InboundMessage("SM123", "AC1", CONTACT, OURS, "Hello",
@@ -73,7 +76,12 @@ class GoldenEventsTest {
                 Map.entry(Topics.ROUTED_MESSAGES, new RoutedMessage("SM123", WS, "conv-1", OURS, "Main", CONTACT,
                         Channel.SMS, "Hello", media, T)),
                 Map.entry(Topics.CONSENT_CHANGES, new ConsentChanged(OURS, CONTACT, WS, ConsentChanged.Kind.OPT_OUT,
-                        "STOP", "SM124", T)));
+                        "STOP", "SM124", T)),
+                Map.entry(Topics.REGISTRY_STATUS, new RegistryStatusChanged("number_assignment", "number_assignment_activated",
+                        "completed", "9b5e1a44-0000-4000-8000-00000000c001", "9b5e1a44-0000-4000-8000-00000000a001",
+                        "9b5e1a44-0000-4000-8000-00000000b001", OURS, null, T, T)),
+                Map.entry(Topics.REGISTRATION_REQUESTS, new RegistrationRequested(OURS, WS, "21717",
+                        "From must belong to an active campaign", "msg-1", T)));
     }
 
     @TestFactory
@@ -90,6 +98,15 @@ class GoldenEventsTest {
             assertEquals(tree(golden), tree(actual), "JSON of " + e.getKey().payloadType().getSimpleName() + " changed");
             assertEquals(e.getValue(), EventJson.read(golden, e.getKey().payloadType()), "golden file no longer reads back");
         })).toList();
+    }
+
+    @Test
+    void assignmentsWrittenBeforeMessagingStateExistedReadAsSendable() {
+        String before = "{\"phoneNumber\":\"+12125550143\",\"workspaceId\":\"org_1\",\"label\":\"Main\",\"shared\":false}";
+        NumberAssignment read = EventJson.read(before, NumberAssignment.class);
+        assertEquals(null, read.messaging());
+        assertTrue(read.sendable());
+        assertTrue(!new NumberAssignment(OURS, WS, "Main", false, null, null, T, MessagingState.VERIFICATION_PENDING).sendable());
     }
 
     @Test

@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
  * (SIGNALWIRE_PROJECT_ID, SIGNALWIRE_TOKEN, SIGNALWIRE_SIGNING_KEY) plus SANDBOX_PORT (8090),
  * SANDBOX_IDLE_TIMEOUT_S (30: idle connections are closed, as real servers do), SANDBOX_REQUEST_LATENCY_MS,
  * SANDBOX_PURCHASE_LATENCY_MS, SANDBOX_RELEASE_COOLDOWN_S, SANDBOX_OUT_OF_ORDER_CALLBACKS,
- * SANDBOX_EXHAUSTED_AREA_CODES (comma-separated), and SANDBOX_SHARED_NUMBER with SANDBOX_WEBHOOK_BASE_URL: a number
+ * SANDBOX_EXHAUSTED_AREA_CODES (comma-separated), SANDBOX_REGISTRATION_DELAY_MS (how long a 10DLC campaign order takes,
+ * 200), SANDBOX_ENFORCE_REGISTRATION (refuse messages from bought numbers in no campaign with 21717), and SANDBOX_SHARED_NUMBER with SANDBOX_WEBHOOK_BASE_URL: a number
  * the project owns from the start (the shared platform number), whose webhooks go to that base URL (docker compose
  * uses these; ./stack adds the number through /sandbox/add-number instead).
  */
@@ -30,6 +31,8 @@ public final class SandboxMain {
                 .withExhaustedAreaCodes(Arrays.stream(env("SANDBOX_EXHAUSTED_AREA_CODES", "").split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()));
         SignalWireSandbox sandbox = SignalWireSandbox.start(Integer.parseInt(env("SANDBOX_PORT", "8090")), settings);
+        sandbox.registration(Duration.ofMillis(Long.parseLong(env("SANDBOX_REGISTRATION_DELAY_MS", "200"))),
+                Boolean.parseBoolean(env("SANDBOX_ENFORCE_REGISTRATION", "false")));
         String sharedNumber = env("SANDBOX_SHARED_NUMBER", "");
         if (!sharedNumber.isEmpty()) {
             sandbox.addOwnedNumber(sharedNumber, "GalaxyCo platform number",

@@ -87,9 +87,24 @@ public final class SignalWireSandbox implements AutoCloseable {
         }
     }
 
+    private final CampaignRegistry registry;
+
     private SignalWireSandbox(SandboxSettings settings, HttpServer server) {
         this.settings = settings;
         this.server = server;
+        this.registry = new CampaignRegistry(scheduler, callbacks, settings.signingKey(),
+                e164 -> numbers.values().stream().anyMatch(n -> e164.equals(n.get("phone_number"))));
+    }
+
+    /** The Campaign Registry's orders, number assignments and delivered status callbacks (for tests). */
+    public Map<String, Object> registryState() {
+        return registry.state();
+    }
+
+    /** Registration (10DLC) behaviour: how long orders take, and whether unregistered senders are refused (21717). */
+    public void registration(Duration orderDelay, boolean enforce) {
+        registry.delay(orderDelay);
+        registry.enforcing(enforce);
     }
 
     /**
@@ -108,6 +123,7 @@ public final class SignalWireSandbox implements AutoCloseable {
         SignalWireSandbox sandbox = new SignalWireSandbox(settings, server);
         server.createContext("/api/laml/", sandbox::handleApi);
         server.createContext("/sandbox/", sandbox::handleControl);
+        server.createContext("/api/relay/rest/", sandbox::handleRegistry);
         // enough threads that slow answers (request latency) never delay when a request is received and recorded
         server.setExecutor(Executors.newFixedThreadPool(256));
         server.start();
@@ -171,16 +187,19 @@ public final class SignalWireSandbox implements AutoCloseable {
 
     /** Removes an owned number behind the project's back (released in the dashboard, say). */
     public boolean removeNumber(String e164) {
+        registry.forget(e164);
         return numbers.values().removeIf(n -> e164.equals(n.get("phone_number")));
     }
 
     /** Adds a number the project owns without going through the API, e.g. one bought outside the app. */
     public Map<String, Object> addOwnedNumber(String e164, String friendlyName) {
+        registry.registeredByHand(e164);
         return createNumber(Map.of("PhoneNumber", List.of(e164), "FriendlyName", List.of(friendlyName)));
     }
 
     /** Adds an owned number whose SMS, voice and status webhooks point at {@code webhookBase}/sms|voice|status. */
     public Map<String, Object> addOwnedNumber(String e164, String friendlyName, String webhookBase) {
+        registry.registeredByHand(e164);
         return createNumber(Map.of("PhoneNumber", List.of(e164), "FriendlyName", List.of(friendlyName),
                 "SmsUrl", List.of(webhookBase + "/sms"), "VoiceUrl", List.of(webhookBase + "/voice"),
                 "StatusCallback", List.of(webhookBase + "/status")));
@@ -194,6 +213,7 @@ public final class SignalWireSandbox implements AutoCloseable {
         recorded.set(0);
         faults.clear();
         deliveredCallbacks.clear();
+        registry.reset();
     }
 
     @Override
@@ -413,6 +433,7 @@ public final class SignalWireSandbox implements AutoCloseable {
                     sendJson(exchange, 422, error(22121, "This number was purchased too recently to release", 422));
                     return;
                 }
+                registry.forget(String.valueOf(n.get("phone_number")));
                 numbers.remove(sid);
                 purchasedAt.remove(sid);
                 exchange.sendResponseHeaders(204, -1);
@@ -436,6 +457,10 @@ public final class SignalWireSandbox implements AutoCloseable {
         }
         if ((body == null || body.isEmpty()) && media.isEmpty()) {
             sendJson(exchange, 400, error(21602, "Message body is required", 400));
+            return;
+        }
+        if (registry.refuses(from)) {
+            sendJson(exchange, 400, error(21717, "From must belong to an active campaign", 400));
             return;
         }
         String sid = UUID.randomUUID().toString();
@@ -516,6 +541,57 @@ public final class SignalWireSandbox implements AutoCloseable {
         };
     }
 
+    // ---------------------------------------------------------------- Campaign Registry (Relay REST)
+
+    private static final Pattern REGISTRY_ROUTE = Pattern.compile(
+            "/api/relay/rest/registry/beta/(?:campaigns/([^/]+)/(orders|numbers)|orders/([^/]+)|numbers/([^/]+))");
+
+    private void handleRegistry(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            requests.add(new RecordedRequest(exchange.getRequestMethod(), path, Map.of(), clock.instant()));
+            if (!authorised(exchange)) {
+                sendJson(exchange, 401, Map.of("error", "Unauthorized"));
+                return;
+            }
+            Matcher m = REGISTRY_ROUTE.matcher(path);
+            if (!m.matches()) {
+                sendJson(exchange, 404, Map.of("error", "Not Found"));
+                return;
+            }
+            sleep(settings.requestLatency());
+            Fault fault = takeFault(path, Map.of());
+            if (fault != null) {
+                sendJson(exchange, fault.status(), Map.of("errors", List.of(Map.of("code", String.valueOf(fault.code()),
+                        "detail", fault.message(), "status", fault.status(), "title", "Injected failure"))));
+                return;
+            }
+            String method = exchange.getRequestMethod();
+            CampaignRegistry.Answer answer;
+            if (m.group(2) != null && m.group(2).equals("orders") && method.equals("POST")) {
+                Map<String, String> sids = new java.util.HashMap<>();
+                numbers.values().forEach(n -> sids.put(String.valueOf(n.get("phone_number")), String.valueOf(n.get("sid"))));
+                answer = registry.createOrder(m.group(1), readJsonBody(exchange), sids);
+            } else if (m.group(2) != null && m.group(2).equals("numbers") && method.equals("GET")) {
+                answer = registry.campaignNumbers(m.group(1));
+            } else if (m.group(3) != null && method.equals("GET")) {
+                answer = registry.order(m.group(3));
+            } else if (m.group(4) != null && method.equals("DELETE")) {
+                answer = registry.deleteAssignment(m.group(4));
+            } else {
+                answer = new CampaignRegistry.Answer(405, Map.of("error", "Method Not Allowed"));
+            }
+            if (answer.body() == null) {
+                exchange.sendResponseHeaders(answer.status(), -1);
+            } else {
+                sendJson(exchange, answer.status(), answer.body());
+            }
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            sendJson(exchange, 500, Map.of("error", "Internal Server Error: " + e.getMessage()));
+        }
+    }
+
     // ---------------------------------------------------------------- control endpoints
 
     private void handleControl(HttpExchange exchange) throws IOException {
@@ -526,7 +602,7 @@ public final class SignalWireSandbox implements AutoCloseable {
                 return;
             }
             if (!exchange.getRequestMethod().equals("POST") && !path.equals("/sandbox/numbers")
-                    && !path.equals("/sandbox/requests") && !path.equals("/sandbox/callbacks")) {
+                    && !path.equals("/sandbox/requests") && !path.equals("/sandbox/callbacks") && !path.equals("/sandbox/registry")) {
                 sendJson(exchange, 405, Map.of("error", "use POST"));
                 return;
             }
@@ -566,6 +642,7 @@ public final class SignalWireSandbox implements AutoCloseable {
                     Map<String, List<String>> form = new LinkedHashMap<>();
                     form.put("PhoneNumber", List.of(required(body, "phoneNumber")));
                     form.put("FriendlyName", List.of(required(body, "friendlyName")));
+                    registry.registeredByHand(required(body, "phoneNumber"));
                     for (String[] f : new String[][] {{"smsUrl", "SmsUrl"}, {"voiceUrl", "VoiceUrl"}, {"statusCallback", "StatusCallback"}}) {
                         if (body.get(f[0]) != null) {
                             form.put(f[1], List.of(body.get(f[0]).toString()));
@@ -594,6 +671,12 @@ public final class SignalWireSandbox implements AutoCloseable {
                         s = s.withExhaustedAreaCodes(java.util.Set.copyOf(codes));
                     }
                     settings = s;
+                    if (body.containsKey("registrationDelayMs")) {
+                        registry.delay(Duration.ofMillis(((Number) body.get("registrationDelayMs")).longValue()));
+                    }
+                    if (body.containsKey("enforceRegistration")) {
+                        registry.enforcing(Boolean.TRUE.equals(body.get("enforceRegistration")));
+                    }
                     sendJson(exchange, 200, Map.of("ok", true));
                 }
                 case "/sandbox/numbers" -> sendJson(exchange, 200, Map.of("numbers", ownedNumbers()));
@@ -601,6 +684,26 @@ public final class SignalWireSandbox implements AutoCloseable {
                         .map(r -> Map.of("method", r.method(), "path", r.path(), "form", r.form(),
                                 "atMillis", r.at().toEpochMilli())).toList()));
                 case "/sandbox/callbacks" -> sendJson(exchange, 200, Map.of("callbacks", deliveredCallbacks));
+                case "/sandbox/registry" -> sendJson(exchange, 200, registry.state());
+                case "/sandbox/fail-registration" -> {
+                    registry.failNext(((Number) body.getOrDefault("count", 1)).intValue(),
+                            String.valueOf(body.getOrDefault("reason", "Injected: the campaign rejected the number")),
+                            (String) body.get("prefix"));
+                    sendJson(exchange, 200, Map.of("ok", true));
+                }
+                case "/sandbox/edit-number" -> {
+                    // what someone editing the number in SignalWire's dashboard does
+                    Map<String, Object> n = ownedNumber(required(body, "phoneNumber"));
+                    Map<String, List<String>> form = new LinkedHashMap<>();
+                    for (String[] f : new String[][] {{"smsUrl", "SmsUrl"}, {"voiceUrl", "VoiceUrl"}, {"statusCallback", "StatusCallback"},
+                        {"smsFallbackUrl", "SmsFallbackUrl"}, {"voiceFallbackUrl", "VoiceFallbackUrl"}}) {
+                        if (body.containsKey(f[0])) {
+                            form.put(f[1], List.of(String.valueOf(body.get(f[0]))));
+                        }
+                    }
+                    applyUpdate(n, form);
+                    sendJson(exchange, 200, n);
+                }
                 case "/sandbox/reset" -> {
                     reset();
                     sendJson(exchange, 200, Map.of("ok", true));

@@ -105,6 +105,28 @@ public final class SandboxControl {
         return post("/sandbox/add-number", Map.of("phoneNumber", e164, "friendlyName", friendlyName));
     }
 
+    /** 10DLC orders, number assignments and delivered registry callbacks, as the sandbox holds them. */
+    public static JsonNode registry() {
+        return post("/sandbox/registry", Map.of());
+    }
+
+    /** How long campaign orders take and whether senders in no campaign are refused (21717). */
+    public static void registration(long orderDelayMillis, boolean enforce) {
+        settings(Map.of("registrationDelayMs", orderDelayMillis, "enforceRegistration", enforce));
+    }
+
+    /** The next {@code count} numbers starting with {@code prefix} ordered into a campaign fail their assignment with {@code reason}. */
+    public static void failRegistrations(int count, String reason, String prefix) {
+        post("/sandbox/fail-registration", Map.of("count", count, "reason", reason, "prefix", prefix));
+    }
+
+    /** Changes a number's webhook URLs the way an edit in SignalWire's dashboard would (keys smsUrl, voiceUrl, …). */
+    public static JsonNode editNumber(String e164, Map<String, String> urls) {
+        Map<String, Object> body = new java.util.HashMap<>(urls);
+        body.put("phoneNumber", e164);
+        return post("/sandbox/edit-number", body);
+    }
+
     public static JsonNode inboundSms(String from, String to, String body) {
         return post("/sandbox/inbound-sms", Map.of("from", from, "to", to, "body", body));
     }

@@ -242,6 +242,40 @@ class SignalWireWebhookTest {
     }
 
     @Test
+    void tenDlcCallbacksAreVerifiedAsJsonAndPublishedForProvisioning() {
+        String order = UUID.randomUUID().toString();
+        String assignment = UUID.randomUUID().toString();
+        String json = "{\"project_id\":\"p1\",\"event_at\":\"2026-11-25T10:00:00Z\",\"event_category\":\"number_assignment\","
+                + "\"event_type\":\"number_assignment_activated\",\"state\":\"completed\",\"brand_id\":\"b1\","
+                + "\"campaign_id\":\"c1\",\"number_assignment_order_id\":\"" + order + "\",\"number_assignment_id\":\""
+                + assignment + "\",\"phone_number_id\":\"pn1\",\"phone_number\":\"+12125550143\"}";
+        String url = PUBLIC + "/registry";
+        try (TopicProbe registry = TopicProbe.of(Topics.REGISTRY_STATUS)) {
+            // signed like SignalWire's JSON webhooks: hex HMAC-SHA1 over URL + body
+            given().header("X-SignalWire-Signature", SignalWireSignature.jsonSignature(KEY, url, json.getBytes(StandardCharsets.UTF_8)))
+                    .contentType("application/json").body(json).post("/api/webhooks/signalwire/registry").then().statusCode(204);
+            // a signature over another body, or none, is refused and publishes nothing
+            given().header("X-SignalWire-Signature", SignalWireSignature.jsonSignature(KEY, url, "{}".getBytes(StandardCharsets.UTF_8)))
+                    .contentType("application/json").body(json.replace("completed", "failed")).post("/api/webhooks/signalwire/registry")
+                    .then().statusCode(403);
+            String notJson = "{\"event_category\":";
+            given().header("X-SignalWire-Signature", SignalWireSignature.jsonSignature(KEY, url, notJson.getBytes(StandardCharsets.UTF_8)))
+                    .contentType("application/json").body(notJson).post("/api/webhooks/signalwire/registry").then().statusCode(400)
+                    .contentType("application/problem+json");
+
+            var record = first(registry, r -> order.equals(r.key()));
+            var event = EventJson.read(record.value(), ai.galaxyco.phone.model.events.RegistryStatusChanged.class);
+            assertEquals("number_assignment", event.category());
+            assertEquals("completed", event.state());
+            assertEquals(assignment, event.numberAssignmentId());
+            assertEquals("+12125550143", event.phoneNumber().e164());
+            assertEquals(java.time.Instant.parse("2026-11-25T10:00:00Z"), event.eventAt());
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> registry.records(r -> order.equals(r.key())).size() == 1);
+        }
+    }
+
+    @Test
     void readinessWaitsForTheAssignmentView() {
         given().get(operations + "health/ready").then().statusCode(200).body(containsString("number assignments loaded"));
     }

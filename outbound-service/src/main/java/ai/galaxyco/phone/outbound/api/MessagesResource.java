@@ -30,11 +30,12 @@ public class MessagesResource {
     public record SendRequest(String to, String body, List<String> mediaUrls, String from, String label) {
     }
 
-    public record Accepted(String id, String from, String to, String status) {
+    /** {@code reason}: why a QUEUED message waits ({@code awaiting_registration}: its number is not registered yet). */
+    public record Accepted(String id, String from, String to, String status, String reason) {
     }
 
     public record MessageView(String id, String from, String to, String body, String status, String errorCode, int segments,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt, String reason) {
     }
 
     private final WorkspaceAccess access;
@@ -59,7 +60,7 @@ public class MessagesResource {
         OutboundMessage m = messages.accept(new SendCommand(workspaceId, request.to(), request.body(), request.mediaUrls(),
                 request.from(), request.label(), idempotencyKey == null ? null : "api:" + idempotencyKey));
         // a replayed Idempotency-Key answers with the message's current status
-        return Response.accepted(new Accepted(m.id.toString(), m.fromNumber, m.toNumber, m.status.name())).build();
+        return Response.accepted(new Accepted(m.id.toString(), m.fromNumber, m.toNumber, m.status.name(), m.heldReason)).build();
     }
 
     @GET
@@ -77,6 +78,6 @@ public class MessagesResource {
             throw new NotFoundException("no message " + messageId); // never reveal another tenant's message
         }
         return new MessageView(m.id.toString(), m.fromNumber, m.toNumber, m.body, m.status.name(), m.errorCode, m.segments,
-                m.createdAt, m.updatedAt);
+                m.createdAt, m.updatedAt, m.heldReason);
     }
 }

@@ -55,6 +55,20 @@ public interface OutboundConfig {
     @WithDefault("2m")
     Duration sendingRecoveryAfter();
 
+    /**
+     * REGISTRATION_HOLD: how long a message from a number that may not send yet (10DLC registration pending, toll-free
+     * verification pending) waits for it before it FAILS with {@code awaiting_registration}.
+     */
+    @WithDefault("PT24H")
+    Duration registrationHold();
+
+    /**
+     * SEND_VIA_SHARED_WHILE_PENDING: a message whose workspace's number may not send yet leaves from the shared platform
+     * number instead of waiting (replies then reach the workspace through the shared number's reply attribution).
+     */
+    @WithDefault("false")
+    boolean sendViaSharedWhilePending();
+
     interface Pacing {
         /** Segments per second per local long code (US 10DLC carriers commonly allow 1). */
         @WithDefault("1")

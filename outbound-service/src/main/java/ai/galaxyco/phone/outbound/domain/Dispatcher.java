@@ -49,6 +49,8 @@ public class Dispatcher {
     private static final int CLAIM_BATCH = 200;
     /** The error code of a message whose recipient opted out while it waited to be sent. */
     public static final String OPTED_OUT_AT_DISPATCH = "recipient_opted_out";
+    /** SignalWire's error for a sender in no active 10DLC campaign. */
+    static final String UNREGISTERED_SENDER = "21717";
     /** Lanes idle this long are forgotten (they start afresh, which a lane idle for a whole slot does anyway). */
     private static final Duration LANE_IDLE_EXPIRY = Duration.ofMinutes(1);
     private static final TypeReference<List<String>> URLS = new TypeReference<>() {
@@ -58,6 +60,7 @@ public class Dispatcher {
     private final StatusService statuses;
     private final SenderDirectory senders;
     private final ResultPublisher results;
+    private final RegistrationRequests registrations;
     private final OutboundConfig config;
     private final EntityManager em;
     private final Clock clock;
@@ -78,7 +81,8 @@ public class Dispatcher {
     private volatile Instant lastRecovery = Instant.EPOCH;
 
     public Dispatcher(MessagesApi messages, StatusService statuses, SenderDirectory senders, ResultPublisher results,
-            OutboundConfig config, EntityManager em, Clock clock, MeterRegistry registry) {
+            RegistrationRequests registrations, OutboundConfig config, EntityManager em, Clock clock, MeterRegistry registry) {
+        this.registrations = registrations;
         this.messages = messages;
         this.statuses = statuses;
         this.senders = senders;
@@ -173,6 +177,7 @@ public class Dispatcher {
             lastRecovery = now;
             QuarkusTransaction.requiringNew().run(this::requeueStuckSending);
             QuarkusTransaction.requiringNew().run(statuses::applyParkedReports); // a safety net behind lockSid
+            QuarkusTransaction.requiringNew().run(this::failExpiredHolds);
             lanes.values().removeIf(lane -> lane.idleSince(now.minus(LANE_IDLE_EXPIRY)));
             sharedServedAt.values().removeIf(at -> at.isBefore(now.minus(LANE_IDLE_EXPIRY)));
         }
@@ -206,7 +211,7 @@ public class Dispatcher {
                 @SuppressWarnings("unchecked")
                 List<OutboundMessage> heads = new ArrayList<>(em.createNativeQuery("select * from message where id in ("
                         + "select distinct on (from_number, case when from_shared then workspace_id else '' end) id from message "
-                        + "where status = 'QUEUED' and next_attempt_at <= :now and from_number not in (:blocked) "
+                        + "where status = 'QUEUED' and held_reason is null and next_attempt_at <= :now and from_number not in (:blocked) "
                         + "order by from_number, case when from_shared then workspace_id else '' end, created_at) "
                         + "order by created_at limit " + CLAIM_BATCH + " for update skip locked", OutboundMessage.class)
                         .setParameter("now", now).setParameter("blocked", blocked).getResultList());
@@ -370,6 +375,9 @@ public class Dispatcher {
         if (e instanceof SignalWireException s && s.httpStatus() == 429) {
             claim.lane().holdUntil(clock.instant().plusSeconds(1));
         }
+        if (UNREGISTERED_SENDER.equals(code) && holdForRegistration(claim, e)) {
+            return;
+        }
         QuarkusTransaction.requiringNew().run(() -> {
             OutboundMessage m = OutboundMessage.findById(claim.id());
             m.errorCode = code;
@@ -395,6 +403,25 @@ public class Dispatcher {
         });
     }
 
+    /** Messages held for their number's registration longer than REGISTRATION_HOLD fail with that reason. */
+    void failExpiredHolds() {
+        Instant now = clock.instant();
+        @SuppressWarnings("unchecked")
+        List<OutboundMessage> expired = em.createNativeQuery("select * from message where status = 'QUEUED' and held_reason is not null "
+                + "and created_at < :cutoff order by created_at limit " + CLAIM_BATCH + " for update skip locked", OutboundMessage.class)
+                .setParameter("cutoff", now.minus(config.registrationHold())).getResultList();
+        for (OutboundMessage m : expired) {
+            m.status = MessageStatus.FAILED;
+            m.errorCode = m.heldReason;
+            m.errorMessage = m.fromNumber + " was still not registered to send (10DLC campaign or toll-free verification) after "
+                    + config.registrationHold();
+            m.heldReason = null;
+            m.updatedAt = now;
+            results.publish(m);
+            registry.counter("outbound.failed", "error_code", m.errorCode).increment();
+        }
+    }
+
     /** Messages left SENDING by a process that died mid-request go back to the queue. */
     void requeueStuckSending() {
         // never one this process is still sending (a slow answer is not a crash): that would send it twice
@@ -409,6 +436,34 @@ public class Dispatcher {
             registry.counter("outbound.requeued.after.crash").increment(requeued);
             Log.warnf("Re-queued %d messages left SENDING by an earlier process", requeued);
         }
+    }
+
+    /**
+     * SignalWire refused the sender as in no active 10DLC campaign (21717): the message waits (QUEUED,
+     * awaiting_registration) with the number's whole queue, and provisioning is asked to register the number again.
+     * Only a number that was expected to send is held: one never registered by us (UNREGISTERED, no campaign) would
+     * wait for a registration that is not coming, so its message fails as before (provisioning still hears of it).
+     */
+    private boolean holdForRegistration(Claim claim, RuntimeException e) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            OutboundMessage m = OutboundMessage.findById(claim.id());
+            var assignment = m.fromShared ? null : senders.assignmentOf(m.fromNumber).orElse(null);
+            registrations.request(m, e.getMessage());
+            if (assignment == null || "UNREGISTERED".equals(assignment.messaging())) {
+                return false;
+            }
+            senders.refusedAsUnregistered(m.fromNumber);
+            m.status = MessageStatus.QUEUED;
+            m.heldReason = SenderDirectory.AWAITING_REGISTRATION;
+            m.attempts = Math.max(0, m.attempts - 1); // the carrier's refusal is not a failed attempt of ours
+            m.errorCode = UNREGISTERED_SENDER;
+            m.errorMessage = e.getMessage();
+            m.nextAttemptAt = clock.instant();
+            m.updatedAt = clock.instant();
+            registry.counter("outbound.held", "reason", "unregistered_sender").increment();
+            Log.warnf("%s was refused as unregistered (21717): its messages wait for its registration", m.fromNumber);
+            return true;
+        });
     }
 
     /** Exponential backoff with full jitter, so retries from many messages do not arrive together. */

@@ -32,10 +32,12 @@ public class MessageService {
     private final MeterRegistry registry;
 
     private final int sharedDailyCap;
+    private final boolean sendViaSharedWhilePending;
 
     public MessageService(SenderDirectory senders, Clock clock, MeterRegistry registry,
             ai.galaxyco.phone.outbound.config.OutboundConfig config) {
         this.sharedDailyCap = config.sharedDailyCap();
+        this.sendViaSharedWhilePending = config.sendViaSharedWhilePending();
         this.senders = senders;
         this.clock = clock;
         this.registry = registry;
@@ -66,6 +68,19 @@ public class MessageService {
 
     private OutboundMessage store(SendCommand command, PhoneNumber to) {
         Sender sender = chooseSender(command, to);
+        boolean held = false;
+        if (!sender.sendable()) {
+            // the number is not registered (10DLC) or verified (toll-free) yet: carriers would refuse the message
+            Optional<String> shared = sendViaSharedWhilePending && (command.from() == null || command.from().isBlank())
+                    ? senders.sharedNumber() : Optional.empty();
+            if (shared.isPresent()) {
+                sender = new Sender(shared.get(), NumberLabel.MAIN.value(), true, true);
+                registry.counter("outbound.via.shared.while.pending").increment();
+            } else {
+                held = true;
+                registry.counter("outbound.held", "reason", SenderDirectory.AWAITING_REGISTRATION).increment();
+            }
+        }
         if (senders.isOptedOut(sender.e164(), to.e164())) {
             registry.counter("outbound.refused", "reason", "opted_out").increment();
             throw new SendRefused(422, "recipient_opted_out", to + " opted out of messages from " + sender.e164()
@@ -86,6 +101,7 @@ public class MessageService {
         message.body = command.body() == null || command.body().isEmpty() ? null : command.body();
         message.mediaUrls = command.mediaUrls() == null || command.mediaUrls().isEmpty() ? null : EventJson.write(command.mediaUrls());
         message.status = MessageStatus.QUEUED;
+        message.heldReason = held ? SenderDirectory.AWAITING_REGISTRATION : null;
         message.segments = segments;
         message.nextAttemptAt = now;
         message.createdAt = now;

@@ -83,6 +83,10 @@ public class OutboundMessage extends PanacheEntityBase {
     @Column(name = "ambiguous_since")
     public Instant ambiguousSince;
 
+    /** Why a QUEUED message waits beyond its turn ({@code awaiting_registration}); null when it is simply queued. */
+    @Column(name = "held_reason")
+    public String heldReason;
+
     /** When the request that SignalWire accepted left (its body written): what pacing counts from. */
     @Column(name = "departed_at")
     public Instant departedAt;

@@ -23,9 +23,12 @@ import java.util.Optional;
 @Transactional(TxType.MANDATORY)
 public class SenderDirectory {
 
-    /** A number a workspace may send from. */
-    public record Sender(String e164, String label, boolean shared) {
+    /** A number a workspace may send from; {@code sendable} false: its messages wait for registration or verification. */
+    public record Sender(String e164, String label, boolean shared, boolean sendable) {
     }
+
+    /** What a held message's {@code held_reason} and, once the hold expires, its error code say. */
+    public static final String AWAITING_REGISTRATION = "awaiting_registration";
 
     private final EntityManager em;
     private final AssignmentTable assignments;
@@ -39,6 +42,46 @@ public class SenderDirectory {
 
     public void applyAssignment(String key, NumberAssignment assignment) {
         assignments.apply(key, assignment);
+        if (assignment != null && !assignment.shared()) {
+            if (assignment.sendable()) {
+                release(assignment.phoneNumber().e164());
+            } else {
+                hold(assignment.phoneNumber().e164());
+            }
+        }
+    }
+
+    /** The number may not send yet: its queued messages wait (QUEUED, held_reason awaiting_registration). */
+    public int hold(String e164) {
+        return em.createNativeQuery("update message set held_reason = ?2 where from_number = ?1 and status = 'QUEUED' "
+                + "and held_reason is null").setParameter(1, e164).setParameter(2, AWAITING_REGISTRATION).executeUpdate();
+    }
+
+    /** The number may send: its held messages are due now, oldest first as ever. */
+    private void release(String e164) {
+        int released = em.createNativeQuery("update message set held_reason = null, next_attempt_at = ?3 where from_number = ?1 "
+                + "and status = 'QUEUED' and held_reason = ?2").setParameter(1, e164).setParameter(2, AWAITING_REGISTRATION)
+                .setParameter(3, Timestamp.from(clock.instant())).executeUpdate();
+        if (released > 0) {
+            io.quarkus.logging.Log.infof("%s may send now: %d held messages released", e164, released);
+        }
+    }
+
+    /** SignalWire refused a message from {@code e164} as unregistered: hold it and its queue. True if it was sendable. */
+    public boolean refusedAsUnregistered(String e164) {
+        boolean changed = assignments.markAwaitingRegistration(ai.galaxyco.phone.model.values.PhoneNumber.parse(e164));
+        hold(e164);
+        return changed;
+    }
+
+    /** The dedicated assignment of {@code e164}, if it is one. */
+    public Optional<AssignmentTable.Assignment> assignmentOf(String e164) {
+        return assignments.dedicatedOwner(ai.galaxyco.phone.model.values.PhoneNumber.parse(e164));
+    }
+
+    /** The shared platform number, as the assignments show it. */
+    public Optional<String> sharedNumber() {
+        return assignments.sharedNumber();
     }
 
     public void applyProvisioning(ProvisioningResult result) {
@@ -91,7 +134,8 @@ public class SenderDirectory {
 
     /** The workspace's numbers, dedicated ones first. */
     public List<Sender> sendersOf(String workspaceId) {
-        return assignments.ofWorkspace(workspaceId).stream().map(a -> new Sender(a.e164(), a.label(), a.shared())).toList();
+        return assignments.ofWorkspace(workspaceId).stream().map(a -> new Sender(a.e164(), a.label(), a.shared(), a.sendable()))
+                .toList();
     }
 
     /** Why a workspace has no number to send from, in words an API caller can act on. */

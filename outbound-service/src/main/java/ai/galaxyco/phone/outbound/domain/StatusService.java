@@ -25,8 +25,11 @@ public class StatusService {
     private final ResultPublisher results;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final RegistrationRequests registrations;
 
-    public StatusService(EntityManager em, SenderDirectory senders, ResultPublisher results, Clock clock, MeterRegistry registry) {
+    public StatusService(EntityManager em, SenderDirectory senders, ResultPublisher results, Clock clock, MeterRegistry registry,
+            RegistrationRequests registrations) {
+        this.registrations = registrations;
         this.em = em;
         this.senders = senders;
         this.results = results;
@@ -106,6 +109,10 @@ public class StatusService {
         }
         if (OPTED_OUT.equals(errorCode)) {
             senders.setOptOut(message.fromNumber, message.toNumber, true, "signalwire:21610");
+        }
+        if (Dispatcher.UNREGISTERED_SENDER.equals(errorCode)) {
+            // accepted, then refused downstream: this message is lost to the carrier, the number must be registered
+            registrations.request(message, "status callback " + providerStatus + " with error 21717");
         }
         registry.counter("outbound.status", "status", next.name(), "error_code", errorCode == null ? "none" : errorCode).increment();
         return true;

@@ -49,9 +49,16 @@ import java.util.regex.Pattern;
 @Authenticated
 public class PhoneNumbersResource {
 
-    /** One number, or a slot whose purchase is pending or failed ({@code phoneNumber} null). */
+    /**
+     * One number, or a slot whose purchase is pending or failed ({@code phoneNumber} null). {@code messaging}: whether
+     * carriers take the number's messages yet (null for the shared number, registered by hand, and for pending slots).
+     */
     public record NumberView(String phoneNumber, String status, boolean dedicated, String label, String inbox,
-            String forwardTo, String failureReason, Instant provisionedAt, Instant releaseAfter) {
+            String forwardTo, String failureReason, Instant provisionedAt, Instant releaseAfter, Messaging messaging) {
+    }
+
+    /** A dedicated number's messaging state (UNREGISTERED, PENDING_REGISTRATION, VERIFICATION_PENDING, SENDABLE) and why. */
+    public record Messaging(String state, String reason, Instant since) {
     }
 
     public record NumbersPage(List<NumberView> items, String plan, int maxNumbers, String nextCursor) {
@@ -98,7 +105,7 @@ public class PhoneNumbersResource {
                     List.of(NumberSlot.Status.PROVISIONING, NumberSlot.Status.FAILED)).forEach(slot -> items.add(pendingSlot(slot)));
             if (workspace.onSharedNumber || !workspace.plan.hasDedicatedNumber()) {
                 events.sharedNumber().ifPresent(shared -> items.add(new NumberView(shared.e164(), "ACTIVE", false,
-                        NumberLabel.MAIN.value(), NumberLabel.MAIN.value(), null, null, null, null)));
+                        NumberLabel.MAIN.value(), NumberLabel.MAIN.value(), null, null, null, null, null)));
             }
         }
         int room = page.limit() - items.size();
@@ -289,7 +296,7 @@ public class PhoneNumbersResource {
     private NumberView pendingSlot(NumberSlot slot) {
         String reason = slot.status != NumberSlot.Status.FAILED ? null
                 : access.isServiceCaller() || slot.lastErrorCode == null ? slot.lastError : ProviderErrors.describe(slot.lastErrorCode);
-        return new NumberView(null, slot.status.name(), true, slot.label, slot.label, null, reason, null, null);
+        return new NumberView(null, slot.status.name(), true, slot.label, slot.label, null, reason, null, null, null);
     }
 
     private static NumberView view(PhoneNumberRecord n) {
@@ -300,6 +307,7 @@ public class PhoneNumbersResource {
             case RELEASED -> "RELEASED";
         };
         return new NumberView(n.e164, status, true, n.label, n.label, n.forwardTo, null, n.purchasedAt,
-                n.status == PhoneNumberRecord.Status.RELEASED ? null : n.releaseAfter);
+                n.status == PhoneNumberRecord.Status.RELEASED ? null : n.releaseAfter,
+                new Messaging(n.messagingState.name(), n.messagingReason, n.messagingChangedAt != null ? n.messagingChangedAt : n.purchasedAt));
     }
 }

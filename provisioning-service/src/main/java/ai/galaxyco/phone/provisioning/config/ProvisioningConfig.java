@@ -90,4 +90,45 @@ public interface ProvisioningConfig {
     /** A failed pass (SignalWire unreachable) is tried again after this, not a whole interval later. */
     @WithDefault("1m")
     Duration reconcileRetryAfter();
+
+    /**
+     * SIGNALWIRE_CAMPAIGN_ID: the 10DLC campaign new local numbers are assigned to (an order at SignalWire's Campaign
+     * Registry); unset: numbers stay UNREGISTERED. {@link #campaignIdPro()} and {@link #campaignIdEnterprise()}
+     * (SIGNALWIRE_CAMPAIGN_ID_PRO, SIGNALWIRE_CAMPAIGN_ID_ENTERPRISE) override it per plan.
+     */
+    Optional<String> campaignId();
+
+    Optional<String> campaignIdPro();
+
+    Optional<String> campaignIdEnterprise();
+
+    /** NUMBER_TYPE: {@code local} (10DLC, the default) or {@code toll-free}: what new numbers are bought as. */
+    @WithDefault("local")
+    String numberType();
+
+    /** How often due registration orders are placed and pending ones looked for. */
+    @WithDefault("1s")
+    Duration registrationInterval();
+
+    /** REGISTRATION_POLL_INTERVAL: a pending order is read back this often (the status callback usually comes first). */
+    @WithDefault("5m")
+    Duration registrationPollInterval();
+
+    /** A failed order is placed again after this, doubling up to {@link #registrationMaxRetryDelay()}. */
+    @WithDefault("1m")
+    Duration registrationRetryDelay();
+
+    @WithDefault("6h")
+    Duration registrationMaxRetryDelay();
+
+    /** DRIFT_CHECK_INTERVAL: how often every number's webhook URLs at SignalWire are compared with ours. */
+    @WithDefault("1h")
+    Duration driftCheckInterval();
+
+    /**
+     * Whether the first drift check runs soon after the first start-up (otherwise after an interval); a change of
+     * NEXT_PUBLIC_APP_URL since the last check makes one due at once either way.
+     */
+    @WithDefault("true")
+    boolean driftCheckAtStart();
 }

@@ -27,7 +27,8 @@ public class AssignmentEvents {
 
     public void assignDedicated(PhoneNumberRecord number) {
         var assignment = new NumberAssignment(PhoneNumber.parse(number.e164), WorkspaceId.of(number.workspaceId), number.label,
-                false, number.providerSid, number.forwardTo == null ? null : PhoneNumber.parse(number.forwardTo), clock.instant());
+                false, number.providerSid, number.forwardTo == null ? null : PhoneNumber.parse(number.forwardTo), clock.instant(),
+                number.messagingState);
         outbox.publish(Topics.NUMBER_ASSIGNMENTS, assignment.key(), assignment);
     }
 

@@ -27,8 +27,11 @@ public class LifecycleService {
     private final ProvisioningConfig config;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final NumberRegistration registration;
 
-    public LifecycleService(AssignmentEvents events, ProvisioningConfig config, Clock clock, MeterRegistry registry) {
+    public LifecycleService(AssignmentEvents events, ProvisioningConfig config, Clock clock, MeterRegistry registry,
+            NumberRegistration registration) {
+        this.registration = registration;
         this.events = events;
         this.config = config;
         this.clock = clock;
@@ -148,6 +151,7 @@ public class LifecycleService {
         slot.lastError = null;
         slot.lastErrorCode = null;
         slot.updatedAt = clock.instant();
+        registration.begin(number, workspace.plan); // before the assignment goes out: it carries the messaging state
         events.assignDedicated(number);
         if (!slot.isMain()) {
             return;

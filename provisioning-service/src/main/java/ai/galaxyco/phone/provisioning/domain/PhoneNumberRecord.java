@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.provisioning.domain;
 
+import ai.galaxyco.phone.model.values.MessagingState;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -69,6 +70,37 @@ public class PhoneNumberRecord extends PanacheEntityBase {
 
     @Column(name = "last_error")
     public String lastError;
+
+    /** Whether carriers take its messages yet; see {@link NumberRegistration}. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "messaging_state", nullable = false)
+    public MessagingState messagingState = MessagingState.UNREGISTERED;
+
+    /** Why it is in that state, in words for the workspace's numbers page (the last failure, what happens next). */
+    @Column(name = "messaging_reason")
+    public String messagingReason;
+
+    @Column(name = "messaging_changed_at")
+    public Instant messagingChangedAt;
+
+    /** The 10DLC campaign it is (being) assigned to. */
+    @Column(name = "campaign_id")
+    public String campaignId;
+
+    /** The pending (or last) number assignment order at SignalWire's Campaign Registry. */
+    @Column(name = "registry_order_id")
+    public String registryOrderId;
+
+    /** Its number assignment in the campaign (what removal from the campaign deletes). */
+    @Column(name = "registry_assignment_id")
+    public String registryAssignmentId;
+
+    @Column(name = "registration_attempts", nullable = false)
+    public int registrationAttempts;
+
+    /** When the registration worker next acts: place an order, or poll the pending one. */
+    @Column(name = "registration_due_at")
+    public Instant registrationDueAt;
 
     /** Every state change bumps it: one made from a stale read fails instead of overwriting a newer one. */
     @Version

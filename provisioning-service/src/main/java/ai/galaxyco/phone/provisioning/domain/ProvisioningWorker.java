@@ -5,6 +5,7 @@ import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
 import ai.galaxyco.phone.provisioning.signalwire.NumbersApi;
 import ai.galaxyco.phone.provisioning.signalwire.NumbersApi.OwnedNumber;
+import ai.galaxyco.phone.provisioning.signalwire.RegistryApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -49,6 +50,7 @@ public class ProvisioningWorker {
     private final MeterRegistry registry;
     private final ExecutorService executor;
     private final NumberTags tags;
+    private final RegistryApi registryApi;
 
     record PurchaseClaim(long slotId, String workspaceId, String label, long attemptId, String preferredAreaCode,
             String leaseToken) {
@@ -61,12 +63,16 @@ public class ProvisioningWorker {
         }
     }
 
-    record ReleaseClaim(long numberId, long attemptId, String providerSid, int releaseAttempts) {
+    /** A release, with what removing the number from its 10DLC campaign first needs. */
+    record ReleaseClaim(long numberId, long attemptId, String providerSid, int releaseAttempts, String e164, String campaignId,
+            String registryAssignmentId) {
     }
 
     public ProvisioningWorker(NumbersApi numbers, LifecycleService lifecycle, AssignmentEvents events,
-            ProvisioningConfig config, EntityManager entityManager, Clock clock, MeterRegistry registry, NumberTags tags) {
+            ProvisioningConfig config, EntityManager entityManager, Clock clock, MeterRegistry registry, NumberTags tags,
+            RegistryApi registryApi) {
         this.tags = tags;
+        this.registryApi = registryApi;
         this.numbers = numbers;
         this.lifecycle = lifecycle;
         this.events = events;
@@ -188,21 +194,20 @@ public class ProvisioningWorker {
                 return tagged;
             }
         }
+        boolean tollFree = "toll-free".equalsIgnoreCase(config.numberType());
         Set<String> areaCodes = new LinkedHashSet<>();
-        if (claim.preferredAreaCode() != null) {
+        if (claim.preferredAreaCode() != null && !tollFree) {
             areaCodes.add(claim.preferredAreaCode());
         }
-        config.defaultAreaCode().filter(s -> !s.isBlank()).ifPresent(areaCodes::add);
+        config.defaultAreaCode().filter(s -> !s.isBlank() && !tollFree).ifPresent(areaCodes::add);
         areaCodes.add(null); // anywhere
         SignalWireException lastRefusal = null;
         for (String areaCode : areaCodes) {
-            List<String> candidates = numbers.searchLocal(areaCode);
+            List<String> candidates = tollFree ? numbers.searchTollFree() : numbers.searchLocal(areaCode);
             for (String candidate : candidates.subList(0, Math.min(CANDIDATES_PER_SEARCH, candidates.size()))) {
                 try {
                     renewLease(claim);
-                    String base = config.publicUrl().replaceAll("/+$", "") + "/api/webhooks/signalwire/";
-                    return numbers.purchase(candidate, tag, base + "sms",
-                            base + "voice", base + "status");
+                    return numbers.purchase(candidate, tag, NumbersApi.Webhooks.forGateway(config.publicUrl()));
                 } catch (SignalWireException e) {
                     if (e.code() == null || e.code() != 21422) {
                         throw e;
@@ -212,7 +217,8 @@ public class ProvisioningWorker {
             }
         }
         throw lastRefusal != null ? lastRefusal
-                : new SignalWireException(404, null, "no US local numbers available (area codes tried: " + areaCodes + ")", null);
+                : new SignalWireException(404, null, tollFree ? "no US toll-free numbers available"
+                        : "no US local numbers available (area codes tried: " + areaCodes + ")", null);
     }
 
     private void recordPurchase(PurchaseClaim claim, OwnedNumber bought) {
@@ -297,7 +303,8 @@ public class ProvisioningWorker {
                 ProvisioningAttempt attempt = attempt(number.workspaceId, "RELEASE", now);
                 attempt.phoneNumber = number.e164;
                 attempt.providerSid = number.providerSid;
-                claims.add(new ReleaseClaim(number.id, attempt.id, number.providerSid, number.releaseAttempts));
+                claims.add(new ReleaseClaim(number.id, attempt.id, number.providerSid, number.releaseAttempts, number.e164,
+                        number.campaignId, number.registryAssignmentId));
             }
             return claims;
         });
@@ -308,11 +315,14 @@ public class ProvisioningWorker {
             if (!stillUnwanted(claim)) {
                 return;
             }
+            leaveCampaign(claim);
             numbers.release(claim.providerSid());
             QuarkusTransaction.requiringNew().run(() -> {
                 PhoneNumberRecord number = PhoneNumberRecord.findById(claim.numberId());
                 number.status = PhoneNumberRecord.Status.RELEASED;
                 number.releasedAt = clock.instant();
+                number.registryAssignmentId = null;
+                number.registrationDueAt = null;
                 number.lastError = null;
                 finishAttempt(claim.attemptId(), "SUCCEEDED", number.e164, number.providerSid, null, null);
                 Workspace workspace = Workspace.findById(number.workspaceId);
@@ -334,6 +344,23 @@ public class ProvisioningWorker {
                 finishAttempt(claim.attemptId(), "FAILED", number.e164, number.providerSid,
                         e instanceof SignalWireException s ? s.codeOrStatus() : e.getClass().getSimpleName(), e.getMessage());
             });
+        }
+    }
+
+    /**
+     * A number leaves its 10DLC campaign before it is released (the campaign's fee counts its numbers, and a number
+     * bought again by someone else must not arrive registered under our brand). Its assignment id is known once the
+     * registration completed; otherwise (pending or failed orders) the campaign's list is searched for it.
+     */
+    private void leaveCampaign(ReleaseClaim claim) {
+        if (claim.campaignId() == null) {
+            return;
+        }
+        String assignmentId = claim.registryAssignmentId() != null ? claim.registryAssignmentId()
+                : registryApi.assignmentOf(claim.campaignId(), claim.e164()).map(RegistryApi.Assignment::id).orElse(null);
+        if (assignmentId != null) {
+            registryApi.removeAssignment(assignmentId);
+            registry.counter("provisioning.registration", "outcome", "removed").increment();
         }
     }
 

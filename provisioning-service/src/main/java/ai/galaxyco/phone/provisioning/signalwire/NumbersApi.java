@@ -19,8 +19,48 @@ public class NumbersApi {
         this.http = http;
     }
 
-    /** A number the project owns. */
-    public record OwnedNumber(String sid, String phoneNumber, String friendlyName) {
+    /** A number the project owns, with its webhook configuration as SignalWire holds it. */
+    public record OwnedNumber(String sid, String phoneNumber, String friendlyName, Webhooks webhooks) {
+    }
+
+    /**
+     * The webhook URLs of a number: where SignalWire posts its SMS and calls, the fallbacks it tries when those fail,
+     * and the inbound-call status callback. Every number we buy gets {@link #forGateway(String)}.
+     */
+    public record Webhooks(String smsUrl, String smsFallbackUrl, String voiceUrl, String voiceFallbackUrl, String statusCallback) {
+
+        /** The gateway's URLs under NEXT_PUBLIC_APP_URL. */
+        public static Webhooks forGateway(String publicUrl) {
+            String base = publicUrl.replaceAll("/+$", "") + "/api/webhooks/signalwire/";
+            return new Webhooks(base + "sms", base + "fallback/sms", base + "voice", base + "fallback/voice", base + "status");
+        }
+
+        /** What differs from {@code wanted}, one "field: is → should be" line each; empty when nothing does. */
+        public java.util.List<String> differencesFrom(Webhooks wanted) {
+            java.util.List<String> differences = new ArrayList<>();
+            String[][] fields = {{"SmsUrl", smsUrl, wanted.smsUrl}, {"SmsFallbackUrl", smsFallbackUrl, wanted.smsFallbackUrl},
+                {"VoiceUrl", voiceUrl, wanted.voiceUrl}, {"VoiceFallbackUrl", voiceFallbackUrl, wanted.voiceFallbackUrl},
+                {"StatusCallback", statusCallback, wanted.statusCallback}};
+            for (String[] f : fields) {
+                if (!java.util.Objects.equals(blankToNull(f[1]), blankToNull(f[2]))) {
+                    differences.add(f[0] + ": " + f[1] + " → " + f[2]);
+                }
+            }
+            return differences;
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s;
+        }
+
+        FormBody.Builder addTo(FormBody.Builder form) {
+            return form.add("SmsUrl", smsUrl).add("SmsMethod", "POST")
+                    // a second chance when the gateway cannot take the primary request (SignalWire does not retry it)
+                    .add("SmsFallbackUrl", smsFallbackUrl).add("SmsFallbackMethod", "POST")
+                    .add("VoiceUrl", voiceUrl).add("VoiceMethod", "POST")
+                    .add("VoiceFallbackUrl", voiceFallbackUrl).add("VoiceFallbackMethod", "POST")
+                    .add("StatusCallback", statusCallback).add("StatusCallbackMethod", "POST");
+        }
     }
 
     /** US local numbers for sale, optionally in one area code. */
@@ -34,21 +74,20 @@ public class NumbersApi {
         return numbers;
     }
 
+    /** US toll-free numbers for sale (NUMBER_TYPE=toll-free). */
+    public List<String> searchTollFree() {
+        List<String> numbers = new ArrayList<>();
+        http.get(http.accountUrl().addPathSegments("AvailablePhoneNumbers/US/TollFree.json").build()).path("available_phone_numbers")
+                .forEach(n -> numbers.add(n.path("phone_number").asText()));
+        return numbers;
+    }
+
     /**
      * Buys {@code e164}. A purchase whose answer was lost (no answer, or a 5xx) may still have gone through, so
      * before giving up the number is looked up: if the project now owns it under our tag, that is the purchase.
      */
-    public OwnedNumber purchase(String e164, String friendlyName, String smsUrl, String voiceUrl, String statusCallback) {
-        FormBody form = new FormBody.Builder()
-                .add("PhoneNumber", e164)
-                .add("FriendlyName", friendlyName)
-                .add("SmsUrl", smsUrl).add("SmsMethod", "POST")
-                // a second chance when the gateway cannot take the primary request (SignalWire does not retry it)
-                .add("SmsFallbackUrl", fallback(smsUrl)).add("SmsFallbackMethod", "POST")
-                .add("VoiceUrl", voiceUrl).add("VoiceMethod", "POST")
-                .add("VoiceFallbackUrl", fallback(voiceUrl)).add("VoiceFallbackMethod", "POST")
-                .add("StatusCallback", statusCallback).add("StatusCallbackMethod", "POST")
-                .build();
+    public OwnedNumber purchase(String e164, String friendlyName, Webhooks webhooks) {
+        FormBody form = webhooks.addTo(new FormBody.Builder().add("PhoneNumber", e164).add("FriendlyName", friendlyName)).build();
         HttpUrl url = http.accountUrl().addPathSegments("IncomingPhoneNumbers.json").build();
         try {
             return owned(http.post(url, form));
@@ -75,10 +114,10 @@ public class NumbersApi {
         }
     }
 
-    /** {@code …/api/webhooks/signalwire/sms} → {@code …/api/webhooks/signalwire/fallback/sms}. */
-    static String fallback(String webhookUrl) {
-        int slash = webhookUrl.lastIndexOf('/');
-        return webhookUrl.substring(0, slash) + "/fallback" + webhookUrl.substring(slash);
+    /** Sets a number's webhook URLs (an update of the IncomingPhoneNumber); what drift repair does. */
+    public OwnedNumber configure(String sid, Webhooks webhooks) {
+        return owned(http.post(http.accountUrl().addPathSegment("IncomingPhoneNumbers").addPathSegment(sid + ".json").build(),
+                webhooks.addTo(new FormBody.Builder()).build()));
     }
 
     /** Numbers the project owns under exactly this FriendlyName (our tag), e.g. one bought by a lost purchase. */
@@ -123,6 +162,8 @@ public class NumbersApi {
     }
 
     private static OwnedNumber owned(JsonNode n) {
-        return new OwnedNumber(n.path("sid").asText(), n.path("phone_number").asText(), n.path("friendly_name").asText(null));
+        return new OwnedNumber(n.path("sid").asText(), n.path("phone_number").asText(), n.path("friendly_name").asText(null),
+                new Webhooks(n.path("sms_url").asText(null), n.path("sms_fallback_url").asText(null), n.path("voice_url").asText(null),
+                        n.path("voice_fallback_url").asText(null), n.path("status_callback").asText(null)));
     }
 }

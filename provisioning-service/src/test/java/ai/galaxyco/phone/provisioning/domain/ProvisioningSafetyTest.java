@@ -72,6 +72,9 @@ class ProvisioningSafetyTest {
     @Inject
     NumberTags tags;
 
+    @Inject
+    ai.galaxyco.phone.provisioning.signalwire.RegistryApi registryApi;
+
     static String newOrg() {
         return "org_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     }
@@ -301,7 +304,7 @@ class ProvisioningSafetyTest {
             a.persistAndFlush();
             return new long[] {n.id, a.id};
         });
-        worker.release(new ProvisioningWorker.ReleaseClaim(ids[0], ids[1], sid, 1));
+        worker.release(new ProvisioningWorker.ReleaseClaim(ids[0], ids[1], sid, 1, null, null, null));
         assertEquals(1, ownedBy(org).size(), "not released at SignalWire");
         assertEquals(0, SandboxControl.requests("DELETE", sid).size());
         assertTrue(active(org));
@@ -381,7 +384,7 @@ class ProvisioningSafetyTest {
     void twoInstancesAndTwoHundredWorkspacesWithSlowPurchasesBuyExactlyOneNumberEach() throws Exception {
         // a second instance's worker: same database, same sandbox, its own threads
         ProvisioningWorker second = new ProvisioningWorker(numbersApi, lifecycleService, assignmentEvents, config, em, clock,
-                registry, tags);
+                registry, tags, registryApi);
         AtomicBoolean running = new AtomicBoolean(true);
         Thread secondInstance = new Thread(() -> {
             while (running.get()) {

@@ -1,6 +1,7 @@
 package ai.galaxyco.phone.kit.messaging;
 
 import ai.galaxyco.phone.model.events.NumberAssignment;
+import ai.galaxyco.phone.model.values.MessagingState;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -16,15 +17,20 @@ import java.util.Optional;
  * assignments are to the shared platform number ({@link NumberAssignment#shared()}, the one source of truth for it:
  * no service reads the shared number from its own configuration). One row per record key; a tombstone deletes it.
  * The table {@code number_assignment} (assignment_key, e164, workspace_id, label, shared, provider_sid, forward_to,
- * updated_at) is created by each consuming service's own migrations, since each owns its schema. The webhook gateway
+ * updated_at, messaging) is created by each consuming service's own migrations, since each owns its schema. The webhook gateway
  * keeps the same view in memory (it has no database) and reads {@code shared} the same way.
  */
 @ApplicationScoped
 @Transactional(TxType.MANDATORY)
 public class AssignmentTable {
 
-    /** One assignment as stored. */
-    public record Assignment(String e164, String workspaceId, String label, boolean shared, String forwardTo) {
+    /** One assignment as stored; {@code messaging} is the number's {@link MessagingState} name, null when unknown. */
+    public record Assignment(String e164, String workspaceId, String label, boolean shared, String forwardTo, String messaging) {
+
+        /** Whether messages may leave from the number now (see {@link NumberAssignment#sendable()}). */
+        public boolean sendable() {
+            return messaging == null || !MessagingState.valueOf(messaging).holdsMessages();
+        }
     }
 
     private final EntityManager em;
@@ -42,20 +48,40 @@ public class AssignmentTable {
             return;
         }
         em.createNativeQuery("insert into number_assignment (assignment_key, e164, workspace_id, label, shared, provider_sid, "
-                + "forward_to, updated_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) on conflict (assignment_key) do update set "
+                + "forward_to, updated_at, messaging) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) on conflict (assignment_key) do update set "
                 + "e164 = excluded.e164, workspace_id = excluded.workspace_id, label = excluded.label, shared = excluded.shared, "
-                + "provider_sid = excluded.provider_sid, forward_to = excluded.forward_to, updated_at = excluded.updated_at")
+                + "provider_sid = excluded.provider_sid, forward_to = excluded.forward_to, updated_at = excluded.updated_at, "
+                + "messaging = excluded.messaging")
                 .setParameter(1, key).setParameter(2, assignment.phoneNumber().e164())
                 .setParameter(3, assignment.workspaceId().value()).setParameter(4, assignment.label())
                 .setParameter(5, assignment.shared()).setParameter(6, assignment.providerSid())
                 .setParameter(7, assignment.forwardTo() == null ? null : assignment.forwardTo().e164())
                 .setParameter(8, Timestamp.from(assignment.assignedAt() == null ? clock.instant() : assignment.assignedAt()))
+                .setParameter(9, assignment.messaging() == null ? null : assignment.messaging().name())
                 .executeUpdate();
+    }
+
+    /**
+     * Marks a dedicated number as waiting for registration before provisioning says so (SignalWire just refused a
+     * message from it); provisioning's next assignment of the number overwrites it. True if it was sendable before.
+     */
+    public boolean markAwaitingRegistration(PhoneNumber number) {
+        return em.createNativeQuery("update number_assignment set messaging = ?2 where assignment_key = ?1 and not shared "
+                + "and (messaging is null or messaging not in (?2, ?3))")
+                .setParameter(1, number.e164()).setParameter(2, MessagingState.PENDING_REGISTRATION.name())
+                .setParameter(3, MessagingState.VERIFICATION_PENDING.name()).executeUpdate() > 0;
+    }
+
+    /** The shared platform number, if any workspace is assigned to it. */
+    public Optional<String> sharedNumber() {
+        @SuppressWarnings("unchecked")
+        List<String> rows = em.createNativeQuery("select e164 from number_assignment where shared limit 1").getResultList();
+        return rows.stream().findFirst();
     }
 
     /** The workspace that owns {@code number} as a dedicated number. */
     public Optional<Assignment> dedicatedOwner(PhoneNumber number) {
-        return rows("select e164, workspace_id, label, shared, forward_to from number_assignment where assignment_key = ?1 "
+        return rows("select e164, workspace_id, label, shared, forward_to, messaging from number_assignment where assignment_key = ?1 "
                 + "and not shared", number.e164()).stream().findFirst();
     }
 
@@ -67,14 +93,14 @@ public class AssignmentTable {
 
     /** The numbers a workspace holds: its dedicated ones by label, then the shared one if it uses it. */
     public List<Assignment> ofWorkspace(String workspaceId) {
-        return rows("select e164, workspace_id, label, shared, forward_to from number_assignment where workspace_id = ?1 "
+        return rows("select e164, workspace_id, label, shared, forward_to, messaging from number_assignment where workspace_id = ?1 "
                 + "order by shared, label, e164", workspaceId);
     }
 
     private List<Assignment> rows(String sql, String parameter) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery(sql).setParameter(1, parameter).getResultList();
-        return rows.stream().map(r -> new Assignment((String) r[0], (String) r[1], (String) r[2], (Boolean) r[3], (String) r[4]))
-                .toList();
+        return rows.stream().map(r -> new Assignment((String) r[0], (String) r[1], (String) r[2], (Boolean) r[3], (String) r[4],
+                (String) r[5])).toList();
     }
 }

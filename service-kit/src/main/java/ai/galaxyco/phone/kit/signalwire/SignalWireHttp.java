@@ -120,6 +120,12 @@ public class SignalWireHttp {
         return HttpUrl.get(base).newBuilder().addPathSegments("api/laml/2010-04-01/Accounts").addPathSegment(project);
     }
 
+    /** The Relay REST base of the configured space ({@code …/api/relay/rest}), where the Campaign Registry lives. */
+    public HttpUrl.Builder relayRestUrl() {
+        String base = restBase(config.spaceUrl().orElseThrow(() -> new IllegalStateException("SIGNALWIRE_SPACE_URL is not set")));
+        return HttpUrl.get(base).newBuilder().addPathSegments("api/relay/rest");
+    }
+
     /** Applies the SIGNALWIRE_SPACE_URL rules; see {@link SignalWireConfig#spaceUrl()}. */
     public static String restBase(String spaceUrl) {
         String value = spaceUrl.trim();
@@ -184,7 +190,11 @@ public class SignalWireHttp {
             if (!response.isSuccessful()) {
                 countFailure(request, response.code() >= 500 ? "http_5xx" : "http_4xx");
                 Integer code = json.path("code").canConvertToInt() ? json.path("code").asInt() : null;
-                String message = json.path("message").asText(body.length() > 200 ? body.substring(0, 200) : body);
+                // Compatibility API: {code, message}; Relay REST: {errors:[{detail, …}]} or {error}
+                String message = json.path("message").isTextual() ? json.path("message").asText()
+                        : json.path("errors").path(0).path("detail").isTextual() ? json.path("errors").path(0).path("detail").asText()
+                        : json.path("error").isTextual() ? json.path("error").asText()
+                        : body.length() > 200 ? body.substring(0, 200) : body;
                 throw new SignalWireException(response.code(), code, request.method() + " " + request.url().encodedPath()
                         + " answered " + response.code() + ": " + message, null);
             }

@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.model.events;
 
+import ai.galaxyco.phone.model.values.MessagingState;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.WorkspaceId;
 import java.time.Instant;
@@ -7,7 +8,9 @@ import java.time.Instant;
 /**
  * The current owner of a number. Published on the compacted assignments topic; a tombstone (null value)
  * under the same key means the assignment ended. {@code shared} marks the platform number that Starter
- * workspaces use; {@code forwardTo} is where calls to the number are dialled (null: voicemail).
+ * workspaces use; {@code forwardTo} is where calls to the number are dialled (null: voicemail); {@code messaging}
+ * says whether carriers take its messages yet (10DLC registration, toll-free verification; null on the shared
+ * number and on events from before it existed: sendable).
  */
 public record NumberAssignment(
         PhoneNumber phoneNumber,
@@ -16,7 +19,18 @@ public record NumberAssignment(
         boolean shared,
         String providerSid,
         PhoneNumber forwardTo,
-        Instant assignedAt) {
+        Instant assignedAt,
+        MessagingState messaging) {
+
+    public NumberAssignment(PhoneNumber phoneNumber, WorkspaceId workspaceId, String label, boolean shared, String providerSid,
+            PhoneNumber forwardTo, Instant assignedAt) {
+        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, null);
+    }
+
+    /** Whether outbound may send from the number now (unknown counts as yes: the shared number, older events). */
+    public boolean sendable() {
+        return messaging == null || !messaging.holdsMessages();
+    }
 
     /** The record key on the compacted topic, so that shared-number assignments do not overwrite each other. */
     public String key() {

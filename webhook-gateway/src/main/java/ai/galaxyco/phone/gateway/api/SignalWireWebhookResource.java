@@ -14,6 +14,7 @@ import ai.galaxyco.phone.model.events.InboundCall;
 import ai.galaxyco.phone.model.events.InboundMessage;
 import ai.galaxyco.phone.model.events.MediaItem;
 import ai.galaxyco.phone.model.events.MessageStatusChanged;
+import ai.galaxyco.phone.model.events.RegistryStatusChanged;
 import ai.galaxyco.phone.model.signature.SignalWireSignature;
 import ai.galaxyco.phone.model.values.Channel;
 import ai.galaxyco.phone.model.values.PhoneNumber;
@@ -176,6 +177,77 @@ public class SignalWireWebhookResource {
             return new Publication(Topics.CALL_STATUS, callSid, "signalwire:call-status:" + callSid + ":" + status + ":"
                     + (sequence == null ? "" : sequence), event, Response.noContent().build());
         });
+    }
+
+    /**
+     * SignalWire's 10DLC status callbacks (the {@code status_callback_url} of every campaign order provisioning places):
+     * a number assignment completed or failed, an order processed. JSON (or form) fields as SignalWire documents them.
+     */
+    @POST
+    @Path("/registry")
+    public CompletionStage<Response> registry(@BeanParam SignedWebhook webhook, byte[] body) {
+        return handle("registry", "/registry", webhook, body, request -> {
+            RegistryCallback callback = RegistryCallback.of(request);
+            String category = callback.required("event_category");
+            String state = callback.required("state");
+            String number = callback.optional("phone_number");
+            var event = new RegistryStatusChanged(category, callback.optional("event_type"), state, callback.optional("campaign_id"),
+                    callback.optional("number_assignment_order_id"), callback.optional("number_assignment_id"),
+                    number == null ? null : Addresses.number("phone_number", number),
+                    callback.optional("failure_reason") != null ? callback.optional("failure_reason") : callback.optional("reason"),
+                    callback.instant("event_at"), clock.instant());
+            String subject = event.numberAssignmentId() != null ? event.numberAssignmentId() : event.key();
+            return new Publication(Topics.REGISTRY_STATUS, event.key(), "signalwire:registry:" + category + ":" + subject + ":"
+                    + state + ":" + (callback.optional("event_at") == null ? "" : callback.optional("event_at")), event,
+                    Response.noContent().build());
+        });
+    }
+
+    /** The fields of a 10DLC callback, from a JSON object or form parameters. */
+    record RegistryCallback(SignalWireRequest request, com.fasterxml.jackson.databind.JsonNode json) {
+
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        static RegistryCallback of(SignalWireRequest request) {
+            if (!request.json()) {
+                return new RegistryCallback(request, null);
+            }
+            try {
+                var tree = JSON.readTree(request.rawBody());
+                if (tree == null || !tree.isObject()) {
+                    throw new InvalidWebhookException("the 10DLC callback body is not a JSON object");
+                }
+                return new RegistryCallback(request, tree);
+            } catch (java.io.IOException e) {
+                throw new InvalidWebhookException("the 10DLC callback body is not JSON: " + e.getMessage());
+            }
+        }
+
+        String optional(String name) {
+            if (json == null) {
+                String value = request.param(name);
+                return value == null || value.isBlank() ? null : value;
+            }
+            var value = json.get(name);
+            return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
+        }
+
+        String required(String name) {
+            String value = optional(name);
+            if (value == null) {
+                throw new InvalidWebhookException("missing field " + name);
+            }
+            return value;
+        }
+
+        java.time.Instant instant(String name) {
+            String value = optional(name);
+            try {
+                return value == null ? null : java.time.OffsetDateTime.parse(value).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new InvalidWebhookException(name + " is not an ISO 8601 time: " + value);
+            }
+        }
     }
 
     /**
