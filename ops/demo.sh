@@ -64,7 +64,8 @@ HELD=$(echo "$SENT" | json "d.get('reason') or 'none'")
 step "3b. The number is registered in its 10DLC campaign and may send"
 MESSAGING=$(wait_for 30 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $PROVISIONING_URL/api/workspaces/$PRO/phone-numbers | python3 -c \"import json,sys; d=[n for n in json.load(sys.stdin)['items'] if n['phoneNumber']=='$NUMBER' and (n.get('messaging') or {}).get('state') in ('SENDABLE','UNREGISTERED')]; print(d[0]['messaging']['state'] if d else '')\"") \
   || fail "not registered after 30 s: $(numbers "$PRO")"
-ok "messaging state $MESSAGING (UNREGISTERED: no campaign configured, it sends as is)"
+[ "$MESSAGING" = SENDABLE ] && ok "messaging state SENDABLE: the campaign accepted the number; the held message leaves now" \
+  || ok "messaging state $MESSAGING: no campaign is configured, so the number sends as is"
 
 step "4. The customer sees the workspace's number, and the message is delivered"
 STATUS=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' $OUTBOUND_URL/api/workspaces/$PRO/messages/$MESSAGE_ID | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d['status'] if d['status']=='DELIVERED' else '')\"") \
