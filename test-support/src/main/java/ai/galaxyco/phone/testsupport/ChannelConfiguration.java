@@ -12,7 +12,7 @@ import java.util.Properties;
 
 /**
  * Checks a service's channel configuration against the topic registry: every incoming channel reads a
- * registry topic and dead-letters to that topic's DLQ. Topic names live in properties (where SmallRye reads
+ * registry topic, dead-letters to that topic's DLQ and consumes in a group of its own ({@code <service>.<channel>}). Topic names live in properties (where SmallRye reads
  * them), so this is what keeps them from drifting away from {@link Topics}.
  */
 public final class ChannelConfiguration {
@@ -48,6 +48,11 @@ public final class ChannelConfiguration {
             }
             if (!topic.deadLetter().equals(p.getProperty(prefix + "dead-letter-queue.topic"))) {
                 problems.add(channel + " must dead-letter to " + topic.deadLetter());
+            }
+            // a group per channel: a channel joining or leaving rebalances only itself (see ConsumerGroups)
+            String group = p.getProperty("quarkus.application.name") + "." + channel;
+            if (!group.equals(p.getProperty(prefix + "group.id"))) {
+                problems.add(channel + " must consume in its own group " + group);
             }
         }
         if (incoming == 0) {

@@ -30,7 +30,7 @@ public class LifecycleCatchUp {
     private volatile boolean caughtUp;
 
     public LifecycleCatchUp(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-            @ConfigProperty(name = "mp.messaging.connector.smallrye-kafka.group.id") String groupId) {
+            @ConfigProperty(name = "mp.messaging.incoming.workspace-lifecycle.group.id") String groupId) {
         this.bootstrapServers = bootstrapServers;
         this.groupId = groupId;
     }
