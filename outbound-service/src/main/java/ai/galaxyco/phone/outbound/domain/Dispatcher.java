@@ -178,6 +178,7 @@ public class Dispatcher {
             QuarkusTransaction.requiringNew().run(this::requeueStuckSending);
             QuarkusTransaction.requiringNew().run(statuses::applyParkedReports); // a safety net behind lockSid
             QuarkusTransaction.requiringNew().run(this::failExpiredHolds);
+            QuarkusTransaction.requiringNew().run(senders::releaseSendable);
             lanes.values().removeIf(lane -> lane.idleSince(now.minus(LANE_IDLE_EXPIRY)));
             sharedServedAt.values().removeIf(at -> at.isBefore(now.minus(LANE_IDLE_EXPIRY)));
         }

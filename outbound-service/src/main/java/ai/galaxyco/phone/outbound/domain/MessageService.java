@@ -69,7 +69,7 @@ public class MessageService {
     private OutboundMessage store(SendCommand command, PhoneNumber to) {
         Sender sender = chooseSender(command, to);
         boolean held = false;
-        if (!sender.sendable()) {
+        if (!sender.sendable() && !senders.sendableLocked(sender.e164())) {
             // the number is not registered (10DLC) or verified (toll-free) yet: carriers would refuse the message
             Optional<String> shared = sendViaSharedWhilePending && (command.from() == null || command.from().isBlank())
                     ? senders.sharedNumber() : Optional.empty();

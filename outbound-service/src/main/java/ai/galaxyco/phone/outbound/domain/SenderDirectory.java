@@ -79,6 +79,26 @@ public class SenderDirectory {
         return assignments.dedicatedOwner(ai.galaxyco.phone.model.values.PhoneNumber.parse(e164));
     }
 
+    /**
+     * Whether {@code e164} may send, read under a share lock on its assignment: an assignment change waits for the
+     * caller's transaction (so its release of held messages sees the message being stored), or the caller waits for
+     * it and reads the new state. Without it a message stored as the number turned SENDABLE stayed held.
+     */
+    public boolean sendableLocked(String e164) {
+        @SuppressWarnings("unchecked")
+        List<String> states = em.createNativeQuery("select coalesce(messaging, 'SENDABLE') from number_assignment "
+                + "where assignment_key = ?1 and not shared for share").setParameter(1, e164).getResultList();
+        return states.isEmpty() || !ai.galaxyco.phone.model.values.MessagingState.valueOf(states.get(0)).holdsMessages();
+    }
+
+    /** Held messages whose number may send now (a safety net behind {@link #sendableLocked}); returns how many. */
+    public int releaseSendable() {
+        return em.createNativeQuery("update message set held_reason = null, next_attempt_at = ?2 where status = 'QUEUED' "
+                + "and held_reason = ?1 and from_number in (select e164 from number_assignment a where not a.shared "
+                + "and (a.messaging is null or a.messaging not in ('PENDING_REGISTRATION', 'VERIFICATION_PENDING')))")
+                .setParameter(1, AWAITING_REGISTRATION).setParameter(2, Timestamp.from(clock.instant())).executeUpdate();
+    }
+
     /** The shared platform number, as the assignments show it. */
     public Optional<String> sharedNumber() {
         return assignments.sharedNumber();
