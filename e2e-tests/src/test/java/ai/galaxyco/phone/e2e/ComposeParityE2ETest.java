@@ -42,7 +42,7 @@ class ComposeParityE2ETest {
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final List<String> START_ORDER = List.of("sandbox", "provisioning-service-local", "webhook-gateway-local",
-            "routing-service-local", "outbound-service-local");
+            "routing-service-local", "outbound-service-local", "console-local");
 
     static final KafkaKRaftResource KAFKA = new KafkaKRaftResource();
     static final List<PostgresResource> DATABASES = new ArrayList<>();
@@ -129,6 +129,16 @@ class ComposeParityE2ETest {
                 + "/api/workspaces/org_compose/conversations")).header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, conversations.statusCode(), conversations.body());
+
+        // the console's local sign-in page lists the workspaces and signs in with the same demo key
+        HttpResponse<String> signIn = http.send(HttpRequest.newBuilder(URI.create(publicUrls.get("console-local") + "/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("workspaceId=org_compose")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, signIn.statusCode(), signIn.body());
+        String session = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        HttpResponse<String> usagePage = http.send(HttpRequest.newBuilder(URI.create(publicUrls.get("console-local")
+                + "/w/org_compose/usage")).header("Cookie", session).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, usagePage.statusCode(), usagePage.body());
     }
 
     @SuppressWarnings("unchecked")

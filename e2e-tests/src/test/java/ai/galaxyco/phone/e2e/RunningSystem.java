@@ -34,6 +34,8 @@ final class RunningSystem implements AutoCloseable {
     static final String SIGNING_KEY = "PSK_e2e_signing_key";
     static final String SHARED_NUMBER = "+14056940235";
     static final String[] SERVICES = {"provisioning-service", "routing-service", "outbound-service", "webhook-gateway"};
+    /** The web console: no database, no broker; it calls the services above with the user's token. */
+    static final String CONSOLE = "console";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final KafkaKRaftResource kafka = new KafkaKRaftResource();
@@ -99,6 +101,10 @@ final class RunningSystem implements AutoCloseable {
             env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
             env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(service)));
             env.put("GATEWAY_SPOOL_DIR", Files.createTempDirectory(Path.of("target"), "spool-").toAbsolutePath().toString());
+            if (service.equals("provisioning-service")) {
+                // a failed purchase stays FAILED long enough for the console's Retry to be the one that buys the number
+                env.put("PROVISIONING_INITIAL_RETRY_DELAY", "PT2M");
+            }
             if (!service.equals("webhook-gateway")) {
                 PostgresResource database = new PostgresResource();
                 databases.add(database);
@@ -110,10 +116,49 @@ final class RunningSystem implements AutoCloseable {
             environments.put(service, env);
             processes.put(service, launch(service, env, logs.resolve(service + ".log")));
         }
+        startConsole(logs);
         for (String service : SERVICES) {
             awaitReady(service, Duration.ofSeconds(120));
         }
+        awaitReady(CONSOLE, Duration.ofSeconds(120));
         return this;
+    }
+
+    /**
+     * The console, packaged, in the prod profile as deployed: it signs users in with Clerk session tokens only. It is
+     * given the local development key as well, which the prod profile must ignore (no local sign-in page).
+     */
+    private void startConsole(Path logs) throws IOException {
+        ports.put(CONSOLE, freePort());
+        managementPorts.put(CONSOLE, freePort());
+        Map<String, String> env = new HashMap<>();
+        env.put("PROVISIONING_URL", url("provisioning-service", ""));
+        env.put("ROUTING_URL", url("routing-service", ""));
+        env.put("OUTBOUND_URL", url("outbound-service", ""));
+        env.put("JWKS_URL", environments.get("provisioning-service").get("JWKS_URL"));
+        env.put("JWT_ISSUER", TestTokens.ISSUER);
+        env.put("CLERK_AUTHORIZED_PARTIES", TestTokens.AUTHORIZED_PARTY);
+        env.put("CONSOLE_POLL_INTERVAL", "PT0.5S");
+        env.put("CONSOLE_LOCAL_SIGNING_KEY", TestTokens.clerkPrivateKeyPem().toString());
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(CONSOLE)));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(CONSOLE)));
+        environments.put(CONSOLE, env);
+        processes.put(CONSOLE, launch(CONSOLE, env, logs.resolve(CONSOLE + ".log")));
+    }
+
+    /**
+     * The one running system of a test run, started by the first test class that asks: kept in the root context's
+     * store, which JUnit closes (AutoCloseable) once every class has run, so the classes share its two-minute start.
+     */
+    static RunningSystem shared(org.junit.jupiter.api.extension.ExtensionContext context) {
+        return context.getRoot().getStore(org.junit.jupiter.api.extension.ExtensionContext.Namespace.GLOBAL)
+                .computeIfAbsent(RunningSystem.class, key -> {
+                    try {
+                        return new RunningSystem().start();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the system did not start: " + e, e);
+                    }
+                }, RunningSystem.class);
     }
 
     private Process launch(String service, Map<String, String> env, Path log) throws IOException {

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,17 +29,9 @@ class SeedProcedureE2ETest {
     static final Duration WAIT = Duration.ofSeconds(60);
     static RunningSystem system;
 
-    @BeforeAll
-    static void start() throws Exception {
-        system = new RunningSystem().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (system != null) {
-            system.close();
-        }
-    }
+    /** Starts the running system shared by the end-to-end classes, or joins it. */
+    @RegisterExtension
+    static final BeforeAllCallback SYSTEM = context -> system = RunningSystem.shared(context);
 
     static String newOrg(String kind) {
         return "org_e2e_" + kind + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);

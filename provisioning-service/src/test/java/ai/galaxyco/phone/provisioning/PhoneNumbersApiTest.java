@@ -78,6 +78,34 @@ class PhoneNumbersApiTest {
     }
 
     @Test
+    void operatorsListTheWorkspacesByStatus() {
+        String org = newOrg();
+        created(org, Plan.STARTER, null);
+        await().atMost(WAIT).until(() -> workspace(org) != null && workspace(org).status == Workspace.Status.SHARED);
+        // every page, following nextCursor, holds the new workspace exactly once
+        List<String> ids = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            var page = given().auth().oauth2(TestTokens.forService()).queryParam("limit", 2)
+                    .queryParam("cursor", cursor == null ? "" : cursor).get("/api/admin/workspaces").then().statusCode(200)
+                    .extract().jsonPath();
+            ids.addAll(page.getList("items.workspaceId"));
+            cursor = page.getString("nextCursor");
+        } while (cursor != null);
+        assertEquals(1, ids.stream().filter(org::equals).count());
+        given().auth().oauth2(TestTokens.forService()).queryParam("status", "shared").queryParam("limit", 200)
+                .get("/api/admin/workspaces").then().statusCode(200)
+                .body("items.find { it.workspaceId == '" + org + "' }.plan", equalTo("STARTER"))
+                .body("items.find { it.workspaceId == '" + org + "' }.status", equalTo("SHARED"));
+        given().auth().oauth2(TestTokens.forService()).queryParam("status", "FAILED").queryParam("limit", 200)
+                .get("/api/admin/workspaces").then().statusCode(200)
+                .body("items.findAll { it.workspaceId == '" + org + "' }.size()", equalTo(0));
+        given().auth().oauth2(TestTokens.forService()).queryParam("status", "broken").get("/api/admin/workspaces").then()
+                .statusCode(400).body("code", equalTo("invalid_request"));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/admin/workspaces").then().statusCode(403);
+    }
+
+    @Test
     void aProWorkspaceSeesItsNumberRelabelsItAndForwardsItsCalls() {
         String org = newOrg();
         created(org, Plan.PRO, "646");
@@ -177,7 +205,8 @@ class PhoneNumbersApiTest {
         post(org, Map.of("areaCode", "21")).statusCode(400).body("code", equalTo("invalid_area_code"));
         post(org, Map.of("label", "")).statusCode(400).body("code", equalTo("invalid_label"));
         await().atMost(WAIT).untilAsserted(() -> post(org, Map.of("areaCode", "212")).statusCode(202)
-                .body("phoneNumber", nullValue()).body("label", equalTo("Main")));
+                .body("phoneNumber", nullValue()).body("label", equalTo("Main")).body("status", equalTo("PROVISIONING"))
+                .body("failureReason", nullValue()));
         await().atMost(WAIT).until(() -> workspace(org).status == Workspace.Status.ACTIVE);
         numbers(org).body("items.size()", equalTo(1)).body("items[0].status", equalTo("ACTIVE"))
                 .body("items[0].phoneNumber", startsWith("+1212"));

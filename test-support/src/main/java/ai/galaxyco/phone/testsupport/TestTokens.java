@@ -132,6 +132,22 @@ public final class TestTokens {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /**
+     * Clerk's test private key as a PKCS#8 PEM file (as {@code openssl genpkey} writes the local stack's key): what
+     * the console's local sign-in signs with in tests.
+     */
+    public static synchronized Path clerkPrivateKeyPem() {
+        try {
+            Path pem = DIR.resolve(CLERK_KEY + "-private.pem").toAbsolutePath();
+            Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(privateKey(CLERK_KEY).getEncoded())
+                    + "\n-----END PRIVATE KEY-----\n");
+            return pem;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Where the services find the service tokens' public key, as a {@code file:} location. */
     public static String servicePublicKeyLocation() {
         return publicKeyPem(SERVICE_KEY).toUri().toString();

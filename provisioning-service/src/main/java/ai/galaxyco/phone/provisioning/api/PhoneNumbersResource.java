@@ -156,6 +156,8 @@ public class PhoneNumbersResource {
             }
             sameLabel.nextAttemptAt = now;
             sameLabel.updatedAt = now;
+            // under way again from now on: lists show PROVISIONING (a console follows it), not the old failure
+            sameLabel.status = NumberSlot.Status.PROVISIONING;
             return Response.accepted(pendingSlot(sameLabel)).build();
         }
         if (sameLabel != null) {

@@ -92,6 +92,7 @@ public class WorkspaceNumbersResource {
             throw new WebApplicationException("a purchase for workspace " + workspaceId + " is in flight; wait for its outcome", 409);
         }
         main.nextAttemptAt = clock.instant();
+        main.status = NumberSlot.Status.PROVISIONING; // under way again: the numbers list says so until the outcome
         return Response.accepted().build();
     }
 }

@@ -1,0 +1,102 @@
+package ai.galaxyco.phone.console.api;
+
+import ai.galaxyco.phone.console.config.ConsoleConfig;
+import ai.galaxyco.phone.console.domain.SignedInUser;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads the Clerk session token of a page request (cookie {@code __session}, as Clerk's front end sets it, or
+ * {@code Authorization: Bearer}) and verifies it as the services do: signature by Clerk's key (JWKS), issuer,
+ * expiry, and {@code azp} among CLERK_AUTHORIZED_PARTIES. The active organisation is the workspace.
+ */
+@ApplicationScoped
+public class SignedInUsers {
+
+    public static final String SESSION_COOKIE = "__session";
+    private static final Logger LOG = Logger.getLogger(SignedInUsers.class);
+
+    /** No token, or one that is not valid: the page asks the visitor to sign in. */
+    public static class SignInRequired extends RuntimeException {
+        public SignInRequired(String reason) {
+            super(reason);
+        }
+    }
+
+    /** A valid token for another workspace than the page's. */
+    public static class OtherWorkspace extends RuntimeException {
+        public final String signedInTo;
+
+        public OtherWorkspace(String signedInTo, String requested) {
+            super("signed in to " + signedInTo + ", not " + requested);
+            this.signedInTo = signedInTo;
+        }
+    }
+
+    private final JWTParser parser;
+    private final Optional<Set<String>> authorizedParties;
+
+    public SignedInUsers(JWTParser parser, ConsoleConfig config) {
+        this.parser = parser;
+        this.authorizedParties = config.authorizedParties();
+    }
+
+    /** @throws SignInRequired without a valid session token */
+    public SignedInUser current(HttpHeaders headers) {
+        String token = tokenOf(headers).orElseThrow(() -> new SignInRequired("no session"));
+        JsonWebToken jwt;
+        try {
+            jwt = parser.parse(token);
+        } catch (ParseException e) {
+            LOG.debugf("session token refused: %s (%s)", e.getMessage(), e.getCause());
+            throw new SignInRequired("the session is not valid or has expired");
+        }
+        if (authorizedParties.isPresent()) {
+            Object azp = jwt.getClaim("azp");
+            String party = azp instanceof JsonString s ? s.getString() : azp == null ? null : azp.toString();
+            if (party == null || !authorizedParties.get().contains(party)) {
+                throw new SignInRequired("the session was issued for another front end (" + party + ")");
+            }
+        }
+        String organization = organization(jwt);
+        if (organization == null) {
+            throw new SignInRequired("the session has no active workspace");
+        }
+        return new SignedInUser(jwt.getSubject(), organization, token);
+    }
+
+    /** @throws OtherWorkspace when the session's workspace is not {@code workspaceId} */
+    public SignedInUser forWorkspace(HttpHeaders headers, String workspaceId) {
+        SignedInUser user = current(headers);
+        if (!user.workspaceId().equals(workspaceId)) {
+            throw new OtherWorkspace(user.workspaceId(), workspaceId);
+        }
+        return user;
+    }
+
+    private static Optional<String> tokenOf(HttpHeaders headers) {
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.of(authorization.substring(7).trim());
+        }
+        var cookie = headers.getCookies().get(SESSION_COOKIE);
+        return cookie == null || cookie.getValue().isBlank() ? Optional.empty() : Optional.of(cookie.getValue());
+    }
+
+    /** {@code org_id}, or {@code o.id} in Clerk's v2 session tokens. */
+    private static String organization(JsonWebToken jwt) {
+        Object orgId = jwt.getClaim("org_id");
+        if (orgId != null) {
+            return orgId instanceof JsonString s ? s.getString() : orgId.toString();
+        }
+        return jwt.getClaim("o") instanceof JsonObject o && o.get("id") instanceof JsonString id ? id.getString() : null;
+    }
+}

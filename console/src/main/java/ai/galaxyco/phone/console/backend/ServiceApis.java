@@ -1,0 +1,104 @@
+package ai.galaxyco.phone.console.backend;
+
+import ai.galaxyco.phone.console.config.ConsoleConfig;
+import ai.galaxyco.phone.console.domain.SignedInUser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * The services' public APIs, called with the signed-in user's own token: the console has no rights of its own, so a
+ * page can never show or change more than the user could through the API.
+ */
+@ApplicationScoped
+public class ServiceApis {
+
+    public enum Service {
+        PROVISIONING("provisioning"),
+        ROUTING("routing"),
+        OUTBOUND("outbound");
+
+        final String name;
+
+        Service(String name) {
+            this.name = name;
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(ServiceApis.class);
+
+    private final ConsoleConfig config;
+    private final ObjectMapper json;
+    private final HttpClient http;
+
+    public ServiceApis(ConsoleConfig config, ObjectMapper json) {
+        this.config = config;
+        this.json = json;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    }
+
+    public <T> T get(Service service, String path, SignedInUser user, Class<T> type) {
+        return json.convertValue(send(service, "GET", path, user.token(), null), type);
+    }
+
+    public JsonNode get(Service service, String path, String token) {
+        return send(service, "GET", path, token, null);
+    }
+
+    /** @return the answer's JSON body, or null when it has none */
+    public JsonNode send(Service service, String method, String path, SignedInUser user, Object body) {
+        return send(service, method, path, user.token(), body);
+    }
+
+    private JsonNode send(Service service, String method, String path, String token, Object body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl(service) + path))
+                .timeout(config.requestTimeout()).header("Accept", "application/json")
+                .header("Authorization", "Bearer " + token);
+        try {
+            if (body == null) {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode answer = response.body() == null || response.body().isBlank() ? null : json.readTree(response.body());
+            if (response.statusCode() >= 400) {
+                throw problem(response.statusCode(), answer);
+            }
+            return answer;
+        } catch (JsonProcessingException e) {
+            throw new ApiProblem(502, "bad_gateway", "The " + service.name + " service gave an answer the console cannot read.");
+        } catch (IOException e) {
+            LOG.warnf("%s %s%s failed: %s", method, baseUrl(service), path, e.toString());
+            throw new ApiProblem(503, "service_unavailable",
+                    "The " + service.name + " service cannot be reached right now. Try again in a moment.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiProblem(503, "service_unavailable", "The request was interrupted.");
+        }
+    }
+
+    private static ApiProblem problem(int status, JsonNode answer) {
+        String code = answer == null ? null : answer.path("code").asText(null);
+        String detail = answer == null ? null : answer.path("detail").asText(null);
+        return new ApiProblem(status, code == null ? "http_" + status : code, detail);
+    }
+
+    private String baseUrl(Service service) {
+        String url = switch (service) {
+            case PROVISIONING -> config.provisioningUrl();
+            case ROUTING -> config.routingUrl();
+            case OUTBOUND -> config.outboundUrl();
+        };
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

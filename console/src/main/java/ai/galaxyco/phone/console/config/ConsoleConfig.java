@@ -1,0 +1,50 @@
+package ai.galaxyco.phone.console.config;
+
+import io.smallrye.config.ConfigMapping;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/** Where the console finds the services, and who may sign in. Environment names are in application.properties. */
+@ConfigMapping(prefix = "galaxyco.console")
+public interface ConsoleConfig {
+
+    /** PROVISIONING_URL: the provisioning service's API (numbers, provisioning history, operator lists). */
+    String provisioningUrl();
+
+    /** ROUTING_URL: the routing service's API (conversations, inboxes). */
+    String routingUrl();
+
+    /** OUTBOUND_URL: the outbound service's API (sending, message status). */
+    String outboundUrl();
+
+    /** CONSOLE_REQUEST_TIMEOUT: how long one call to a service may take before the page says it is unavailable. */
+    Duration requestTimeout();
+
+    /** CONSOLE_POLL_INTERVAL: how often an open page asks for changes while something is in progress. */
+    Duration pollInterval();
+
+    /** CLERK_AUTHORIZED_PARTIES: the front end's origins; a session token's {@code azp} must be one of them. */
+    Optional<Set<String>> authorizedParties();
+
+    LocalSignIn localSignIn();
+
+    /**
+     * The sign-in page of a local stack, which signs tokens with the stack's own development keys. It is enabled
+     * only when a user key is given and the prod profile is not active.
+     */
+    interface LocalSignIn {
+
+        /** CONSOLE_LOCAL_SIGNING_KEY: the development key's private half (PEM text or file path), as ./stack token uses. */
+        Optional<String> userKey();
+
+        /** CONSOLE_LOCAL_SERVICE_KEY: the service key's private half, to list the workspaces the stack knows. */
+        Optional<String> serviceKey();
+
+        /** SERVICE_JWT_ISSUER: the issuer of the service tokens the local sign-in page mints. */
+        String serviceIssuer();
+
+        /** JWT_ISSUER: the issuer of the user tokens it mints (the one the services accept). */
+        String userIssuer();
+    }
+}

@@ -1,0 +1,93 @@
+package ai.galaxyco.phone.console;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.galaxyco.phone.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Signing in and the pages' refusals, over HTTP. The pages with the services behind them are tested in a real
+ * browser by e2e-tests (ConsoleBrowserE2ETest), which also shows the packaged (prod) console has no local sign-in.
+ */
+@QuarkusTest
+@QuarkusTestResource(ConsoleTestResource.class)
+class ConsolePagesTest {
+
+    static Response signIn(String workspaceId) {
+        return given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("workspaceId", workspaceId).post("/sign-in");
+    }
+
+    @Test
+    void withoutASessionEveryPageLeadsToSignIn() {
+        given().redirects().follow(false).get("/w/org_a/usage").then().statusCode(303)
+                .header("Location", containsString("/sign-in?reason="));
+        given().redirects().follow(false).get("/").then().statusCode(303).header("Location", containsString("/sign-in"));
+        // the local sign-in page (a development key is configured and this is not the prod profile)
+        given().get("/sign-in").then().statusCode(200).body(containsString("name=\"workspaceId\""));
+    }
+
+    @Test
+    void theLocalSignInPageSignsInAsTheChosenWorkspaceOnly() {
+        Response answer = signIn("org_a");
+        answer.then().statusCode(303).header("Location", containsString("/w/org_a/phone"));
+        String cookie = answer.getHeader("Set-Cookie");
+        assertTrue(cookie.startsWith("__session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), cookie);
+        String session = answer.getCookie("__session");
+        given().cookie("__session", session).get("/w/org_a/usage").then().statusCode(200)
+                .body(containsString("not available")).body(containsString("org_a"));
+        given().cookie("__session", session).get("/w/org_b/usage").then().statusCode(403)
+                .body(containsString("belongs to another workspace")).body(not(containsString("not available")));
+        given().redirects().follow(false).cookie("__session", session).get("/").then().statusCode(303)
+                .header("Location", containsString("/w/org_a/phone"));
+        signIn("org a; drop").then().statusCode(400).body(containsString("A workspace id is letters"));
+        given().redirects().follow(false).get("/sign-out").then().statusCode(303)
+                .header("Set-Cookie", startsWith("__session=;"));
+    }
+
+    @Test
+    void tokensTheServicesWouldRefuseAreNoSession() {
+        for (String token : new String[] {TestTokens.forWorkspaceFromParty("org_a", "https://evil.example"),
+                TestTokens.expiredForWorkspace("org_a"), TestTokens.unsigned("org_a"), "not-a-jwt"}) {
+            given().redirects().follow(false).cookie("__session", token).get("/w/org_a/usage").then().statusCode(303)
+                    .header("Location", containsString("/sign-in"));
+        }
+        // Clerk's v2 tokens carry the organisation as o.id; an Authorization header works as the cookie does
+        given().auth().oauth2(TestTokens.forWorkspaceV2("org_v2")).get("/w/org_v2/usage").then().statusCode(200);
+    }
+
+    @Test
+    void aServiceThatCannotBeReachedIsASentenceNotAStackTrace() {
+        given().cookie("__session", TestTokens.forWorkspace("org_a")).get("/w/org_a/phone").then().statusCode(503)
+                .contentType(startsWith("text/html")).body(containsString("cannot be reached right now"))
+                .body(not(containsString("Exception")));
+    }
+
+    @Test
+    void aFormPostedFromAnotherSiteIsRefused() {
+        given().redirects().follow(false).cookie("__session", TestTokens.forWorkspace("org_a")).header("Origin", "https://evil.example")
+                .contentType("application/x-www-form-urlencoded").formParam("label", "Main")
+                .post("/w/org_a/phone/numbers/request").then().statusCode(403).body(containsString("another site"));
+    }
+
+    @Test
+    void unknownPagesArePagesToo() {
+        given().get("/no-such-page").then().statusCode(404);
+        given().get("/console.css").then().statusCode(200).contentType(startsWith("text/css"));
+        given().get("/console.js").then().statusCode(200).body(containsString("followLive"));
+    }
+
+    @Test
+    void signInTakesOnlyWorkspaceIds() {
+        signIn("").then().statusCode(400);
+        signIn("org_" + "x".repeat(70)).then().statusCode(400).body(not(containsString("Exception")));
+        signIn("org_ok-1").then().statusCode(303).header("Location", containsString("/w/org_ok-1/phone"));
+    }
+}

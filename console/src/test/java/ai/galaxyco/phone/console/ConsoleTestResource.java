@@ -1,0 +1,28 @@
+package ai.galaxyco.phone.console;
+
+import ai.galaxyco.phone.testsupport.TestTokens;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/** Clerk's test keys for the console, its local sign-in enabled with the same key, and no service reachable. */
+public class ConsoleTestResource implements QuarkusTestResourceLifecycleManager {
+
+    /** Nothing listens here: every call to a service fails to connect. */
+    static final String NO_SERVICE = "http://127.0.0.1:9";
+
+    @Override
+    public Map<String, String> start() {
+        return Map.of("mp.jwt.verify.publickey.location", TestTokens.publicKeyLocation(),
+                "mp.jwt.verify.issuer", TestTokens.ISSUER,
+                "galaxyco.console.authorized-parties", TestTokens.AUTHORIZED_PARTY,
+                "galaxyco.console.local-sign-in.user-key", TestTokens.clerkPrivateKeyPem().toString(),
+                "galaxyco.console.local-sign-in.user-issuer", TestTokens.ISSUER,
+                "galaxyco.console.provisioning-url", NO_SERVICE,
+                "galaxyco.console.routing-url", NO_SERVICE,
+                "galaxyco.console.outbound-url", NO_SERVICE);
+    }
+
+    @Override
+    public void stop() {
+    }
+}

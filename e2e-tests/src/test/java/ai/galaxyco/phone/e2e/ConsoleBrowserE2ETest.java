@@ -1,0 +1,293 @@
+package ai.galaxyco.phone.e2e;
+
+import static ai.galaxyco.phone.e2e.SeedProcedureE2ETest.activeNumber;
+import static ai.galaxyco.phone.e2e.SeedProcedureE2ETest.clerk;
+import static ai.galaxyco.phone.e2e.SeedProcedureE2ETest.newOrg;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.galaxyco.phone.testsupport.TestTokens;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in a real browser (Debian's headless Chromium through Debian's chromedriver) against the packaged
+ * services: a workspace owner signs in with a Clerk session cookie, as Clerk's front end sets it, and drives the phone
+ * settings page. Screenshots of each page at 1280 and 375 px land in target/screenshots (README shows the committed
+ * copies in console/docs).
+ */
+class ConsoleBrowserE2ETest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    static RunningSystem system;
+    static WebDriver browser;
+
+    /** Without a browser there is nothing to test; with one, the running system shared by the end-to-end classes. */
+    @RegisterExtension
+    static final BeforeAllCallback SYSTEM = context -> {
+        requireBrowser();
+        system = RunningSystem.shared(context);
+        SeedProcedureE2ETest.system = system; // its helpers (clerk, activeNumber) act on the same running system
+    };
+
+    static void requireBrowser() {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            String missing = "the console's browser tests need Debian's chromium and chromium-driver "
+                    + "(apt-get install chromium chromium-driver; .ci/run installs them)";
+            // CI must run them; a developer machine without a browser skips them, saying why
+            if (System.getenv("CI") != null) {
+                throw new IllegalStateException(missing);
+            }
+            org.junit.jupiter.api.Assumptions.abort(missing);
+        }
+    }
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // as the machine's notes say: without the background-networking flags Chromium keeps calling Google's hosts
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createTempDirectory("console-chromium"), "--window-size=1280,900");
+        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().withLogFile(new File("target/e2e-logs/chromedriver.log")).build();
+        browser = new ChromeDriver(driver, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    static String console(String path) {
+        return system.url(RunningSystem.CONSOLE, path);
+    }
+
+    /** Signs in as Clerk's front end would: its session token in the {@code __session} cookie of the console's site. */
+    static void signInAs(String org) {
+        browser.get(console("/sign-in"));
+        browser.manage().deleteAllCookies();
+        browser.manage().addCookie(new Cookie("__session", TestTokens.forWorkspace(org), "/"));
+    }
+
+    static WebElement numberLabelled(String label) {
+        return browser.findElement(By.cssSelector("li.number[data-label='" + label + "']"));
+    }
+
+    /** Read in one script, so that the live part being replaced meanwhile cannot leave a stale element. */
+    static String statusOf(String label) {
+        return (String) ((JavascriptExecutor) browser).executeScript("const e = document.querySelector("
+                + "\"li.number[data-label='\" + arguments[0] + \"'] [data-status]\"); return e && e.dataset.status;", label);
+    }
+
+    static String numberOf(String label) {
+        return (String) ((JavascriptExecutor) browser).executeScript("const e = document.querySelector("
+                + "\"li.number[data-label='\" + arguments[0] + \"']\"); return e && e.dataset.number;", label);
+    }
+
+    /** A mark in the page's JavaScript state: still there later means the page was not reloaded. */
+    static void markPage() {
+        ((JavascriptExecutor) browser).executeScript("window.__notReloaded = true;");
+    }
+
+    static boolean stillTheSamePage() {
+        return Boolean.TRUE.equals(((JavascriptExecutor) browser).executeScript("return window.__notReloaded === true;"));
+    }
+
+    static void sandboxSettings(String json) throws Exception {
+        HttpResponse<String> answer = system.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + system.sandbox.port()
+                + "/sandbox/settings")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+    }
+
+    /** The page at 1280 and 375 px, as PNGs named after it. */
+    static void screenshots(String name) throws Exception {
+        for (int width : new int[] {1280, 375}) {
+            browser.manage().window().setSize(new Dimension(width, 900));
+            long height = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight;");
+            browser.manage().window().setSize(new Dimension(width, (int) Math.min(Math.max(height, 600), 2400)));
+            File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + "-" + width + ".png"), StandardCopyOption.REPLACE_EXISTING);
+            // nothing wider than the screen: the page works at 375 px without sideways scrolling
+            long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assertTrue(overflow <= 0, name + " scrolls sideways at " + width + " px by " + overflow + " px");
+        }
+        browser.manage().window().setSize(new Dimension(1280, 900));
+    }
+
+    @Test
+    void aProWorkspaceSeesItsNumberBeingBoughtThenActiveWithoutAReload() throws Exception {
+        String org = newOrg("console_pro");
+        sandboxSettings("{\"purchaseLatencyMs\":4000}"); // long enough to see the purchase in progress
+        try {
+            assertEquals(204, clerk("msg_" + UUID.randomUUID(), "organization.created", org, "pro", System.currentTimeMillis()));
+            signInAs(org);
+            // the workspace reaches provisioning through Kafka: the page answers once it is known
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+                browser.get(console("/w/" + org + "/phone"));
+                return !browser.findElements(By.cssSelector("li.number[data-label='Main']")).isEmpty();
+            });
+            assertEquals("PROVISIONING", statusOf("Main"), browser.getPageSource());
+            markPage();
+        } finally {
+            sandboxSettings("{\"purchaseLatencyMs\":0}");
+        }
+        new WebDriverWait(browser, WAIT).until(b -> "ACTIVE".equals(statusOf("Main")));
+        assertTrue(stillTheSamePage(), "the number turned ACTIVE on screen without a reload");
+        String number = activeNumber(org);
+        assertNotNull(number);
+        assertEquals(number, numberOf("Main"));
+        assertTrue(browser.findElement(By.id("plan")).getText().contains("Pro"));
+        // the history tells what happened in words
+        assertTrue(browser.findElement(By.cssSelector("table.history")).getText().contains("Got " + number),
+                browser.findElement(By.cssSelector("table.history")).getText());
+        screenshots("phone-pro");
+    }
+
+    @Test
+    void aFailedPurchaseShowsItsReasonAndRetryGetsTheNumber() throws Exception {
+        String org = newOrg("console_failed");
+        system.sandbox.failNext("/AvailablePhoneNumbers", 1, 500, 20500, "Service temporarily unavailable");
+        assertEquals(204, clerk("msg_" + UUID.randomUUID(), "organization.created", org, "pro", System.currentTimeMillis()));
+        signInAs(org);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+            browser.get(console("/w/" + org + "/phone"));
+            return "FAILED".equals(statusOf("Main"));
+        });
+        String reason = numberLabelled("Main").findElement(By.cssSelector("[data-reason]")).getText();
+        assertFalse(reason.isBlank());
+        assertFalse(reason.contains("{"), "the reason is words, not JSON: " + reason);
+        screenshots("phone-failed");
+
+        numberLabelled("Main").findElement(By.id("retry-Main")).click();
+        new WebDriverWait(browser, WAIT).until(b -> "ACTIVE".equals(statusOf("Main")));
+        assertNotNull(activeNumber(org));
+        assertEquals(activeNumber(org), numberOf("Main"));
+    }
+
+    @Test
+    void anEnterpriseWorkspaceAddsASalesNumber() throws Exception {
+        String org = newOrg("console_ent");
+        assertEquals(204, clerk("msg_" + UUID.randomUUID(), "organization.created", org, "enterprise", System.currentTimeMillis()));
+        await().atMost(WAIT).until(() -> activeNumber(org) != null);
+        signInAs(org);
+        browser.get(console("/w/" + org + "/phone"));
+        WebElement add = browser.findElement(By.id("add-number"));
+        // the form checks its fields before sending: an invalid label never leaves the browser
+        add.findElement(By.name("label")).sendKeys("Sales!");
+        add.findElement(By.cssSelector("button[type=submit]")).click();
+        assertEquals(console("/w/" + org + "/phone"), browser.getCurrentUrl());
+        assertFalse((Boolean) ((JavascriptExecutor) browser).executeScript(
+                "return document.querySelector('#add-number input[name=label]').checkValidity();"));
+        add.findElement(By.name("label")).clear();
+        add.findElement(By.name("label")).sendKeys("Sales");
+        add.findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(browser, WAIT).until(b -> "ACTIVE".equals(statusOf("Sales")));
+        assertTrue(numberOf("Sales").startsWith("+1"));
+        assertEquals("ACTIVE", statusOf("Main"));
+        // a second Sales is refused by the API, and the page says why in words
+        browser.findElement(By.id("add-number")).findElement(By.name("label")).sendKeys("sales");
+        browser.findElement(By.id("add-number")).findElement(By.cssSelector("button[type=submit]")).click();
+        assertTrue(browser.findElement(By.id("error")).getText().contains("already has that label"),
+                browser.findElement(By.id("error")).getText());
+        screenshots("phone-enterprise");
+    }
+
+    @Test
+    void aStarterWorkspaceSeesTheSharedNumber() throws Exception {
+        String org = newOrg("console_starter");
+        assertEquals(204, clerk("msg_" + UUID.randomUUID(), "organization.created", org, "starter", System.currentTimeMillis()));
+        signInAs(org);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+            browser.get(console("/w/" + org + "/phone"));
+            return !browser.findElements(By.cssSelector("li.number")).isEmpty();
+        });
+        WebElement shared = browser.findElement(By.cssSelector("li.number"));
+        assertEquals(RunningSystem.SHARED_NUMBER, shared.getAttribute("data-number"));
+        assertTrue(shared.getText().contains("Shared"), shared.getText());
+        assertTrue(browser.findElement(By.cssSelector(".upsell")).getText().contains("Pro"));
+        assertTrue(browser.findElements(By.id("add-number")).isEmpty());
+        screenshots("phone-starter");
+        browser.get(console("/w/" + org + "/usage"));
+        assertTrue(browser.findElement(By.id("unavailable")).getText().contains("not available"));
+    }
+
+    @Test
+    void anotherWorkspacesPageIsRefused() throws Exception {
+        String mine = newOrg("console_mine");
+        String theirs = newOrg("console_theirs");
+        signInAs(mine);
+        browser.get(console("/w/" + theirs + "/phone"));
+        String error = browser.findElement(By.id("error")).getText();
+        assertTrue(error.contains("another workspace"), error);
+        assertFalse(browser.getPageSource().contains("li class=\"number"), "nothing of the other workspace is shown");
+        // and over HTTP: 403, for the page and for its live part
+        for (String path : List.of("/w/" + theirs + "/phone", "/w/" + theirs + "/phone/numbers")) {
+            HttpResponse<String> answer = system.http.send(HttpRequest.newBuilder(URI.create(console(path)))
+                    .header("Cookie", "__session=" + TestTokens.forWorkspace(mine)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, answer.statusCode(), path);
+        }
+        // without a session there is no page at all, and a forged token is no session
+        browser.manage().deleteAllCookies();
+        browser.manage().addCookie(new Cookie("__session", TestTokens.unsigned(mine), "/"));
+        browser.get(console("/w/" + mine + "/phone"));
+        assertTrue(browser.findElement(By.id("error")).getText().contains("not signed in"));
+    }
+
+    @Test
+    void thePackagedConsoleHasNoLocalSignInEvenWithTheDevelopmentKey() throws Exception {
+        // RunningSystem gives the console CONSOLE_LOCAL_SIGNING_KEY; the prod profile must ignore it
+        assertTrue(system.environments.get(RunningSystem.CONSOLE).containsKey("CONSOLE_LOCAL_SIGNING_KEY"));
+        HttpResponse<String> signIn = system.post(RunningSystem.CONSOLE, "/sign-in",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"), "workspaceId=org_anyone");
+        assertEquals(404, signIn.statusCode());
+        assertTrue(signIn.headers().allValues("Set-Cookie").isEmpty());
+        HttpResponse<String> page = system.get(RunningSystem.CONSOLE, "/sign-in", null);
+        assertFalse(page.body().contains("name=\"workspaceId\""), "no workspace chooser in production");
+        // a form posted from another site is refused even with a valid session
+        HttpResponse<String> forged = system.post(RunningSystem.CONSOLE, "/w/org_x/phone/numbers/request", Map.of(
+                "Origin", "https://evil.example", "Cookie", "__session=" + TestTokens.forWorkspace("org_x"),
+                "Content-Type", "application/x-www-form-urlencoded"), "label=Main");
+        assertEquals(403, forged.statusCode());
+    }
+}
