@@ -42,3 +42,52 @@ document.addEventListener("DOMContentLoaded", () => {
   enhance(document);
   document.querySelectorAll("[data-live]").forEach(followLive);
 });
+
+// The composer: a live segment counter counted as the outbound service counts (GSM-7: 160 per message, 153 per
+// part; anything outside GSM-7 makes it UCS-2: 70, then 67 per part), and sending disabled from a number the
+// contact opted out of.
+const GSM_7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+  + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+const GSM_7_EXTENDED = "^{}\\[~]|€\f";
+
+function segments(body) {
+  if (!body) return { count: 1, encoding: "GSM-7", length: 0 };
+  let septets = 0;
+  for (const c of body) { // code points; UCS-2 below counts UTF-16 units, as the service does
+    if (GSM_7.includes(c)) septets += 1;
+    else if (GSM_7_EXTENDED.includes(c)) septets += 2;
+    else {
+      const units = body.length;
+      return { count: units <= 70 ? 1 : Math.ceil(units / 67), encoding: "UCS-2", length: units };
+    }
+  }
+  return { count: septets <= 160 ? 1 : Math.ceil(septets / 153), encoding: "GSM-7", length: septets };
+}
+
+function enhanceComposer(form) {
+  const body = form.querySelector("#body");
+  const counter = form.querySelector("#segments");
+  const from = form.querySelector("#from");
+  const send = form.querySelector("#send");
+  const optedOut = form.querySelector("#opted-out");
+  const count = () => {
+    const s = segments(body.value);
+    counter.textContent = `${body.value.length} characters · ${s.count} segment${s.count === 1 ? "" : "s"} (${s.encoding})`;
+  };
+  const consent = () => {
+    const option = from && from.selectedOptions[0];
+    const refused = option && option.dataset.optedOut === "true";
+    send.disabled = Boolean(refused);
+    optedOut.hidden = !refused;
+    optedOut.textContent = refused ? option.dataset.reason : "";
+  };
+  body.addEventListener("input", count);
+  if (from) from.addEventListener("change", consent);
+  count();
+  consent();
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const composer = document.querySelector("#composer");
+  if (composer) enhanceComposer(composer);
+});

@@ -85,6 +85,32 @@ class ConsolePagesTest {
     }
 
     @Test
+    void theOperatorPageTakesServiceTokensOnlyAndShowsWhatItCouldNotRead() {
+        given().redirects().follow(false).get("/ops").then().statusCode(303).header("Location", containsString("/ops/sign-in"));
+        // a Clerk token is no operator session, in the operator cookie or as a bearer token
+        given().redirects().follow(false).cookie("galaxyco_ops", TestTokens.forWorkspace("org_a")).get("/ops").then()
+                .statusCode(303).header("Location", containsString("/ops/sign-in"));
+        given().redirects().follow(false).auth().oauth2(TestTokens.clerkTokenClaimingServiceRole()).get("/ops").then()
+                .statusCode(303);
+        given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("token", TestTokens.forWorkspace("org_a")).post("/ops/sign-in").then().statusCode(401)
+                .body(containsString("not a valid service token"));
+        given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("token", TestTokens.longLivedServiceToken()).post("/ops/sign-in").then().statusCode(401);
+        Response signedIn = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("token", TestTokens.forService()).post("/ops/sign-in");
+        signedIn.then().statusCode(303).header("Location", containsString("/ops"))
+                .header("Set-Cookie", containsString("SameSite=Strict"));
+        // no service answers here: every part of the page says so, and the page is still there
+        given().cookie("galaxyco_ops", signedIn.getCookie("galaxyco_ops")).get("/ops").then().statusCode(200)
+                .body(containsString("Workspaces whose provisioning failed"))
+                .body(containsString("The provisioning service cannot be reached right now"))
+                .body(containsString("The routing service cannot be reached right now"));
+        // no service key of the stack's here: no one-click local operator
+        given().redirects().follow(false).post("/ops/sign-in/local").then().statusCode(404);
+    }
+
+    @Test
     void signInTakesOnlyWorkspaceIds() {
         signIn("").then().statusCode(400);
         signIn("org_" + "x".repeat(70)).then().statusCode(400).body(not(containsString("Exception")));

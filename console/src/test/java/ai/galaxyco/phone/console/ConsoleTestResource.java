@@ -4,7 +4,10 @@ import ai.galaxyco.phone.testsupport.TestTokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** Clerk's test keys for the console, its local sign-in enabled with the same key, and no service reachable. */
+/**
+ * Clerk's and the service tokens' test keys for the console, its local sign-in enabled with the Clerk key (not the
+ * service key: no one-click operator), and no service reachable.
+ */
 public class ConsoleTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** Nothing listens here: every call to a service fails to connect. */
@@ -17,6 +20,8 @@ public class ConsoleTestResource implements QuarkusTestResourceLifecycleManager 
                 "galaxyco.console.authorized-parties", TestTokens.AUTHORIZED_PARTY,
                 "galaxyco.console.local-sign-in.user-key", TestTokens.clerkPrivateKeyPem().toString(),
                 "galaxyco.console.local-sign-in.user-issuer", TestTokens.ISSUER,
+                "galaxyco.console.service-issuer", TestTokens.SERVICE_ISSUER,
+                "galaxyco.console.service-public-key", TestTokens.servicePublicKeyLocation(),
                 "galaxyco.console.provisioning-url", NO_SERVICE,
                 "galaxyco.console.routing-url", NO_SERVICE,
                 "galaxyco.console.outbound-url", NO_SERVICE);

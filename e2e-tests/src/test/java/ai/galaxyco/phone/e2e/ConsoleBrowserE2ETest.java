@@ -234,6 +234,87 @@ class ConsoleBrowserE2ETest {
     }
 
     @Test
+    void aReplyWrittenOnTheConversationsPageReachesDeliveredOnScreenAndStopDisablesSending() throws Exception {
+        String org = newOrg("console_conv");
+        assertEquals(204, clerk("msg_" + UUID.randomUUID(), "organization.created", org, "pro", System.currentTimeMillis()));
+        String number = await().atMost(WAIT).until(() -> activeNumber(org), java.util.Objects::nonNull);
+        String customer = "+14155550142";
+        assertEquals(200, system.sandbox.simulateInboundSms(customer, number, "Is my order on its way?", List.of()));
+        signInAs(org);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            browser.get(console("/w/" + org + "/conversations"));
+            return !browser.findElements(By.cssSelector(".conversation-list a[data-contact='" + customer + "']")).isEmpty();
+        });
+        // the seed's "number in the Conversations page header", and an inbox tab per label
+        assertTrue(browser.findElement(By.id("workspace-numbers")).findElements(By.cssSelector("[data-number='" + number + "']"))
+                .size() == 1, browser.findElement(By.id("workspace-numbers")).getText());
+        assertEquals(1, browser.findElements(By.cssSelector(".tabs a[data-inbox='Main']")).size());
+        browser.findElement(By.cssSelector(".conversation-list a[data-contact='" + customer + "']")).click();
+        new WebDriverWait(browser, WAIT).until(b -> b.findElement(By.id("thread")).getText().contains("Is my order on its way?"));
+
+        // the segment counter counts as the outbound service does
+        WebElement body = browser.findElement(By.id("body"));
+        body.sendKeys("Yes \u00e9t\u00e9"); // é is GSM-7
+        assertTrue(browser.findElement(By.id("segments")).getText().endsWith("1 segment (GSM-7)"),
+                browser.findElement(By.id("segments")).getText());
+        ((JavascriptExecutor) browser).executeScript("const b = document.getElementById('body'); b.value = 'x'.repeat(161);"
+                + " b.dispatchEvent(new Event('input'));");
+        assertEquals("161 characters · 2 segments (GSM-7)", browser.findElement(By.id("segments")).getText());
+        ((JavascriptExecutor) browser).executeScript("const b = document.getElementById('body'); b.value = 'Thanks \\u{1F600}';"
+                + " b.dispatchEvent(new Event('input'));");
+        assertTrue(browser.findElement(By.id("segments")).getText().endsWith("1 segment (UCS-2)"),
+                browser.findElement(By.id("segments")).getText());
+        body.clear();
+        body.sendKeys("Yes, it ships today.");
+        assertEquals(number, new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("from")))
+                .getFirstSelectedOption().getAttribute("value"), "the reply leaves from the number the customer wrote to");
+        browser.findElement(By.id("send")).click();
+        new WebDriverWait(browser, WAIT).until(b -> b.getCurrentUrl().contains("notice=sent"));
+        markPage();
+        new WebDriverWait(browser, WAIT).until(b -> "DELIVERED".equals(((JavascriptExecutor) b).executeScript(
+                "const m = [...document.querySelectorAll('#thread li.outbound')].find(e => e.textContent.includes('it ships today'));"
+                        + " return m && m.querySelector('[data-status]').dataset.status;")));
+        assertTrue(stillTheSamePage(), "the status moved to DELIVERED on screen without a reload");
+        screenshots("conversations");
+
+        // the customer writes STOP: the composer says so and will not send from that number
+        assertEquals(200, system.sandbox.simulateInboundSms(customer, number, "STOP", List.of()));
+        String page = browser.getCurrentUrl();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            browser.get(page);
+            return !browser.findElement(By.id("send")).isEnabled();
+        });
+        assertTrue(browser.findElement(By.id("opted-out")).getText().contains("opted out"),
+                browser.findElement(By.id("opted-out")).getText());
+    }
+
+    @Test
+    void anOperatorRetriesAFailedWorkspaceFromTheOperatorPage() throws Exception {
+        String org = newOrg("console_ops");
+        system.sandbox.failNext("/AvailablePhoneNumbers", 1, 500, 20500, "Service temporarily unavailable");
+        assertEquals(204, clerk("msg_" + UUID.randomUUID(), "organization.created", org, "pro", System.currentTimeMillis()));
+        // a workspace owner's Clerk session is no operator session
+        signInAs(org);
+        browser.get(console("/ops"));
+        assertTrue(browser.getCurrentUrl().contains("/ops/sign-in"), browser.getCurrentUrl());
+        browser.manage().addCookie(new Cookie("galaxyco_ops", TestTokens.forService(), "/"));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            browser.get(console("/ops"));
+            return !browser.findElements(By.cssSelector("#failed-workspaces tr[data-workspace='" + org + "']")).isEmpty();
+        });
+        // every consuming service's dead-letter topics are listed
+        String deadLetters = browser.findElement(By.id("dead-letters")).getText();
+        assertTrue(deadLetters.contains("provisioning-service") && deadLetters.contains("routing-service")
+                && deadLetters.contains("outbound-service"), deadLetters);
+        screenshots("ops");
+        browser.findElement(By.cssSelector("#failed-workspaces tr[data-workspace='" + org + "'] button")).click();
+        assertTrue(browser.findElement(By.cssSelector("[role=status]")).getText().contains("Retrying"));
+        await().atMost(WAIT).until(() -> activeNumber(org) != null);
+        browser.get(console("/ops"));
+        assertTrue(browser.findElements(By.cssSelector("#failed-workspaces tr[data-workspace='" + org + "']")).isEmpty());
+    }
+
+    @Test
     void aStarterWorkspaceSeesTheSharedNumber() throws Exception {
         String org = newOrg("console_starter");
         assertEquals(204, clerk("msg_" + UUID.randomUUID(), "organization.created", org, "starter", System.currentTimeMillis()));

@@ -139,6 +139,8 @@ final class RunningSystem implements AutoCloseable {
         env.put("JWT_ISSUER", TestTokens.ISSUER);
         env.put("CLERK_AUTHORIZED_PARTIES", TestTokens.AUTHORIZED_PARTY);
         env.put("CONSOLE_POLL_INTERVAL", "PT0.5S");
+        env.put("SERVICE_JWT_ISSUER", TestTokens.SERVICE_ISSUER);
+        env.put("SERVICE_JWT_PUBLIC_KEY", TestTokens.servicePublicKeyLocation());
         env.put("CONSOLE_LOCAL_SIGNING_KEY", TestTokens.clerkPrivateKeyPem().toString());
         env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(CONSOLE)));
         env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(CONSOLE)));

@@ -292,9 +292,20 @@ class OutboundFlowTest {
                 WorkspaceId.of(org), ConsentChanged.Kind.OPT_OUT, "STOP", "SM1" + org, Instant.now()), UUID.randomUUID().toString());
         await().atMost(WAIT).untilAsserted(() -> send(org, Map.of("to", person, "body", "promo"), null).statusCode(422)
                 .body("code", equalTo("recipient_opted_out")));
+        // what the console's composer reads: opted out from this number, with the keyword that did it
+        given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/contacts/" + person + "/consent")
+                .then().statusCode(200).body("contact", equalTo(person))
+                .body("numbers.find { it.phoneNumber == '" + number + "' }.optedOut", equalTo(true))
+                .body("numbers.find { it.phoneNumber == '" + number + "' }.source", equalTo("keyword:STOP"));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/contacts/not-a-number/consent")
+                .then().statusCode(400).body("code", equalTo("invalid_request"));
+        given().auth().oauth2(TestTokens.forWorkspace("org_other")).get("/api/workspaces/" + org + "/contacts/" + person + "/consent")
+                .then().statusCode(403);
         TopicProbe.publish(Topics.CONSENT_CHANGES, number, new ConsentChanged(PhoneNumber.parse(number), PhoneNumber.parse(person),
                 WorkspaceId.of(org), ConsentChanged.Kind.OPT_IN, "START", "SM2" + org, Instant.now()), UUID.randomUUID().toString());
         await().atMost(WAIT).untilAsserted(() -> send(org, Map.of("to", person, "body", "welcome back"), null).statusCode(202));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/contacts/" + person + "/consent")
+                .then().statusCode(200).body("numbers.find { it.phoneNumber == '" + number + "' }.optedOut", equalTo(false));
         assertEquals(0, messagesFrom(number).stream().filter(r -> r.path("form").path("Body").path(0).asText().equals("promo")).count());
     }
 

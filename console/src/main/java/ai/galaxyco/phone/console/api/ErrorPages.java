@@ -35,6 +35,12 @@ public class ErrorPages {
     }
 
     @ServerExceptionMapper
+    public Response operatorSignInRequired(Operators.OperatorSignInRequired e) {
+        return Response.seeOther(UriBuilder.fromPath("/ops/sign-in").queryParam("reason", "Sign in: " + e.getMessage() + ".")
+                .build()).build();
+    }
+
+    @ServerExceptionMapper
     public Response otherWorkspace(SignedInUsers.OtherWorkspace e) {
         return page(403, "Another workspace", "This page belongs to another workspace. You are signed in to "
                 + e.signedInTo + ".", e.signedInTo, "/w/" + e.signedInTo + "/phone", "Go to your workspace");

@@ -120,7 +120,7 @@ public class SignInPage {
         if (serviceTokens.isEmpty()) {
             return List.of();
         }
-        String token = serviceTokens.get().service(config.localSignIn().serviceIssuer(), List.of("provisioning-service"),
+        String token = serviceTokens.get().service(config.serviceIssuer(), List.of("provisioning-service"),
                 clock.instant(), Duration.ofMinutes(5));
         List<WorkspaceChoice> choices = new ArrayList<>();
         try {

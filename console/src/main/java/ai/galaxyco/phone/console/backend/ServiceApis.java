@@ -58,7 +58,8 @@ public class ServiceApis {
         return send(service, method, path, user.token(), body);
     }
 
-    private JsonNode send(Service service, String method, String path, String token, Object body) {
+    /** A call with a token of the caller's own (an operator's service token). */
+    public JsonNode send(Service service, String method, String path, String token, Object body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl(service) + path))
                 .timeout(config.requestTimeout()).header("Accept", "application/json")
                 .header("Authorization", "Bearer " + token);

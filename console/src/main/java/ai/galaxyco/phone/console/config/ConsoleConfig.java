@@ -27,6 +27,15 @@ public interface ConsoleConfig {
     /** CLERK_AUTHORIZED_PARTIES: the front end's origins; a session token's {@code azp} must be one of them. */
     Optional<Set<String>> authorizedParties();
 
+    /** SERVICE_JWT_ISSUER: the issuer of platform service tokens, the operators' sign-in to {@code /ops}. */
+    String serviceIssuer();
+
+    /**
+     * SERVICE_JWT_PUBLIC_KEY: their verification key (PEM text or a file:/https: location), as the services take it.
+     * Unset: nobody can sign in to the operator page.
+     */
+    Optional<String> servicePublicKey();
+
     LocalSignIn localSignIn();
 
     /**
@@ -38,11 +47,11 @@ public interface ConsoleConfig {
         /** CONSOLE_LOCAL_SIGNING_KEY: the development key's private half (PEM text or file path), as ./stack token uses. */
         Optional<String> userKey();
 
-        /** CONSOLE_LOCAL_SERVICE_KEY: the service key's private half, to list the workspaces the stack knows. */
+        /**
+         * CONSOLE_LOCAL_SERVICE_KEY: the service key's private half, to list the workspaces the stack knows and to sign
+         * in to the operator page with one click.
+         */
         Optional<String> serviceKey();
-
-        /** SERVICE_JWT_ISSUER: the issuer of the service tokens the local sign-in page mints. */
-        String serviceIssuer();
 
         /** JWT_ISSUER: the issuer of the user tokens it mints (the one the services accept). */
         String userIssuer();

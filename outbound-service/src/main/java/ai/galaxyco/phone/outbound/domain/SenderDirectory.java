@@ -147,6 +147,17 @@ public class SenderDirectory {
                 .setParameter(5, Timestamp.from(clock.instant())).executeUpdate();
     }
 
+    /** The last consent change between our number and the contact (opted out or back in), if there was one. */
+    public record OptOut(boolean optedOut, String source, Instant updatedAt) {
+    }
+
+    public Optional<OptOut> optOutOf(String ourNumber, String contact) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select opted_out, source, updated_at from opt_out where our_number = ?1 "
+                + "and contact = ?2").setParameter(1, ourNumber).setParameter(2, contact).getResultList();
+        return rows.stream().findFirst().map(r -> new OptOut((Boolean) r[0], (String) r[1], (Instant) r[2]));
+    }
+
     public boolean isOptedOut(String ourNumber, String contact) {
         return !em.createNativeQuery("select 1 from opt_out where our_number = ?1 and contact = ?2 and opted_out")
                 .setParameter(1, ourNumber).setParameter(2, contact).getResultList().isEmpty();

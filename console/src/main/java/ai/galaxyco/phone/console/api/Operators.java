@@ -1,0 +1,90 @@
+package ai.galaxyco.phone.console.api;
+
+import ai.galaxyco.phone.console.config.ConsoleConfig;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.jwt.util.KeyUtils;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.time.Duration;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Operators sign in to {@code /ops} with a platform service token (SERVICE_JWT_ISSUER, signed by the key whose public
+ * half is SERVICE_JWT_PUBLIC_KEY): the only tokens the services' operator endpoints take, forwarded to them as they
+ * are. It travels in its own cookie, so a Clerk session and an operator session never overwrite each other. A Clerk
+ * token, whatever it claims, is no operator session.
+ */
+@ApplicationScoped
+public class Operators {
+
+    public static final String OPERATOR_COOKIE = "galaxyco_ops";
+    /** The longest a service token may live, as the services accept it (SERVICE_JWT_MAX_LIFETIME's default). */
+    static final Duration MAX_LIFETIME = Duration.ofMinutes(15);
+    private static final Logger LOG = Logger.getLogger(Operators.class);
+
+    /** Who holds a verified service token; {@code token} goes on to the services. */
+    public record Operator(String subject, String token) {
+    }
+
+    public static class OperatorSignInRequired extends RuntimeException {
+        public OperatorSignInRequired(String reason) {
+            super(reason);
+        }
+    }
+
+    private final JWTParser parser;
+    private final Optional<JWTAuthContextInfo> serviceTokens;
+
+    public Operators(JWTParser parser, ConsoleConfig config) {
+        this.parser = parser;
+        this.serviceTokens = config.servicePublicKey().filter(key -> !key.isBlank()).map(key -> {
+            JWTAuthContextInfo context = key.trim().startsWith("-----BEGIN") || key.trim().startsWith("{")
+                    ? new JWTAuthContextInfo(decode(key), config.serviceIssuer())
+                    : new JWTAuthContextInfo(key.trim(), config.serviceIssuer());
+            context.setMaxTimeToLiveSecs(MAX_LIFETIME.toSeconds());
+            return context;
+        });
+        if (serviceTokens.isEmpty()) {
+            LOG.info("SERVICE_JWT_PUBLIC_KEY is not set: nobody can sign in to the operator page");
+        }
+    }
+
+    /** @throws OperatorSignInRequired without a valid service token */
+    public Operator current(HttpHeaders headers) {
+        String token = tokenOf(headers).orElseThrow(() -> new OperatorSignInRequired("no operator session"));
+        return verify(token);
+    }
+
+    public Operator verify(String token) {
+        if (serviceTokens.isEmpty()) {
+            throw new OperatorSignInRequired("this console takes no service tokens (SERVICE_JWT_PUBLIC_KEY is not set)");
+        }
+        try {
+            var jwt = parser.parse(token, serviceTokens.get());
+            return new Operator(jwt.getSubject(), token);
+        } catch (ParseException e) {
+            LOG.debugf("operator token refused: %s (%s)", e.getMessage(), e.getCause());
+            throw new OperatorSignInRequired("not a valid service token, or it has expired");
+        }
+    }
+
+    private static Optional<String> tokenOf(HttpHeaders headers) {
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.of(authorization.substring(7).trim());
+        }
+        var cookie = headers.getCookies().get(OPERATOR_COOKIE);
+        return cookie == null || cookie.getValue().isBlank() ? Optional.empty() : Optional.of(cookie.getValue());
+    }
+
+    private static java.security.PublicKey decode(String key) {
+        try {
+            return KeyUtils.decodePublicKey(key.trim());
+        } catch (Exception e) {
+            throw new IllegalStateException("SERVICE_JWT_PUBLIC_KEY is not a public key (PEM or JWK): " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package ai.galaxyco.phone.console.api;
+
+import static ai.galaxyco.phone.console.api.PhonePage.encode;
+
+import ai.galaxyco.phone.console.api.Operators.Operator;
+import ai.galaxyco.phone.console.backend.ApiProblem;
+import ai.galaxyco.phone.console.backend.ServiceApis;
+import ai.galaxyco.phone.console.backend.ServiceApis.Service;
+import ai.galaxyco.phone.console.config.ConsoleConfig;
+import ai.galaxyco.phone.console.domain.LocalTokens;
+import ai.galaxyco.phone.console.domain.Operations.DeadLetterTopic;
+import ai.galaxyco.phone.console.domain.Operations.FailedWorkspace;
+import ai.galaxyco.phone.console.domain.Operations.Orphan;
+import ai.galaxyco.phone.console.domain.Operations.Pass;
+import ai.galaxyco.phone.console.domain.Operations.Section;
+import ai.galaxyco.phone.console.domain.Operations.Unrouted;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.runtime.configuration.ConfigUtils;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The operator page ({@code /ops}, service tokens only): workspaces whose provisioning failed (Retry), reconciliation
+ * passes the safety brake refused (Confirm), quarantined numbers, unrouted messages, and every service's dead letters
+ * (Replay). Each part is read on its own, so one service being down leaves the others on the page.
+ */
+@Path("/ops")
+@Produces(MediaType.TEXT_HTML)
+public class OpsPage {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance ops(Section<FailedWorkspace> failed, Section<Pass> passes, Section<Orphan> orphans,
+                Section<Unrouted> unrouted, Section<DeadLetterTopic> deadLetters, String notice, String error);
+
+        static native TemplateInstance opsSignIn(boolean local, String reason, String error);
+    }
+
+    /** The services whose operator endpoints the page reads, with the names their dead letters are shown under. */
+    private static final Map<Service, String> SERVICES = Map.of(Service.PROVISIONING, "provisioning-service",
+            Service.ROUTING, "routing-service", Service.OUTBOUND, "outbound-service");
+    private static final Duration LOCAL_SESSION = Duration.ofMinutes(10);
+    private static final Map<String, String> NOTICES = Map.of(
+            "retrying", "Retrying the purchase now.",
+            "confirmed", "Confirmed: a reconciliation pass ran with the brake lifted.",
+            "replayed", "The dead letters were sent back to their topic.");
+
+    private final Operators operators;
+    private final ServiceApis apis;
+    private final ObjectMapper json;
+    private final ConsoleConfig config;
+    private final Optional<LocalTokens> localServiceTokens;
+    private final Clock clock = Clock.systemUTC();
+
+    public OpsPage(Operators operators, ServiceApis apis, ObjectMapper json, ConsoleConfig config) {
+        this.operators = operators;
+        this.apis = apis;
+        this.json = json;
+        this.config = config;
+        boolean prod = ConfigUtils.getProfiles().contains("prod");
+        this.localServiceTokens = prod ? Optional.empty() : config.localSignIn().serviceKey().map(LocalTokens::from);
+    }
+
+    @GET
+    public TemplateInstance page(@QueryParam("notice") String notice, @Context HttpHeaders headers) {
+        return render(operators.current(headers), notice == null ? null : NOTICES.get(notice), null);
+    }
+
+    @POST
+    @Path("/workspaces/{workspaceId}/retry")
+    public Response retry(@PathParam("workspaceId") String workspaceId, @Context HttpHeaders headers) {
+        Operator operator = operators.current(headers);
+        return act(operator, "retrying", () -> apis.send(Service.PROVISIONING, "POST",
+                "/api/workspaces/" + encode(workspaceId) + "/numbers/retry", operator.token(), null));
+    }
+
+    @POST
+    @Path("/reconciliation/{passId}/confirm")
+    public Response confirm(@PathParam("passId") String passId, @Context HttpHeaders headers) {
+        Operator operator = operators.current(headers);
+        return act(operator, "confirmed", () -> apis.send(
+                Service.PROVISIONING, "POST", "/api/admin/reconciliation/" + encode(passId) + "/confirm", operator.token(), null));
+    }
+
+    @POST
+    @Path("/dead-letters/{service}/{topic}/replay")
+    public Response replay(@PathParam("service") String service, @PathParam("topic") String topic, @Context HttpHeaders headers) {
+        Operator operator = operators.current(headers);
+        Service target = SERVICES.entrySet().stream().filter(e -> e.getValue().equals(service)).map(Map.Entry::getKey)
+                .findFirst().orElseThrow(NotFoundException::new);
+        return act(operator, "replayed", () -> apis.send(target, "POST",
+                "/api/admin/dead-letters/" + encode(topic) + "/replay", operator.token(), null));
+    }
+
+    @GET
+    @Path("/sign-in")
+    public TemplateInstance signIn(@QueryParam("reason") String reason) {
+        return Templates.opsSignIn(localServiceTokens.isPresent(), reason, null);
+    }
+
+    /** A service token pasted by the operator (minted by the platform's own tooling), kept in the operator cookie. */
+    @POST
+    @Path("/sign-in")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response signInWith(@FormParam("token") String token) {
+        if (token == null || token.isBlank()) {
+            return Response.status(400).entity(Templates.opsSignIn(localServiceTokens.isPresent(), null,
+                    "Paste a service token.")).build();
+        }
+        try {
+            operators.verify(token.trim());
+        } catch (Operators.OperatorSignInRequired e) {
+            return Response.status(401).entity(Templates.opsSignIn(localServiceTokens.isPresent(), null,
+                    "That is " + e.getMessage() + ".")).build();
+        }
+        return Response.seeOther(UriBuilder.fromPath("/ops").build()).cookie(session(token.trim(), Operators.MAX_LIFETIME)).build();
+    }
+
+    /** Local stacks only: a ten-minute service token for every service, made with the stack's service key. */
+    @POST
+    @Path("/sign-in/local")
+    public Response signInLocally() {
+        LocalTokens tokens = localServiceTokens.orElseThrow(() -> new NotFoundException("local sign-in is not enabled"));
+        String token = tokens.service(config.serviceIssuer(), List.copyOf(SERVICES.values()), clock.instant(), LOCAL_SESSION);
+        return Response.seeOther(UriBuilder.fromPath("/ops").build()).cookie(session(token, LOCAL_SESSION)).build();
+    }
+
+    @GET
+    @Path("/sign-out")
+    public Response signOut() {
+        return Response.seeOther(UriBuilder.fromPath("/ops/sign-in").build()).cookie(session("", Duration.ZERO)).build();
+    }
+
+    private static NewCookie session(String token, Duration lifetime) {
+        return new NewCookie.Builder(Operators.OPERATOR_COOKIE).value(token).path("/").httpOnly(true)
+                .sameSite(NewCookie.SameSite.STRICT).maxAge((int) lifetime.toSeconds()).build();
+    }
+
+    private Response act(Operator operator, String notice, Runnable call) {
+        try {
+            call.run();
+        } catch (ApiProblem problem) {
+            return Response.status(problem.status).entity(render(operator, null, problem.sentence())).build();
+        }
+        return Response.seeOther(UriBuilder.fromPath("/ops").queryParam("notice", notice).build()).build();
+    }
+
+    private TemplateInstance render(Operator operator, String notice, String error) {
+        String token = operator.token();
+        Section<FailedWorkspace> failed = section(() -> items(apis.get(Service.PROVISIONING,
+                "/api/admin/workspaces?status=FAILED&limit=200", token), FailedWorkspace.class));
+        Section<Pass> passes = section(() -> items(apis.get(Service.PROVISIONING, "/api/admin/reconciliation?limit=10", token),
+                Pass.class));
+        Section<Orphan> orphans = section(() -> items(apis.get(Service.PROVISIONING, "/api/admin/numbers/orphaned?limit=200", token),
+                Orphan.class));
+        Section<Unrouted> unrouted = section(() -> items(apis.get(Service.ROUTING, "/api/unrouted-messages?limit=20", token),
+                Unrouted.class));
+        Section<DeadLetterTopic> deadLetters = section(() -> {
+            List<DeadLetterTopic> topics = new ArrayList<>();
+            for (var service : List.of(Service.PROVISIONING, Service.ROUTING, Service.OUTBOUND)) {
+                for (JsonNode topic : apis.get(service, "/api/admin/dead-letters?limit=1", token).path("items")) {
+                    topics.add(new DeadLetterTopic(SERVICES.get(service), topic.path("topic").asText(), topic.path("total").asInt(),
+                            topic.path("pending").asInt()));
+                }
+            }
+            return topics;
+        });
+        return Templates.ops(failed, passes, orphans, unrouted, deadLetters, notice, error);
+    }
+
+    private <T> List<T> items(JsonNode page, Class<T> type) {
+        List<T> items = new ArrayList<>();
+        page.path("items").forEach(item -> items.add(json.convertValue(item, type)));
+        return items;
+    }
+
+    private static <T> Section<T> section(Supplier<List<T>> read) {
+        try {
+            return Section.of(read.get());
+        } catch (ApiProblem problem) {
+            return Section.failed(problem.sentence());
+        }
+    }
+}
