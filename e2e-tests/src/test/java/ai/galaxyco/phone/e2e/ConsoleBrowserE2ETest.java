@@ -139,8 +139,14 @@ class ConsoleBrowserE2ETest {
         assertEquals(200, answer.statusCode(), answer.body());
     }
 
-    /** The page at 1280 and 375 px, as PNGs named after it. */
+    /** The page at 1280 and 375 px, as PNGs named after it; every control on it has a label a screen reader reads. */
     static void screenshots(String name) throws Exception {
+        @SuppressWarnings("unchecked")
+        List<String> unlabelled = (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]"
+                        + ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())"
+                        + ".map(e => e.outerHTML.slice(0, 120));");
+        assertEquals(List.of(), unlabelled, name + " has controls without a label");
         for (int width : new int[] {1280, 375}) {
             browser.manage().window().setSize(new Dimension(width, 900));
             long height = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight;");
@@ -231,6 +237,25 @@ class ConsoleBrowserE2ETest {
         assertTrue(browser.findElement(By.id("error")).getText().contains("already has that label"),
                 browser.findElement(By.id("error")).getText());
         screenshots("phone-enterprise");
+
+        // relabel Sales to Support and forward its calls; then release it (the page asks first)
+        String sales = numberOf("Sales");
+        browser.get(console("/w/" + org + "/phone"));
+        WebElement edit = numberLabelled("Sales").findElement(By.cssSelector("details.edit"));
+        edit.findElement(By.tagName("summary")).click();
+        WebElement label = edit.findElement(By.name("label"));
+        label.clear();
+        label.sendKeys("Support");
+        edit.findElement(By.name("forwardTo")).sendKeys("+1 (212) 555-0100");
+        edit.findElement(By.cssSelector("form button[type=submit]")).click();
+        new WebDriverWait(browser, WAIT).until(b -> sales.equals(numberOf("Support")));
+        assertTrue(numberLabelled("Support").getText().contains("forwarded to +12125550100"), numberLabelled("Support").getText());
+        WebElement support = numberLabelled("Support").findElement(By.cssSelector("details.edit"));
+        support.findElement(By.tagName("summary")).click();
+        support.findElement(By.cssSelector("button.danger")).click();
+        browser.switchTo().alert().accept();
+        new WebDriverWait(browser, WAIT).until(b -> "RELEASED".equals(statusOf("Support")));
+        assertEquals("ACTIVE", statusOf("Main"));
     }
 
     @Test
