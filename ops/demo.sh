@@ -138,4 +138,12 @@ FROM=$(wait_for 20 sh -c "curl -sf -X POST -H 'Authorization: Bearer $ENT_TOKEN'
   || fail "the reply was refused"
 [ "$FROM" = "$SALES" ] && ok "the reply leaves from the number the customer wrote to ($FROM)" || fail "the reply left from $FROM, not $SALES"
 
+step "10. The usage ledger counts what the Pro workspace did today (analytics)"
+TODAY=$(date -u +%F)
+TOMORROW=$(date -u -d tomorrow +%F 2>/dev/null || python3 -c 'import datetime; print(datetime.date.today() + datetime.timedelta(days=1))')
+USAGE=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' '$ANALYTICS_URL/api/workspaces/$PRO/usage?from=$TODAY&to=$TOMORROW' | python3 -c \"import json,sys; t=json.load(sys.stdin)['totals']; print(json.dumps(t) if t['messagesOutbound'] >= 1 and t['messagesInbound'] >= 1 else '')\"") \
+  || fail "the ledger does not show the Pro workspace's messages"
+ok "$(echo "$USAGE" | json "f\"{d['messagesOutbound']} sent ({d['segmentsOutbound']} segments), {d['messagesInbound']} received, {d['calls']} call(s), {d['callSeconds']} s; cost \${d['cost']} (by channel {d['costByChannel']})\"")"
+ok "in the console: $CONSOLE_URL/w/$PRO/usage (sign in as $PRO)"
+
 printf '\n\033[1mDemo complete.\033[0m\n'

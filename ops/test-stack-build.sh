@@ -12,7 +12,7 @@ cp "$ROOT/stack" "$tmp/repo/stack" # the script as it is in this tree, committed
 cat > "$tmp/fake-mvn" <<'MVN'
 #!/usr/bin/env bash
 echo "$*" >> "$FAKE_MVN_LOG"
-for s in webhook-gateway provisioning-service routing-service outbound-service console; do
+for s in webhook-gateway provisioning-service routing-service outbound-service analytics-service console; do
   mkdir -p "$s/target/quarkus-app" && touch "$s/target/quarkus-app/quarkus-run.jar"
 done
 mkdir -p signalwire-sandbox/target && touch signalwire-sandbox/target/signalwire-sandbox-1.0.0-SNAPSHOT.jar

@@ -2,3 +2,4 @@
 CREATE DATABASE galaxyco_provisioning;
 CREATE DATABASE galaxyco_routing;
 CREATE DATABASE galaxyco_outbound;
+CREATE DATABASE galaxyco_analytics;

@@ -15,16 +15,17 @@ public class ConsoleTestResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        return Map.of("mp.jwt.verify.publickey.location", TestTokens.publicKeyLocation(),
-                "mp.jwt.verify.issuer", TestTokens.ISSUER,
-                "galaxyco.console.authorized-parties", TestTokens.AUTHORIZED_PARTY,
-                "galaxyco.console.local-sign-in.user-key", TestTokens.clerkPrivateKeyPem().toString(),
-                "galaxyco.console.local-sign-in.user-issuer", TestTokens.ISSUER,
-                "galaxyco.console.service-issuer", TestTokens.SERVICE_ISSUER,
-                "galaxyco.console.service-public-key", TestTokens.servicePublicKeyLocation(),
-                "galaxyco.console.provisioning-url", NO_SERVICE,
-                "galaxyco.console.routing-url", NO_SERVICE,
-                "galaxyco.console.outbound-url", NO_SERVICE);
+        return Map.ofEntries(Map.entry("mp.jwt.verify.publickey.location", TestTokens.publicKeyLocation()),
+                Map.entry("mp.jwt.verify.issuer", TestTokens.ISSUER),
+                Map.entry("galaxyco.console.authorized-parties", TestTokens.AUTHORIZED_PARTY),
+                Map.entry("galaxyco.console.local-sign-in.user-key", TestTokens.clerkPrivateKeyPem().toString()),
+                Map.entry("galaxyco.console.local-sign-in.user-issuer", TestTokens.ISSUER),
+                Map.entry("galaxyco.console.service-issuer", TestTokens.SERVICE_ISSUER),
+                Map.entry("galaxyco.console.service-public-key", TestTokens.servicePublicKeyLocation()),
+                Map.entry("galaxyco.console.provisioning-url", NO_SERVICE),
+                Map.entry("galaxyco.console.routing-url", NO_SERVICE),
+                Map.entry("galaxyco.console.outbound-url", NO_SERVICE),
+                Map.entry("galaxyco.console.analytics-url", NO_SERVICE));
     }
 
     @Override

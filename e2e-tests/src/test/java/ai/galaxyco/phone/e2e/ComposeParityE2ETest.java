@@ -42,7 +42,7 @@ class ComposeParityE2ETest {
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final List<String> START_ORDER = List.of("sandbox", "provisioning-service-local", "webhook-gateway-local",
-            "routing-service-local", "outbound-service-local", "console-local");
+            "routing-service-local", "outbound-service-local", "analytics-service-local", "console-local");
 
     static final KafkaKRaftResource KAFKA = new KafkaKRaftResource();
     static final List<PostgresResource> DATABASES = new ArrayList<>();

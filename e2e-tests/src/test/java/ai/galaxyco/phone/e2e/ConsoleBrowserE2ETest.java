@@ -231,7 +231,9 @@ class ConsoleBrowserE2ETest {
         new WebDriverWait(browser, WAIT).until(b -> "ACTIVE".equals(statusOf("Sales")));
         assertTrue(numberOf("Sales").startsWith("+1"));
         assertEquals("ACTIVE", statusOf("Main"));
-        // a second Sales is refused by the API, and the page says why in words
+        // a second Sales is refused by the API, and the page says why in words (on a settled page: the form is part of
+        // the live list, which a refresh still in flight could replace under the typing)
+        browser.get(console("/w/" + org + "/phone"));
         browser.findElement(By.id("add-number")).findElement(By.name("label")).sendKeys("sales");
         browser.findElement(By.id("add-number")).findElement(By.cssSelector("button[type=submit]")).click();
         assertTrue(browser.findElement(By.id("error")).getText().contains("already has that label"),
@@ -301,6 +303,16 @@ class ConsoleBrowserE2ETest {
                         + " return m && m.querySelector('[data-status]').dataset.status;")));
         assertTrue(stillTheSamePage(), "the status moved to DELIVERED on screen without a reload");
         screenshots("conversations");
+        String conversationPage = browser.getCurrentUrl();
+        // the usage page counts the reply and the customer's message, with their cost
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            browser.get(console("/w/" + org + "/usage"));
+            return browser.findElement(By.cssSelector("#usage-totals [data-figure=messagesOutbound]")).getText().equals("1")
+                    && browser.findElement(By.cssSelector("#usage-totals [data-figure=messagesInbound]")).getText().equals("1");
+        });
+        assertFalse(browser.findElement(By.cssSelector("#usage-totals [data-figure=cost]")).getText().startsWith("$0.0000"));
+        screenshots("usage");
+        browser.get(conversationPage);
 
         // the customer writes STOP: the composer says so and will not send from that number
         assertEquals(200, system.sandbox.simulateInboundSms(customer, number, "STOP", List.of()));
@@ -354,8 +366,11 @@ class ConsoleBrowserE2ETest {
         assertTrue(browser.findElement(By.cssSelector(".upsell")).getText().contains("Pro"));
         assertTrue(browser.findElements(By.id("add-number")).isEmpty());
         screenshots("phone-starter");
+        // this month's usage from the analytics service: nothing used yet
         browser.get(console("/w/" + org + "/usage"));
-        assertTrue(browser.findElement(By.id("unavailable")).getText().contains("not available"));
+        assertEquals("0", browser.findElement(By.cssSelector("#usage-totals [data-figure=messagesOutbound]")).getText());
+        assertEquals(java.time.YearMonth.now(java.time.ZoneOffset.UTC).lengthOfMonth(),
+                browser.findElements(By.cssSelector("#chart .bar")).size(), "a bar per day of the month");
     }
 
     @Test

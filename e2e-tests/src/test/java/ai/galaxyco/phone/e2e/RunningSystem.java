@@ -33,7 +33,8 @@ final class RunningSystem implements AutoCloseable {
     static final String CLERK_SECRET = newClerkSecret();
     static final String SIGNING_KEY = "PSK_e2e_signing_key";
     static final String SHARED_NUMBER = "+14056940235";
-    static final String[] SERVICES = {"provisioning-service", "routing-service", "outbound-service", "webhook-gateway"};
+    static final String[] SERVICES = {"provisioning-service", "routing-service", "outbound-service", "analytics-service",
+        "webhook-gateway"};
     /** The web console: no database, no broker; it calls the services above with the user's token. */
     static final String CONSOLE = "console";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -135,6 +136,7 @@ final class RunningSystem implements AutoCloseable {
         env.put("PROVISIONING_URL", url("provisioning-service", ""));
         env.put("ROUTING_URL", url("routing-service", ""));
         env.put("OUTBOUND_URL", url("outbound-service", ""));
+        env.put("ANALYTICS_URL", url("analytics-service", ""));
         env.put("JWKS_URL", environments.get("provisioning-service").get("JWKS_URL"));
         env.put("JWT_ISSUER", TestTokens.ISSUER);
         env.put("CLERK_AUTHORIZED_PARTIES", TestTokens.AUTHORIZED_PARTY);

@@ -146,6 +146,14 @@ class SeedProcedureE2ETest {
         JsonNode thread = await().atMost(WAIT).until(() -> thread(org, conversationId), t -> t.size() == 2);
         assertEquals(List.of("OUTBOUND", "INBOUND"), StreamSupport.stream(thread.spliterator(), false)
                 .map(m -> m.path("direction").asText()).toList());
+        // analytics' ledger holds both messages (the number's few seconds held round to nothing at four decimals)
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        JsonNode usage = await().atMost(WAIT).until(() -> RunningSystem.json(system.get("analytics-service", "/api/workspaces/" + org
+                + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals"),
+                t -> t.path("messagesOutbound").asInt() == 1 && t.path("messagesInbound").asInt() == 1);
+        assertEquals(1, usage.path("segmentsOutbound").asInt());
+        assertTrue(new java.math.BigDecimal(usage.path("costByChannel").path("SMS").asText()).signum() > 0, usage.toString());
         system.assertAllAlive();
     }
 

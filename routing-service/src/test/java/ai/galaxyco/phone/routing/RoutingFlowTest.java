@@ -276,6 +276,24 @@ class RoutingFlowTest {
     }
 
     @Test
+    void aMessageThatOvertookItsNumbersAssignmentIsRoutedWhenTheAssignmentArrives() {
+        String org = newOrg();
+        PhoneNumber bought = newNumber();
+        // the first SMS to a number just bought reaches routing before the number's assignment does
+        String sid = inbound(PhoneNumber.parse("+14155550198"), bought, "first message", "SM" + UUID.randomUUID());
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(TestTokens.forService()).get("/api/unrouted-messages")
+                .then().statusCode(200).body("items.findAll { it.providerSid == '" + sid + "' }.size()", equalTo(1)));
+        assign(bought, org);
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(TestTokens.forWorkspace(org))
+                .get("/api/workspaces/" + org + "/conversations").then().statusCode(200).body("items.size()", equalTo(1))
+                .body("items[0].contact", equalTo("+14155550198")).body("items[0].inbox", equalTo("Sales")));
+        given().auth().oauth2(TestTokens.forService()).get("/api/unrouted-messages").then()
+                .body("items.findAll { it.providerSid == '" + sid + "' }.size()", equalTo(0));
+        // and it went downstream like any routed message
+        await().atMost(WAIT).until(() -> !routed.records(r -> r.value() != null && r.value().contains(sid)).isEmpty());
+    }
+
+    @Test
     void aPoisonRecordGoesToTheDeadLetterTopicAndTheRestOfItsBatchIsRouted() {
         String org = newOrg();
         PhoneNumber ours = newNumber();

@@ -29,7 +29,8 @@ public final class TestTokens {
     /** The front end's origin: user tokens carry it as {@code azp}, and the services are told to expect it. */
     public static final String AUTHORIZED_PARTY = "https://app.galaxyco.test";
     public static final String SERVICE_ISSUER = "https://services.galaxyco.test";
-    public static final List<String> SERVICES = List.of("provisioning-service", "routing-service", "outbound-service");
+    public static final List<String> SERVICES = List.of("provisioning-service", "routing-service", "outbound-service",
+            "analytics-service");
     static final Path DIR = Path.of("target", "test-jwt");
     private static final String CLERK_KEY = "clerk";
     private static final String SERVICE_KEY = "service";

@@ -75,6 +75,27 @@ public final class TopicProbe implements AutoCloseable {
                 ai.galaxyco.phone.model.CloudEventHeaders.binary(eventId, topic.eventType(), "/test", java.time.Instant.now()));
     }
 
+    /** Writes many events through one producer (each with a fresh event id), for tests that generate a month's worth. */
+    public static void publishAll(Topic topic, List<Map.Entry<String, Object>> keyedEvents) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new StringSerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            for (Map.Entry<String, Object> keyed : keyedEvents) {
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic.name(), keyed.getKey(),
+                        ai.galaxyco.phone.model.EventJson.write(keyed.getValue()));
+                ai.galaxyco.phone.model.CloudEventHeaders.binary(java.util.UUID.randomUUID().toString(), topic.eventType(), "/test",
+                        java.time.Instant.now()).forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+                sent.add(producer.send(record));
+            }
+            for (java.util.concurrent.Future<?> future : sent) {
+                future.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write to " + topic.name(), e);
+        }
+    }
+
     /** Writes one record with the given headers, as another service's producer would. */
     public static void send(String topic, String key, String value, Map<String, String> headers) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(

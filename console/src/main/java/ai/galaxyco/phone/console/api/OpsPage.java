@@ -61,7 +61,7 @@ public class OpsPage {
 
     /** The services whose operator endpoints the page reads, with the names their dead letters are shown under. */
     private static final Map<Service, String> SERVICES = Map.of(Service.PROVISIONING, "provisioning-service",
-            Service.ROUTING, "routing-service", Service.OUTBOUND, "outbound-service");
+            Service.ROUTING, "routing-service", Service.OUTBOUND, "outbound-service", Service.ANALYTICS, "analytics-service");
     private static final Duration LOCAL_SESSION = Duration.ofMinutes(10);
     private static final Map<String, String> NOTICES = Map.of(
             "retrying", "Retrying the purchase now.",
@@ -180,7 +180,7 @@ public class OpsPage {
                 Unrouted.class));
         Section<DeadLetterTopic> deadLetters = section(() -> {
             List<DeadLetterTopic> topics = new ArrayList<>();
-            for (var service : List.of(Service.PROVISIONING, Service.ROUTING, Service.OUTBOUND)) {
+            for (var service : List.of(Service.PROVISIONING, Service.ROUTING, Service.OUTBOUND, Service.ANALYTICS)) {
                 for (JsonNode topic : apis.get(service, "/api/admin/dead-letters?limit=1", token).path("items")) {
                     topics.add(new DeadLetterTopic(SERVICES.get(service), topic.path("topic").asText(), topic.path("total").asInt(),
                             topic.path("pending").asInt()));

@@ -1,5 +1,12 @@
 package ai.galaxyco.phone.console.api;
 
+import static ai.galaxyco.phone.console.api.PhonePage.encode;
+
+import ai.galaxyco.phone.console.backend.ApiProblem;
+import ai.galaxyco.phone.console.backend.ServiceApis;
+import ai.galaxyco.phone.console.backend.ServiceApis.Service;
+import ai.galaxyco.phone.console.domain.SignedInUser;
+import ai.galaxyco.phone.console.domain.Usage;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.GET;
@@ -9,26 +16,48 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.jboss.logging.Logger;
 
-/** Usage ({@code /w/{workspaceId}/usage}): waits for the analytics service (issue 15); until then it says so. */
+/**
+ * Usage ({@code /w/{workspaceId}/usage}): this month's messages, segments, call minutes and cost, with the cost per
+ * day as a chart, from the analytics service. While that cannot be reached the page says usage is not available.
+ */
 @Path("/w/{workspaceId}/usage")
 @Produces(MediaType.TEXT_HTML)
 public class UsagePage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance usage(String workspaceId);
+        static native TemplateInstance usage(String workspaceId, String month, Usage usage, String unavailable);
     }
 
-    private final SignedInUsers users;
+    private static final Logger LOG = Logger.getLogger(UsagePage.class);
 
-    public UsagePage(SignedInUsers users) {
+    private final SignedInUsers users;
+    private final ServiceApis apis;
+
+    public UsagePage(SignedInUsers users, ServiceApis apis) {
         this.users = users;
+        this.apis = apis;
     }
 
     @GET
     public TemplateInstance usage(@PathParam("workspaceId") String workspaceId, @Context HttpHeaders headers) {
-        users.forWorkspace(headers, workspaceId);
-        return Templates.usage(workspaceId);
+        SignedInUser user = users.forWorkspace(headers, workspaceId);
+        YearMonth month = YearMonth.now(ZoneOffset.UTC);
+        String title = month.format(DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH));
+        try {
+            Usage usage = apis.get(Service.ANALYTICS, "/api/workspaces/" + encode(workspaceId) + "/usage?from=" + month.atDay(1)
+                    + "&to=" + month.plusMonths(1).atDay(1), user, Usage.class);
+            return Templates.usage(workspaceId, title, usage, null);
+        } catch (ApiProblem problem) {
+            LOG.debugf("usage of %s not available: %s", workspaceId, problem.getMessage());
+            return Templates.usage(workspaceId, title, null, problem.status == 503
+                    ? "Usage is not available right now: the analytics service cannot be reached." : problem.sentence());
+        }
     }
 }

@@ -24,7 +24,8 @@ public class ServiceApis {
     public enum Service {
         PROVISIONING("provisioning"),
         ROUTING("routing"),
-        OUTBOUND("outbound");
+        OUTBOUND("outbound"),
+        ANALYTICS("analytics");
 
         final String name;
 
@@ -99,6 +100,7 @@ public class ServiceApis {
             case PROVISIONING -> config.provisioningUrl();
             case ROUTING -> config.routingUrl();
             case OUTBOUND -> config.outboundUrl();
+            case ANALYTICS -> config.analyticsUrl();
         };
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }

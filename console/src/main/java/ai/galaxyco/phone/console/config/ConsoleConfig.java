@@ -18,6 +18,9 @@ public interface ConsoleConfig {
     /** OUTBOUND_URL: the outbound service's API (sending, message status). */
     String outboundUrl();
 
+    /** ANALYTICS_URL: the analytics service's API (usage and cost); the usage page says so while it cannot be reached. */
+    String analyticsUrl();
+
     /** CONSOLE_REQUEST_TIMEOUT: how long one call to a service may take before the page says it is unavailable. */
     Duration requestTimeout();
 

@@ -4,6 +4,7 @@ import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.values.MessageText;
 import ai.galaxyco.phone.model.values.NumberLabel;
 import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.model.values.Segments;
 import ai.galaxyco.phone.outbound.domain.SenderDirectory.Sender;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -48,6 +48,8 @@ public class RoutingService {
     private final AssignmentTable assignments;
     /** Outbound statuses (outbound's MessageStatus names, as OutboundResult carries them) that mean the carrier took it. */
     private static final java.util.Set<String> CARRIER_ACCEPTED = java.util.Set.of("SENT", "DELIVERED");
+    /** How long before a number's assignment an unrouted message to it may have arrived and still be its owner's. */
+    private static final java.time.Duration UNROUTED_CATCH_UP_MARGIN = java.time.Duration.ofMinutes(5);
 
     public RoutingService(EntityManager em, Outbox outbox, AssignmentTable assignments, RoutingConfig config, Clock clock,
             MeterRegistry registry) {
@@ -68,6 +70,27 @@ public class RoutingService {
             em.createNativeQuery("update conversation set inbox = ?1 where workspace_id = ?2 and our_number = ?3 and inbox <> ?1")
                     .setParameter(1, assignment.label()).setParameter(2, assignment.workspaceId().value())
                     .setParameter(3, assignment.phoneNumber().e164()).executeUpdate();
+            routeWhatArrivedFirst(assignment);
+        }
+    }
+
+    /**
+     * A message to a number just bought can overtake the number's assignment (two topics, no order between them):
+     * it was stored as unrouted. It is routed now, to the new owner, if it came after the number was bought (less a
+     * margin for clocks): before that the number was not ours at SignalWire, so nothing of another owner can be among
+     * them. Media of such a message is not kept by the unrouted store and does not come along.
+     */
+    private void routeWhatArrivedFirst(NumberAssignment assignment) {
+        Instant since = (assignment.assignedAt() != null ? assignment.assignedAt() : clock.instant()).minus(UNROUTED_CATCH_UP_MARGIN);
+        List<UnroutedMessage> overtaken = UnroutedMessage.list("toNumber = ?1 and receivedAt >= ?2 order by receivedAt, id",
+                assignment.phoneNumber().e164(), since);
+        for (UnroutedMessage unrouted : overtaken) {
+            unrouted.delete();
+            em.flush(); // routeMessage checks the unrouted store for duplicates
+            String body = unrouted.bodyOriginal == null ? unrouted.body : MessageText.fromOriginal(unrouted.bodyOriginal);
+            routeMessage(new InboundMessage(unrouted.providerSid, null, PhoneNumber.parse(unrouted.fromNumber),
+                    PhoneNumber.parse(unrouted.toNumber), body, Channel.valueOf(unrouted.channel), List.of(), 0, unrouted.receivedAt));
+            registry.counter("routing.messages", "outcome", "routed_late").increment();
         }
     }
 

@@ -1,6 +1,9 @@
-package ai.galaxyco.phone.outbound.domain;
+package ai.galaxyco.phone.model.values;
 
-/** How many SMS segments a body takes: carriers pace and bill per segment, not per message. */
+/**
+ * How many SMS segments a body takes: carriers pace and bill per segment, not per message. Outbound paces and bills by
+ * it, analytics counts inbound messages with it, and the console's composer counts the same way in JavaScript.
+ */
 public final class Segments {
 
     private static final String GSM_7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"

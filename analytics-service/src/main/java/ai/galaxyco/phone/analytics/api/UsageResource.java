@@ -1,0 +1,118 @@
+package ai.galaxyco.phone.analytics.api;
+
+import ai.galaxyco.phone.analytics.domain.UsageReport;
+import ai.galaxyco.phone.analytics.domain.UsageReport.Figures;
+import ai.galaxyco.phone.analytics.domain.UsageReport.Granularity;
+import ai.galaxyco.phone.kit.api.ProblemException;
+import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import io.quarkus.security.Authenticated;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A workspace's usage and cost: the console's usage page and the product's billing views read this. */
+@Path("/api/workspaces/{workspaceId}/usage")
+@Produces(MediaType.APPLICATION_JSON)
+@Authenticated
+public class UsageResource {
+
+    /** Money as decimal strings (never floats), four decimals: a number held 10 days of 30 costs "0.3333". */
+    public record UsageFigures(long messagesOutbound, long messagesInbound, long segmentsOutbound, long calls, long callSeconds,
+            String cost, Map<String, String> costByChannel) {
+    }
+
+    public record UsageBucket(Instant start, long messagesOutbound, long messagesInbound, long segmentsOutbound, long calls,
+            long callSeconds, String cost, Map<String, String> costByChannel) {
+    }
+
+    public record Usage(String workspaceId, LocalDate from, LocalDate to, String granularity, String currency,
+            UsageFigures totals, List<UsageBucket> series) {
+    }
+
+    private static final Duration LONGEST_DAILY = Duration.ofDays(366);
+    private static final Duration LONGEST_HOURLY = Duration.ofDays(31);
+
+    private final WorkspaceAccess access;
+    private final UsageReport reports;
+
+    public UsageResource(WorkspaceAccess access, UsageReport reports) {
+        this.access = access;
+        this.reports = reports;
+    }
+
+    /** {@code from} and {@code to} are UTC dates, {@code to} excluded; {@code granularity} day (default) or hour. */
+    @GET
+    @Transactional
+    public Usage usage(@PathParam("workspaceId") String workspaceId, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("granularity") String granularity) {
+        access.require(workspaceId);
+        LocalDate start = date("from", from);
+        LocalDate end = date("to", to);
+        Granularity unit = granularity(granularity);
+        Instant startAt = start.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant endAt = end.atStartOfDay(ZoneOffset.UTC).toInstant();
+        if (!endAt.isAfter(startAt)) {
+            throw new ProblemException(400, "invalid_request", "to must be after from");
+        }
+        Duration longest = unit == Granularity.HOUR ? LONGEST_HOURLY : LONGEST_DAILY;
+        if (Duration.between(startAt, endAt).compareTo(longest) > 0) {
+            throw new ProblemException(400, "invalid_request", "a " + unit.name().toLowerCase(Locale.ROOT) + "ly report covers at most "
+                    + longest.toDays() + " days");
+        }
+        UsageReport.Report report = reports.of(workspaceId, startAt, endAt, unit);
+        Figures t = report.totals();
+        return new Usage(workspaceId, start, end, unit.name().toLowerCase(Locale.ROOT), "USD",
+                new UsageFigures(t.messagesOutbound, t.messagesInbound, t.segmentsOutbound, t.calls, t.callSeconds, money(t.cost()),
+                        money(t.costByChannel)),
+                report.series().stream().map(b -> new UsageBucket(b.start(), b.figures().messagesOutbound,
+                        b.figures().messagesInbound, b.figures().segmentsOutbound, b.figures().calls, b.figures().callSeconds,
+                        money(b.figures().cost()), money(b.figures().costByChannel))).toList());
+    }
+
+    static String money(BigDecimal amount) {
+        return amount.setScale(4, RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    private static Map<String, String> money(Map<String, BigDecimal> byChannel) {
+        Map<String, String> shown = new LinkedHashMap<>();
+        byChannel.forEach((channel, cost) -> shown.put(channel, money(cost)));
+        return shown;
+    }
+
+    private static LocalDate date(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ProblemException(400, "invalid_request", name + " is required (a date such as 2026-11-01)");
+        }
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(400, "invalid_request", name + " must be a date such as 2026-11-01, not \"" + value + "\"");
+        }
+    }
+
+    private static Granularity granularity(String value) {
+        if (value == null || value.isBlank()) {
+            return Granularity.DAY;
+        }
+        try {
+            return Granularity.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "invalid_request", "granularity is day or hour, not \"" + value + "\"");
+        }
+    }
+}

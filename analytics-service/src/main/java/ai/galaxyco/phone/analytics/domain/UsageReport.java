@@ -1,0 +1,165 @@
+package ai.galaxyco.phone.analytics.domain;
+
+import ai.galaxyco.phone.analytics.config.AnalyticsConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A workspace's usage and cost over a period, per day or hour, read from the ledger. A fact's cost is SignalWire's
+ * actual price where it reported one, else the estimate. Numbers cost their monthly price prorated by the time held
+ * within each bucket (a number held 10 days of a 30-day month costs a third of its price).
+ */
+@ApplicationScoped
+public class UsageReport {
+
+    public enum Granularity {
+        DAY(ChronoUnit.DAYS),
+        HOUR(ChronoUnit.HOURS);
+
+        final ChronoUnit unit;
+
+        Granularity(ChronoUnit unit) {
+            this.unit = unit;
+        }
+    }
+
+    /** The channels costs are split by; NUMBERS is the dedicated numbers' monthly price. */
+    public static final List<String> CHANNELS = List.of("SMS", "MMS", "WHATSAPP", "VOICE", "NUMBERS");
+
+    /** One bucket's (or the whole period's) figures. Costs in USD, unrounded until shown. */
+    public static final class Figures {
+        public long messagesOutbound;
+        public long messagesInbound;
+        public long segmentsOutbound;
+        public long calls;
+        public long callSeconds;
+        public final Map<String, BigDecimal> costByChannel = new LinkedHashMap<>();
+
+        Figures() {
+            CHANNELS.forEach(channel -> costByChannel.put(channel, BigDecimal.ZERO));
+        }
+
+        public BigDecimal cost() {
+            return costByChannel.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        }
+
+        void add(String channel, BigDecimal cost) {
+            costByChannel.merge(channel, cost, BigDecimal::add);
+        }
+
+        void addAll(Figures other) {
+            messagesOutbound += other.messagesOutbound;
+            messagesInbound += other.messagesInbound;
+            segmentsOutbound += other.segmentsOutbound;
+            calls += other.calls;
+            callSeconds += other.callSeconds;
+            other.costByChannel.forEach(this::add);
+        }
+    }
+
+    public record Bucket(Instant start, Figures figures) {
+    }
+
+    public record Report(Figures totals, List<Bucket> series) {
+    }
+
+    private final EntityManager em;
+    private final BigDecimal numberPerMonth;
+    private final Clock clock;
+
+    public UsageReport(EntityManager em, AnalyticsConfig config, Clock clock) {
+        this.em = em;
+        this.numberPerMonth = config.prices().numberPerMonth();
+        this.clock = clock;
+    }
+
+    public Report of(String workspaceId, Instant from, Instant to, Granularity granularity) {
+        Map<Instant, Figures> buckets = new LinkedHashMap<>();
+        for (Instant start = from; start.isBefore(to); start = start.plus(1, granularity.unit)) {
+            buckets.put(start, new Figures());
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select date_trunc(?4, occurred_at, 'UTC') as bucket, kind, channel, count(*), "
+                + "sum(quantity), sum(coalesce(actual_cost, estimated_cost)) from usage_fact where workspace_id = ?1 "
+                + "and occurred_at >= ?2 and occurred_at < ?3 group by 1, 2, 3")
+                .setParameter(1, workspaceId).setParameter(2, Timestamp.from(from)).setParameter(3, Timestamp.from(to))
+                .setParameter(4, granularity == Granularity.DAY ? "day" : "hour").getResultList();
+        for (Object[] row : rows) {
+            Figures figures = buckets.get(Times.instant(row[0]));
+            if (figures == null) {
+                continue;
+            }
+            long count = ((Number) row[3]).longValue();
+            long quantity = ((Number) row[4]).longValue();
+            switch ((String) row[1]) {
+                case "MESSAGE_OUTBOUND" -> {
+                    figures.messagesOutbound += count;
+                    figures.segmentsOutbound += quantity;
+                }
+                case "MESSAGE_INBOUND" -> figures.messagesInbound += count;
+                case "CALL" -> {
+                    figures.calls += count;
+                    figures.callSeconds += quantity;
+                }
+                default -> {
+                }
+            }
+            figures.add((String) row[2], (BigDecimal) row[5]);
+        }
+        addNumbers(workspaceId, from, to, granularity, buckets);
+        Figures totals = new Figures();
+        List<Bucket> series = new ArrayList<>();
+        buckets.forEach((start, figures) -> {
+            totals.addAll(figures);
+            series.add(new Bucket(start, figures));
+        });
+        return new Report(totals, series);
+    }
+
+    /** Each held number's monthly price, prorated by the seconds it was held within each bucket (never the future). */
+    private void addNumbers(String workspaceId, Instant from, Instant to, Granularity granularity, Map<Instant, Figures> buckets) {
+        Instant now = clock.instant();
+        @SuppressWarnings("unchecked")
+        List<Object[]> intervals = em.createNativeQuery("select active_from, active_to from number_interval where workspace_id = ?1 "
+                + "and active_from < ?3 and (active_to is null or active_to > ?2)")
+                .setParameter(1, workspaceId).setParameter(2, Timestamp.from(from)).setParameter(3, Timestamp.from(to))
+                .getResultList();
+        for (Object[] interval : intervals) {
+            Instant heldFrom = Times.instant(interval[0]);
+            Instant heldTo = interval[1] == null ? now : Times.instant(interval[1]);
+            for (var bucket : buckets.entrySet()) {
+                Instant start = max(bucket.getKey(), heldFrom);
+                Instant end = min(min(bucket.getKey().plus(1, granularity.unit), heldTo), now);
+                if (!end.isAfter(start)) {
+                    continue;
+                }
+                long monthSeconds = YearMonth.from(bucket.getKey().atZone(ZoneOffset.UTC)).lengthOfMonth() * 86_400L;
+                BigDecimal share = numberPerMonth.multiply(BigDecimal.valueOf(Duration.between(start, end).toSeconds()))
+                        .divide(BigDecimal.valueOf(monthSeconds), 8, RoundingMode.HALF_EVEN);
+                bucket.getValue().add("NUMBERS", share);
+            }
+        }
+    }
+
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+}

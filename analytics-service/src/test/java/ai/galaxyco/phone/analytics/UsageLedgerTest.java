@@ -1,0 +1,230 @@
+package ai.galaxyco.phone.analytics;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import ai.galaxyco.phone.model.Topics;
+import ai.galaxyco.phone.model.events.CallStatusChanged;
+import ai.galaxyco.phone.model.events.InboundCall;
+import ai.galaxyco.phone.model.events.OutboundResult;
+import ai.galaxyco.phone.model.events.ProvisioningResult;
+import ai.galaxyco.phone.model.events.RoutedMessage;
+import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.model.values.Plan;
+import ai.galaxyco.phone.model.values.WorkspaceId;
+import ai.galaxyco.phone.testsupport.JwtResource;
+import ai.galaxyco.phone.testsupport.KafkaKRaftResource;
+import ai.galaxyco.phone.testsupport.OpenApiContract;
+import ai.galaxyco.phone.testsupport.PostgresResource;
+import ai.galaxyco.phone.testsupport.TestTokens;
+import ai.galaxyco.phone.testsupport.TopicProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The usage ledger from real events on a real broker, stored in real PostgreSQL, read through the usage API. */
+@QuarkusTest
+@QuarkusTestResource(KafkaKRaftResource.class)
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(JwtResource.class)
+class UsageLedgerTest {
+
+    static final Duration WAIT = Duration.ofSeconds(45);
+    static final PhoneNumber OUR = PhoneNumber.parse("+12125550170");
+    static final PhoneNumber CUSTOMER = PhoneNumber.parse("+14155550171");
+
+    @TestHTTPResource(value = "", management = true)
+    URL operations;
+
+    static String newOrg() {
+        return "org_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    static ValidatableResponse usage(String org, String from, String to) {
+        return given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("from", from).queryParam("to", to)
+                .get("/api/workspaces/" + org + "/usage").then();
+    }
+
+    static String today() {
+        return LocalDate.now(ZoneOffset.UTC).toString();
+    }
+
+    static String tomorrow() {
+        return LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
+    }
+
+    static OutboundResult outbound(String org, String id, String status, int segments, BigDecimal price) {
+        Instant now = Instant.now();
+        return new OutboundResult(id, WorkspaceId.of(org), "SM" + id, OUR, CUSTOMER, false, "Your order shipped", status, null,
+                segments, price, price == null ? null : "USD", now, now);
+    }
+
+    @Test
+    void theServedOpenApiDocumentIsTheCommittedOne() throws Exception {
+        OpenApiContract.assertServedEqualsCommitted(operations);
+    }
+
+    @Test
+    void aDeliveredThreeSegmentSmsIsOneFactEstimatedThenActualAndReplaysChangeNothing() {
+        String org = newOrg();
+        String message = UUID.randomUUID().toString();
+        String sent = UUID.randomUUID().toString();
+        TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, message, "SENT", 3, null), sent);
+        // estimated at once: 3 segments x $0.0079
+        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).statusCode(200)
+                .body("totals.messagesOutbound", equalTo(1)).body("totals.segmentsOutbound", equalTo(3))
+                .body("totals.costByChannel.SMS", equalTo("0.0237")).body("currency", equalTo("USD")));
+        // SignalWire's actual price (reported negative) wins over the estimate
+        String delivered = UUID.randomUUID().toString();
+        TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, message, "DELIVERED", 3, new BigDecimal("-0.0249")),
+                delivered);
+        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.costByChannel.SMS", equalTo("0.0249")));
+
+        // the same events again, and a redelivery under a new event id; then a marker behind them on the same partition
+        TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, message, "SENT", 3, null), sent);
+        TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, message, "DELIVERED", 3, new BigDecimal("-0.0249")),
+                delivered);
+        TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, message, "DELIVERED", 3, null),
+                UUID.randomUUID().toString());
+        String marker = newOrg();
+        TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(marker, UUID.randomUUID().toString(), "SENT", 1, null),
+                UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> usage(marker, today(), tomorrow()).body("totals.messagesOutbound", equalTo(1)));
+        usage(org, today(), tomorrow()).body("totals.messagesOutbound", equalTo(1)).body("totals.segmentsOutbound", equalTo(3))
+                .body("totals.costByChannel.SMS", equalTo("0.0249")).body("totals.cost", equalTo("0.0249"));
+    }
+
+    @Test
+    void aNinetyFiveSecondCallIsNinetyFiveCallSecondsWhicheverHalfArrivesFirst() {
+        String org = newOrg();
+        String callSid = "CA" + UUID.randomUUID().toString().replace("-", "");
+        Instant now = Instant.now();
+        TopicProbe.publish(Topics.INBOUND_CALLS, OUR.e164(), new InboundCall(callSid, CUSTOMER, OUR, "ringing",
+                InboundCall.Disposition.FORWARDED, WorkspaceId.of(org), null, null, null, now), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.CALL_STATUS, callSid, new CallStatusChanged(callSid, "completed", CUSTOMER.e164(), OUR.e164(), 95, 4,
+                now.plusSeconds(100)), UUID.randomUUID().toString());
+        // the status before the call: the fact waits for its workspace
+        String second = "CA" + UUID.randomUUID().toString().replace("-", "");
+        TopicProbe.publish(Topics.CALL_STATUS, second, new CallStatusChanged(second, "completed", CUSTOMER.e164(), OUR.e164(), 5, 4,
+                now.plusSeconds(10)), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.INBOUND_CALLS, OUR.e164(), new InboundCall(second, CUSTOMER, OUR, "ringing",
+                InboundCall.Disposition.VOICEMAIL, WorkspaceId.of(org), null, null, null, now), UUID.randomUUID().toString());
+        // 100 s at $0.01 a minute
+        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.calls", equalTo(2))
+                .body("totals.callSeconds", equalTo(100)).body("totals.costByChannel.VOICE", equalTo("0.0167")));
+    }
+
+    @Test
+    void aNumberHeldTenDaysOfAThirtyDayMonthCostsAThirdOfItsPrice() {
+        String org = newOrg();
+        PhoneNumber number = PhoneNumber.parse("+12125550172");
+        TopicProbe.publish(Topics.PROVISIONING_RESULTS, org, new ProvisioningResult(WorkspaceId.of(org), ProvisioningResult.Status.ACTIVE,
+                Plan.PRO, number, "PN1", 1, null, null, Instant.parse("2026-09-05T00:00:00Z")), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.PROVISIONING_RESULTS, org, new ProvisioningResult(WorkspaceId.of(org),
+                ProvisioningResult.Status.RELEASED, Plan.STARTER, number, "PN1", 1, null, null, Instant.parse("2026-09-15T00:00:00Z")),
+                UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> usage(org, "2026-09-01", "2026-10-01").statusCode(200)
+                .body("totals.costByChannel.NUMBERS", equalTo("0.3333")).body("series", hasSize(30))
+                .body("series[4].start", equalTo("2026-09-05T00:00:00Z")).body("series[4].costByChannel.NUMBERS", equalTo("0.0333"))
+                .body("series[3].costByChannel.NUMBERS", equalTo("0.0000")).body("series[15].costByChannel.NUMBERS", equalTo("0.0000")));
+    }
+
+    @Test
+    void inboundMessagesAreCountedPerChannel() {
+        String org = newOrg();
+        Instant now = Instant.now();
+        TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage("SM" + UUID.randomUUID(), WorkspaceId.of(org), "c1", OUR,
+                "Main", CUSTOMER, Channel.SMS, "When will it arrive?", List.of(), now), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage("WA" + UUID.randomUUID(), WorkspaceId.of(org), "c2", OUR,
+                "Main", CUSTOMER, Channel.WHATSAPP, "Hi", List.of(), now), UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.messagesInbound", equalTo(2))
+                .body("totals.costByChannel.SMS", equalTo("0.0079")).body("totals.costByChannel.WHATSAPP", equalTo("0.0050"))
+                .body("totals.cost", equalTo("0.0129")));
+    }
+
+    /** 400 Pro and 100 Enterprise workspaces (and 20 Starter) through a generated August: the seed's revenue table. */
+    @Test
+    void theOverviewOfAGeneratedMonthReproducesTheSeedsRevenueTable() {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        Instant first = Instant.parse("2026-08-01T00:00:00Z");
+        List<java.util.Map.Entry<String, Object>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < 520; i++) {
+            Plan plan = i < 400 ? Plan.PRO : i < 500 ? Plan.ENTERPRISE : Plan.STARTER;
+            String org = "org_ov" + run + "_" + i;
+            WorkspaceId workspace = WorkspaceId.of(org);
+            if (plan == Plan.STARTER) {
+                results.add(java.util.Map.entry(org, new ProvisioningResult(workspace, ProvisioningResult.Status.SHARED, plan, null,
+                        null, 0, null, null, first)));
+                continue;
+            }
+            results.add(java.util.Map.entry(org, new ProvisioningResult(workspace, ProvisioningResult.Status.PROVISIONING, plan,
+                    null, null, 0, null, null, first)));
+            if (i < 3) { // three purchases failed once before they succeeded
+                results.add(java.util.Map.entry(org, new ProvisioningResult(workspace, ProvisioningResult.Status.FAILED, plan, null,
+                        null, 1, "20500", "SignalWire had an internal error", first.plusMillis(500))));
+            }
+            // each number came 1 to 10 s after its purchase began
+            results.add(java.util.Map.entry(org, new ProvisioningResult(workspace, ProvisioningResult.Status.ACTIVE, plan,
+                    PhoneNumber.parse("+1646" + (2000000 + i)), "PN" + i, i < 3 ? 2 : 1, null, null, first.plusSeconds(i % 10 + 1))));
+        }
+        TopicProbe.publishAll(Topics.PROVISIONING_RESULTS, results);
+        // one SMS from a Pro workspace, one WhatsApp to an Enterprise one: their revenue is attributed to those channels
+        Instant august = Instant.parse("2026-08-10T12:00:00Z");
+        TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), new OutboundResult(UUID.randomUUID().toString(),
+                WorkspaceId.of("org_ov" + run + "_0"), "SMov" + run, OUR, CUSTOMER, false, "hi", "DELIVERED", null, 1, null, null,
+                august, august), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.ROUTED_MESSAGES, "org_ov" + run + "_400", new RoutedMessage("WAov" + run,
+                WorkspaceId.of("org_ov" + run + "_400"), "c", OUR, "Main", CUSTOMER, Channel.WHATSAPP, "hello", List.of(), august),
+                UUID.randomUUID().toString());
+
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> given().auth().oauth2(TestTokens.forService())
+                .queryParam("month", "2026-08").get("/api/analytics/overview").then().statusCode(200)
+                .body("workspacesByPlan.PRO", equalTo(400)).body("workspacesByPlan.ENTERPRISE", equalTo(100))
+                .body("workspacesByPlan.STARTER", equalTo(20))
+                .body("revenue.total", equalTo("39500.00")).body("revenue.byPlan.PRO", equalTo("19600.00"))
+                .body("revenue.byPlan.ENTERPRISE", equalTo("19900.00")).body("revenue.byPlan.STARTER", equalTo("0.00"))
+                .body("revenueByChannel.SMS", equalTo("49.00")).body("revenueByChannel.WHATSAPP", equalTo("199.00"))
+                .body("revenueByChannel.NONE", equalTo("39252.00"))
+                // 500 numbers held the whole month but 1 to 10 s, and 0.0129 of messages
+                .body("cost.numbers", equalTo("500.00")).body("cost.usage", equalTo("0.01")).body("cost.total", equalTo("500.01"))
+                .body("margin.amount", equalTo("38999.99")).body("margin.percent", equalTo("98.7"))
+                .body("provisioning.attempts", equalTo(503)).body("provisioning.succeeded", equalTo(500))
+                .body("provisioning.failed", equalTo(3)).body("provisioning.successRatePercent", equalTo("99.4"))
+                .body("provisioning.failuresByReason.'20500'", equalTo(3))
+                .body("provisioning.timeToNumberP50Seconds", equalTo(5)).body("provisioning.timeToNumberP95Seconds", equalTo(10)));
+        // operators only
+        given().auth().oauth2(TestTokens.forWorkspace("org_ov" + run + "_0")).queryParam("month", "2026-08")
+                .get("/api/analytics/overview").then().statusCode(403);
+        given().auth().oauth2(TestTokens.forService()).queryParam("month", "August").get("/api/analytics/overview").then()
+                .statusCode(400).body("code", equalTo("invalid_request"));
+    }
+
+    @Test
+    void theUsageApiRefusesOtherWorkspacesAndBadPeriods() {
+        String org = newOrg();
+        given().auth().oauth2(TestTokens.forWorkspace("org_someone_else")).queryParam("from", today()).queryParam("to", tomorrow())
+                .get("/api/workspaces/" + org + "/usage").then().statusCode(403);
+        usage(org, tomorrow(), today()).statusCode(400).body("code", equalTo("invalid_request"));
+        usage(org, "2026-11", today()).statusCode(400).body("code", equalTo("invalid_request"));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("from", "2026-01-01").queryParam("to", "2026-03-01")
+                .queryParam("granularity", "hour").get("/api/workspaces/" + org + "/usage").then().statusCode(400);
+        given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("from", "2026-01-01").queryParam("to", "2026-01-02")
+                .queryParam("granularity", "week").get("/api/workspaces/" + org + "/usage").then().statusCode(400);
+        given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("from", "2026-01-01").queryParam("to", "2026-01-02")
+                .queryParam("granularity", "hour").get("/api/workspaces/" + org + "/usage").then().statusCode(200)
+                .body("series", hasSize(24)).body("totals.cost", equalTo("0.0000"));
+    }
+}
