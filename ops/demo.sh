@@ -120,9 +120,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer 
 SALES=$(wait_for 30 sh -c "curl -sf -H 'Authorization: Bearer $ENT_TOKEN' $PROVISIONING_URL/api/workspaces/$ENT/phone-numbers | python3 -c \"import json,sys; d=[n for n in json.load(sys.stdin)['items'] if n['label']=='Sales' and n['status']=='ACTIVE']; print(d[0]['phoneNumber'] if d else '')\"") \
   || fail "no Sales number: $(numbers "$ENT")"
 ok "Sales number $SALES bought beside Main"
-# outbound learns whom the customer wrote to from routing's routed-messages (within a second or so): its consumer's
-# record count tells the demo when it has read the message
-routed_read() { curl -sf "$OUTBOUND_MANAGEMENT_URL/q/metrics" | awk '/^kafka_consumer_fetch_manager_records_consumed_total\{client_id="kafka-consumer-routed-messages"/ {print $2}' | head -1; }
+# outbound learns whom the customer wrote to from routing's routed-messages (within a second or so): the count of
+# routed messages it has processed (counted after its transaction committed) tells the demo when it knows
+routed_read() { curl -sf "$OUTBOUND_MANAGEMENT_URL/q/metrics" | awk '/^events_consumed_total\{consumer="outbound.routed",outcome="processed"\}/ {print $2}' | head -1; }
 READ_BEFORE=$(routed_read || echo 0)
 curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-sms" -H 'Content-Type: application/json' \
   -d "{\"from\":\"+14155550125\",\"to\":\"$SALES\",\"body\":\"Do you ship to Canada?\"}" >/dev/null
