@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.CallStatusChanged;
@@ -210,6 +212,66 @@ class UsageLedgerTest {
                 .get("/api/analytics/overview").then().statusCode(403);
         given().auth().oauth2(TestTokens.forService()).queryParam("month", "August").get("/api/analytics/overview").then()
                 .statusCode(400).body("code", equalTo("invalid_request"));
+    }
+
+    @TestHTTPResource("/")
+    URL api;
+
+    /** The live stream: a fact reaches a subscriber within 2 s of its event reaching the broker. */
+    @Test
+    void theLiveStreamDeliversANewFactWithinTwoSeconds() throws Exception {
+        String org = newOrg();
+        java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        var stream = client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "api/workspaces/" + org
+                + "/usage/live")).header("Authorization", "Bearer " + TestTokens.forWorkspace(org))
+                .header("Accept", "text/event-stream").build(), java.net.http.HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(response -> response.body().filter(line -> line.startsWith("data:")).forEach(events::add));
+        try {
+            // the subscription is live once a first fact comes through (the stream replays nothing from before it)
+            String first = null;
+            for (int attempt = 0; attempt < 15 && first == null; attempt++) {
+                String sid = "SMlive" + UUID.randomUUID();
+                TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage(sid, WorkspaceId.of(org), "c", OUR, "Main", CUSTOMER,
+                        Channel.SMS, "hello", List.of(), Instant.now()), UUID.randomUUID().toString());
+                first = events.poll(2, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertNotNull(first, "the live stream never delivered a fact");
+            events.clear();
+            String message = UUID.randomUUID().toString();
+            long sent = System.nanoTime();
+            TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, message, "SENT", 2, null),
+                    UUID.randomUUID().toString());
+            String event = null;
+            while (event == null || !event.contains(message)) {
+                event = events.poll(2, java.util.concurrent.TimeUnit.SECONDS);
+                assertNotNull(event, "no fact within 2 s");
+            }
+            long tookMillis = (System.nanoTime() - sent) / 1_000_000;
+            System.out.printf("live usage: the fact arrived %d ms after its event was acknowledged by the broker%n", tookMillis);
+            assertTrue(tookMillis <= 2000, tookMillis + " ms");
+            assertTrue(event.contains("\"kind\":\"MESSAGE_OUTBOUND\"")
+                    && event.contains("\"quantity\":2") && event.contains("\"cost\":\"0.0158\""), event);
+        } finally {
+            stream.cancel(true);
+        }
+        given().auth().oauth2(TestTokens.forWorkspace("org_someone_else")).get("/api/workspaces/" + org + "/usage/live").then()
+                .statusCode(403);
+    }
+
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    @Test
+    void metersTaggedWithAWorkspaceAreRefusedAndFactsAreCountedByChannel() {
+        registry.counter("analytics.test.tenant", "workspace", "org_a").increment();
+        assertTrue(registry.find("analytics.test.tenant").meters().isEmpty(), "a per-workspace meter was registered");
+        String org = newOrg();
+        TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage("SMm" + UUID.randomUUID(), WorkspaceId.of(org), "c", OUR,
+                "Main", CUSTOMER, Channel.SMS, "count me", List.of(), Instant.now()), UUID.randomUUID().toString());
+        await().atMost(WAIT).until(() -> registry.find("analytics.facts").tag("kind", "MESSAGE_INBOUND").tag("channel", "SMS")
+                .counter() != null);
+        given().get("/api/workspaces/" + org + "/usage").then().statusCode(401);
     }
 
     @Test

@@ -1,11 +1,14 @@
 package ai.galaxyco.phone.analytics.api;
 
+import ai.galaxyco.phone.analytics.domain.LiveFacts;
+import ai.galaxyco.phone.analytics.domain.LiveFacts.LiveFact;
 import ai.galaxyco.phone.analytics.domain.UsageReport;
 import ai.galaxyco.phone.analytics.domain.UsageReport.Figures;
 import ai.galaxyco.phone.analytics.domain.UsageReport.Granularity;
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Multi;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** A workspace's usage and cost: the console's usage page and the product's billing views read this. */
 @Path("/api/workspaces/{workspaceId}/usage")
@@ -49,10 +53,25 @@ public class UsageResource {
 
     private final WorkspaceAccess access;
     private final UsageReport reports;
+    private final LiveFacts live;
 
-    public UsageResource(WorkspaceAccess access, UsageReport reports) {
+    public UsageResource(WorkspaceAccess access, UsageReport reports, LiveFacts live) {
         this.access = access;
         this.reports = reports;
+        this.live = live;
+    }
+
+    /**
+     * Server-sent events: every new ledger fact of the workspace (a message sent or received, a status or price that
+     * changed a message's cost, a call), as soon as it is written.
+     */
+    @GET
+    @Path("/live")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<LiveFact> live(@PathParam("workspaceId") String workspaceId) {
+        access.require(workspaceId);
+        return live.of(workspaceId);
     }
 
     /** {@code from} and {@code to} are UTC dates, {@code to} excluded; {@code granularity} day (default) or hour. */

@@ -8,6 +8,7 @@ import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.values.Channel;
 import ai.galaxyco.phone.model.values.Segments;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.math.BigDecimal;
@@ -34,11 +35,20 @@ public class Ledger {
     private final EntityManager em;
     private final AnalyticsConfig.Prices prices;
     private final Clock clock;
+    private final LiveFacts live;
+    private final MeterRegistry registry;
 
-    public Ledger(EntityManager em, AnalyticsConfig config, Clock clock) {
+    public Ledger(EntityManager em, AnalyticsConfig config, Clock clock, LiveFacts live, MeterRegistry registry) {
         this.em = em;
         this.prices = config.prices();
         this.clock = clock;
+        this.live = live;
+        this.registry = registry;
+    }
+
+    /** Facts written, by kind and channel (bounded tags only: see MetricTags). */
+    private void count(String kind, String channel) {
+        registry.counter("analytics.facts", "kind", kind, "channel", channel).increment();
     }
 
     public void recordOutbound(OutboundResult result) {
@@ -60,6 +70,13 @@ public class Ledger {
                 .setParameter(5, status).setParameter(6, estimate).setParameter(7, actual)
                 .setParameter(8, Timestamp.from(at == null ? clock.instant() : at)).setParameter(9, Timestamp.from(clock.instant()))
                 .executeUpdate();
+        count("MESSAGE_OUTBOUND", "SMS");
+        live.afterCommit(new LiveFacts.LiveFact(result.workspaceId().value(), "MESSAGE_OUTBOUND", "SMS", result.messageId(),
+                segments, status, money(actual != null ? actual : estimate), at == null ? clock.instant() : at));
+    }
+
+    private static String money(BigDecimal amount) {
+        return amount.setScale(4, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     public void recordInbound(RoutedMessage message) {
@@ -72,8 +89,8 @@ public class Ledger {
             case "MMS" -> prices.mmsInbound();
             default -> prices.smsInbound().multiply(BigDecimal.valueOf(segments));
         };
-        em.createNativeQuery("insert into usage_fact (source_id, kind, workspace_id, channel, our_number, label, plan, quantity, "
-                + "media_count, status, estimated_cost, occurred_at, updated_at) values (?1, 'MESSAGE_INBOUND', ?2, ?3, ?4, ?5, "
+        int inserted = em.createNativeQuery("insert into usage_fact (source_id, kind, workspace_id, channel, our_number, label, plan, "
+                + "quantity, media_count, status, estimated_cost, occurred_at, updated_at) values (?1, 'MESSAGE_INBOUND', ?2, ?3, ?4, ?5, "
                 + "(select plan from workspace_plan where workspace_id = ?2), ?6, ?7, 'received', ?8, ?9, ?10) "
                 + "on conflict (source_id, kind) do nothing")
                 .setParameter(1, message.messageSid()).setParameter(2, message.workspaceId().value()).setParameter(3, kindOfChannel)
@@ -81,6 +98,12 @@ public class Ledger {
                 .setParameter(6, segments).setParameter(7, media).setParameter(8, price)
                 .setParameter(9, Timestamp.from(message.receivedAt() == null ? clock.instant() : message.receivedAt()))
                 .setParameter(10, Timestamp.from(clock.instant())).executeUpdate();
+        if (inserted > 0) {
+            count("MESSAGE_INBOUND", kindOfChannel);
+            live.afterCommit(new LiveFacts.LiveFact(message.workspaceId().value(), "MESSAGE_INBOUND", kindOfChannel,
+                    message.messageSid(), segments, "received", money(price),
+                    message.receivedAt() == null ? clock.instant() : message.receivedAt()));
+        }
     }
 
     /** The gateway's record of a call: which workspace and number it belongs to. */
@@ -133,6 +156,9 @@ public class Ledger {
                 .setParameter(1, callSid).setParameter(2, leg[0]).setParameter(3, leg[1]).setParameter(4, seconds)
                 .setParameter(5, leg[4]).setParameter(6, cost).setParameter(7, leg[2] == null ? Timestamp.from(clock.instant()) : leg[2])
                 .setParameter(8, Timestamp.from(clock.instant())).executeUpdate();
+        count("CALL", "VOICE");
+        live.afterCommit(new LiveFacts.LiveFact((String) leg[0], "CALL", "VOICE", callSid, seconds, (String) leg[4], money(cost),
+                leg[2] == null ? clock.instant() : Times.instant(leg[2])));
     }
 
     /** The workspace's plan, and the dedicated numbers it holds (their monthly price is prorated over these intervals). */
