@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,7 +108,14 @@ class UsageLedgerTest {
         await().atMost(WAIT).untilAsserted(() -> usage(marker, today(), tomorrow()).body("totals.messagesOutbound", equalTo(1)));
         usage(org, today(), tomorrow()).body("totals.messagesOutbound", equalTo(1)).body("totals.segmentsOutbound", equalTo(3))
                 .body("totals.costByChannel.SMS", equalTo("0.0249")).body("totals.cost", equalTo("0.0249"));
+        // the replayed SENT did not take the fact's status back
+        assertEquals("DELIVERED", io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(
+                () -> em.createNativeQuery("select status from usage_fact where source_id = ?1").setParameter(1, message)
+                        .getSingleResult()));
     }
+
+    @jakarta.inject.Inject
+    jakarta.persistence.EntityManager em;
 
     @Test
     void aNinetyFiveSecondCallIsNinetyFiveCallSecondsWhicheverHalfArrivesFirst() {
@@ -207,6 +215,24 @@ class UsageLedgerTest {
                 .body("provisioning.failed", equalTo(3)).body("provisioning.successRatePercent", equalTo("99.4"))
                 .body("provisioning.failuresByReason.'20500'", equalTo(3))
                 .body("provisioning.timeToNumberP50Seconds", equalTo(5)).body("provisioning.timeToNumberP95Seconds", equalTo(10)));
+        // the per-workspace table: most expensive first (a number each, plus the SMS and the WhatsApp), paged
+        var firstPage = given().auth().oauth2(TestTokens.forService()).queryParam("month", "2026-08").queryParam("limit", 2)
+                .get("/api/analytics/workspaces").then().statusCode(200)
+                .body("items[0].workspaceId", equalTo("org_ov" + run + "_0")).body("items[0].costByChannel.SMS", equalTo("0.01"))
+                .body("items[0].revenue", equalTo("49.00")).body("items[0].plan", equalTo("PRO"))
+                .body("items[1].workspaceId", equalTo("org_ov" + run + "_400")).body("items[1].revenue", equalTo("199.00"))
+                .extract().jsonPath();
+        given().auth().oauth2(TestTokens.forService()).queryParam("month", "2026-08").queryParam("limit", 200)
+                .queryParam("cursor", firstPage.getString("nextCursor")).get("/api/analytics/workspaces").then().statusCode(200)
+                .body("items.size()", equalTo(200))
+                .body("items.findAll { it.workspaceId == 'org_ov" + run + "_0' || it.workspaceId == 'org_ov" + run + "_400' }.size()",
+                        equalTo(0));
+        // least profitable first: the Starter workspaces earn nothing and hold no number
+        given().auth().oauth2(TestTokens.forService()).queryParam("month", "2026-08").queryParam("sort", "margin")
+                .queryParam("limit", 20).get("/api/analytics/workspaces").then().statusCode(200)
+                .body("items.plan.unique()", equalTo(List.of("STARTER"))).body("items[0].margin", equalTo("0.00"));
+        given().auth().oauth2(TestTokens.forService()).queryParam("month", "2026-08").queryParam("sort", "name")
+                .get("/api/analytics/workspaces").then().statusCode(400);
         // operators only
         given().auth().oauth2(TestTokens.forWorkspace("org_ov" + run + "_0")).queryParam("month", "2026-08")
                 .get("/api/analytics/overview").then().statusCode(403);

@@ -236,8 +236,9 @@ class ConsoleBrowserE2ETest {
         browser.get(console("/w/" + org + "/phone"));
         browser.findElement(By.id("add-number")).findElement(By.name("label")).sendKeys("sales");
         browser.findElement(By.id("add-number")).findElement(By.cssSelector("button[type=submit]")).click();
-        assertTrue(browser.findElement(By.id("error")).getText().contains("already has that label"),
-                browser.findElement(By.id("error")).getText());
+        WebElement refusal = new WebDriverWait(browser, WAIT).until(b -> b.findElements(By.id("error")).stream().findFirst()
+                .orElse(null));
+        assertTrue(refusal.getText().contains("already has that label"), refusal.getText());
         screenshots("phone-enterprise");
 
         // relabel Sales to Support and forward its calls; then release it (the page asks first)
@@ -345,6 +346,8 @@ class ConsoleBrowserE2ETest {
                 && deadLetters.contains("outbound-service"), deadLetters);
         screenshots("ops");
         browser.findElement(By.cssSelector("#failed-workspaces tr[data-workspace='" + org + "'] button")).click();
+        // a click submits the form; the answer (a redirect back with a notice) loads after the click returns
+        new WebDriverWait(browser, WAIT).until(b -> b.getCurrentUrl().contains("notice=retrying"));
         assertTrue(browser.findElement(By.cssSelector("[role=status]")).getText().contains("Retrying"));
         await().atMost(WAIT).until(() -> activeNumber(org) != null);
         browser.get(console("/ops"));

@@ -2,8 +2,10 @@ package ai.galaxyco.phone.analytics.api;
 
 import ai.galaxyco.phone.analytics.domain.MonthOverview;
 import ai.galaxyco.phone.analytics.domain.MonthOverview.Overview;
+import ai.galaxyco.phone.kit.api.PageRequest;
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.model.api.Page;
 import io.quarkus.security.Authenticated;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -15,6 +17,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -56,12 +60,7 @@ public class OverviewResource {
     @Transactional
     public MonthView overview(@QueryParam("month") String month) {
         access.requireService();
-        YearMonth period;
-        try {
-            period = YearMonth.parse(month == null ? "" : month.trim());
-        } catch (DateTimeParseException e) {
-            throw new ProblemException(400, "invalid_request", "month must be a month such as 2026-11, not \"" + month + "\"");
-        }
+        YearMonth period = month(month);
         Overview o = overviews.of(period);
         var p = o.provisioning();
         return new MonthView(period.toString(), "USD", o.workspacesByPlan(), new Revenue(money(o.revenue()), money(o.revenueByPlan())),
@@ -70,6 +69,55 @@ public class OverviewResource {
                 new ProvisioningFigures(p.attempts(), p.succeeded(), p.failed(),
                         p.successRatePercent() == null ? null : p.successRatePercent().toPlainString(), p.failuresByReason(),
                         p.timeToNumberP50Seconds(), p.timeToNumberP95Seconds()));
+    }
+
+    /** One workspace's row of the month's cost table (money as two-decimal strings; {@code plan} null if unknown). */
+    public record WorkspaceRow(String workspaceId, String plan, String revenue, String cost, Map<String, String> costByChannel,
+            String margin) {
+    }
+
+    /**
+     * The month's per-workspace cost table, most expensive (or, with {@code sort=margin}, least profitable) first, paged
+     * with the shared envelope; the cursor is the last row's sort value and workspace id.
+     */
+    @GET
+    @Path("/workspaces")
+    @Transactional
+    public Page<WorkspaceRow> workspaces(@QueryParam("month") String month, @QueryParam("sort") String sort,
+            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        access.requireService();
+        YearMonth period = month(month);
+        boolean byMargin = "margin".equals(sort);
+        if (sort != null && !sort.isBlank() && !byMargin && !"cost".equals(sort)) {
+            throw new ProblemException(400, "invalid_request", "sort is cost or margin, not \"" + sort + "\"");
+        }
+        PageRequest page = PageRequest.of(limit, cursor, 2);
+        // most expensive first, or least profitable first; ties by workspace id, so pages never overlap
+        Comparator<MonthOverview.WorkspaceMonth> order = byMargin
+                ? Comparator.comparing(MonthOverview.WorkspaceMonth::margin)
+                : Comparator.comparing(MonthOverview.WorkspaceMonth::cost).reversed();
+        order = order.thenComparing(MonthOverview.WorkspaceMonth::workspaceId);
+        List<MonthOverview.WorkspaceMonth> rows = overviews.workspaces(period).stream().sorted(order).toList();
+        if (!page.first()) {
+            BigDecimal afterValue = new BigDecimal(page.after().get(0));
+            String afterId = page.after().get(1);
+            Comparator<MonthOverview.WorkspaceMonth> finalOrder = order;
+            MonthOverview.WorkspaceMonth probe = new MonthOverview.WorkspaceMonth(afterId, null, BigDecimal.ZERO, Map.of(),
+                    byMargin ? BigDecimal.ZERO : afterValue, byMargin ? afterValue : BigDecimal.ZERO);
+            rows = rows.stream().filter(row -> finalOrder.compare(row, probe) > 0).toList();
+        }
+        List<MonthOverview.WorkspaceMonth> fetched = rows.subList(0, Math.min(rows.size(), page.fetch()));
+        return page.page(fetched, row -> List.of((byMargin ? row.margin() : row.cost()).toPlainString(), row.workspaceId()),
+                row -> new WorkspaceRow(row.workspaceId(), row.plan(), money(row.revenue()), money(row.cost()),
+                        money(row.costByChannel()), money(row.margin())));
+    }
+
+    private static YearMonth month(String month) {
+        try {
+            return YearMonth.parse(month == null ? "" : month.trim());
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(400, "invalid_request", "month must be a month such as 2026-11, not \"" + month + "\"");
+        }
     }
 
     private static String money(BigDecimal amount) {

@@ -46,7 +46,7 @@ public class Ledger {
         this.registry = registry;
     }
 
-    /** Facts written, by kind and channel (bounded tags only: see MetricTags). */
+    /** Facts written or updated, by kind and channel (bounded tags only: see MetricTags). */
     private void count(String kind, String channel) {
         registry.counter("analytics.facts", "kind", kind, "channel", channel).increment();
     }
@@ -62,7 +62,8 @@ public class Ledger {
         em.createNativeQuery("insert into usage_fact (source_id, kind, workspace_id, channel, our_number, plan, quantity, "
                 + "status, estimated_cost, actual_cost, occurred_at, updated_at) values (?1, 'MESSAGE_OUTBOUND', ?2, 'SMS', ?3, "
                 + "(select plan from workspace_plan where workspace_id = ?2), ?4, ?5, ?6, ?7, ?8, ?9) "
-                + "on conflict (source_id, kind) do update set status = excluded.status, quantity = excluded.quantity, "
+                + "on conflict (source_id, kind) do update set status = case when " + rank("excluded.status") + " >= "
+                + rank("usage_fact.status") + " then excluded.status else usage_fact.status end, quantity = excluded.quantity, "
                 + "estimated_cost = excluded.estimated_cost, actual_cost = coalesce(excluded.actual_cost, usage_fact.actual_cost), "
                 + "updated_at = excluded.updated_at")
                 .setParameter(1, result.messageId()).setParameter(2, result.workspaceId().value())
@@ -73,6 +74,11 @@ public class Ledger {
         count("MESSAGE_OUTBOUND", "SMS");
         live.afterCommit(new LiveFacts.LiveFact(result.workspaceId().value(), "MESSAGE_OUTBOUND", "SMS", result.messageId(),
                 segments, status, money(actual != null ? actual : estimate), at == null ? clock.instant() : at));
+    }
+
+    /** A message's status only moves forward (a replayed SENT after DELIVERED changes nothing), as outbound's own do. */
+    private static String rank(String status) {
+        return "(case " + status + " when 'QUEUED' then 0 when 'SENDING' then 1 when 'SENT' then 2 else 3 end)";
     }
 
     private static String money(BigDecimal amount) {

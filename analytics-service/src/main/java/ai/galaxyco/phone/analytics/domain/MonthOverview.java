@@ -51,6 +51,35 @@ public class MonthOverview {
         this.clock = clock;
     }
 
+    /** One workspace's month: what it earned, what it cost by channel (numbers included), and the difference. */
+    public record WorkspaceMonth(String workspaceId, String plan, BigDecimal revenue, Map<String, BigDecimal> costByChannel,
+            BigDecimal cost, BigDecimal margin) {
+    }
+
+    /** Every workspace with a plan or a cost in the month. */
+    public List<WorkspaceMonth> workspaces(YearMonth month) {
+        Instant start = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant end = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Map<String, String> planOf = plansAt(start, end);
+        Map<String, Map<String, BigDecimal>> usageOf = usageByWorkspace(start, end);
+        Map<String, BigDecimal> numbersOf = numbersCostByWorkspace(start, end);
+        java.util.Set<String> workspaces = new java.util.TreeSet<>(planOf.keySet());
+        workspaces.addAll(usageOf.keySet());
+        workspaces.addAll(numbersOf.keySet());
+        List<WorkspaceMonth> rows = new ArrayList<>();
+        for (String workspace : workspaces) {
+            String plan = planOf.get(workspace);
+            BigDecimal revenue = plan == null ? BigDecimal.ZERO : priceOf(plan);
+            Map<String, BigDecimal> costs = new LinkedHashMap<>();
+            UsageReport.CHANNELS.forEach(channel -> costs.put(channel, BigDecimal.ZERO));
+            usageOf.getOrDefault(workspace, Map.of()).forEach((channel, cost) -> costs.merge(channel, cost, BigDecimal::add));
+            costs.merge("NUMBERS", numbersOf.getOrDefault(workspace, BigDecimal.ZERO), BigDecimal::add);
+            BigDecimal cost = costs.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+            rows.add(new WorkspaceMonth(workspace, plan, revenue, costs, cost, revenue.subtract(cost)));
+        }
+        return rows;
+    }
+
     public Overview of(YearMonth month) {
         Instant start = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant end = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -119,6 +148,24 @@ public class MonthOverview {
         Map<String, Map<String, BigDecimal>> usage = new HashMap<>();
         rows.forEach(row -> usage.computeIfAbsent((String) row[0], w -> new LinkedHashMap<>()).put((String) row[1], (BigDecimal) row[2]));
         return usage;
+    }
+
+    /** Each workspace's numbers, prorated as {@link #numbersCost} does for all of them. */
+    @SuppressWarnings("unchecked")
+    private Map<String, BigDecimal> numbersCostByWorkspace(Instant start, Instant end) {
+        Instant until = end.isBefore(clock.instant()) ? end : clock.instant();
+        Map<String, BigDecimal> costs = new HashMap<>();
+        if (!until.isAfter(start)) {
+            return costs;
+        }
+        List<Object[]> rows = em.createNativeQuery("select workspace_id, sum(extract(epoch from least(coalesce(active_to, ?2), ?2) "
+                + "- greatest(active_from, ?1))) from number_interval where active_from < ?2 and (active_to is null or "
+                + "active_to > ?1) group by 1").setParameter(1, Timestamp.from(start)).setParameter(2, Timestamp.from(until))
+                .getResultList();
+        long monthSeconds = Duration.between(start, end).toSeconds();
+        rows.forEach(row -> costs.put((String) row[0], config.prices().numberPerMonth().multiply(new BigDecimal(row[1].toString()))
+                .divide(BigDecimal.valueOf(monthSeconds), 8, RoundingMode.HALF_EVEN)));
+        return costs;
     }
 
     /** Every number's monthly price, prorated by the time it was held within the month (never the future). */
