@@ -227,9 +227,11 @@ public final class SignalWireSandbox implements AutoCloseable {
 
     private void handleApi(HttpExchange exchange) throws IOException {
         try (exchange) {
+            // stamped before the body is read: what a carrier's receive time would be, as early as this server knows it
+            Instant received = clock.instant();
             String path = exchange.getRequestURI().getPath();
             Map<String, List<String>> form = parseForm(exchange);
-            requests.add(new RecordedRequest(exchange.getRequestMethod(), path, form, clock.instant()));
+            requests.add(new RecordedRequest(exchange.getRequestMethod(), path, form, received));
             if (recorded.incrementAndGet() > MAX_RECORDED && requests.pollFirst() != null) {
                 recorded.decrementAndGet();
             }
