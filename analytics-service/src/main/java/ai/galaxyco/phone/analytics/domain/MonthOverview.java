@@ -98,7 +98,7 @@ public class MonthOverview {
 
         Map<String, Map<String, BigDecimal>> usageOf = usageByWorkspace(start, end);
         BigDecimal usageCost = usageOf.values().stream().flatMap(m -> m.values().stream()).reduce(BigDecimal.ZERO, BigDecimal::add);
-        BigDecimal numbersCost = numbersCost(start, end);
+        BigDecimal numbersCost = numbersCostByWorkspace(start, end).values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
         BigDecimal cost = usageCost.add(numbersCost);
         BigDecimal margin = revenue.subtract(cost);
         BigDecimal marginPercent = revenue.signum() == 0 ? null
@@ -150,7 +150,7 @@ public class MonthOverview {
         return usage;
     }
 
-    /** Each workspace's numbers, prorated as {@link #numbersCost} does for all of them. */
+    /** Each workspace's numbers: their monthly price prorated by the time held within the month (never the future). */
     @SuppressWarnings("unchecked")
     private Map<String, BigDecimal> numbersCostByWorkspace(Instant start, Instant end) {
         Instant until = end.isBefore(clock.instant()) ? end : clock.instant();
@@ -166,20 +166,6 @@ public class MonthOverview {
         rows.forEach(row -> costs.put((String) row[0], config.prices().numberPerMonth().multiply(new BigDecimal(row[1].toString()))
                 .divide(BigDecimal.valueOf(monthSeconds), 8, RoundingMode.HALF_EVEN)));
         return costs;
-    }
-
-    /** Every number's monthly price, prorated by the time it was held within the month (never the future). */
-    private BigDecimal numbersCost(Instant start, Instant end) {
-        Instant until = end.isBefore(clock.instant()) ? end : clock.instant();
-        if (!until.isAfter(start)) {
-            return BigDecimal.ZERO;
-        }
-        Object held = em.createNativeQuery("select coalesce(sum(extract(epoch from least(coalesce(active_to, ?2), ?2) "
-                + "- greatest(active_from, ?1))), 0) from number_interval where active_from < ?2 and (active_to is null or "
-                + "active_to > ?1)").setParameter(1, Timestamp.from(start)).setParameter(2, Timestamp.from(until)).getSingleResult();
-        long monthSeconds = Duration.between(start, end).toSeconds();
-        return config.prices().numberPerMonth().multiply(new BigDecimal(held.toString()))
-                .divide(BigDecimal.valueOf(monthSeconds), 8, RoundingMode.HALF_EVEN);
     }
 
     @SuppressWarnings("unchecked")

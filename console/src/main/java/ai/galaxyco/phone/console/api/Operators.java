@@ -54,7 +54,8 @@ public class Operators {
 
     /** @throws OperatorSignInRequired without a valid service token */
     public Operator current(HttpHeaders headers) {
-        String token = tokenOf(headers).orElseThrow(() -> new OperatorSignInRequired("no operator session"));
+        String token = SignedInUsers.tokenOf(headers, OPERATOR_COOKIE)
+                .orElseThrow(() -> new OperatorSignInRequired("no operator session"));
         return verify(token);
     }
 
@@ -69,15 +70,6 @@ public class Operators {
             LOG.debugf("operator token refused: %s (%s)", e.getMessage(), e.getCause());
             throw new OperatorSignInRequired("not a valid service token, or it has expired");
         }
-    }
-
-    private static Optional<String> tokenOf(HttpHeaders headers) {
-        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.of(authorization.substring(7).trim());
-        }
-        var cookie = headers.getCookies().get(OPERATOR_COOKIE);
-        return cookie == null || cookie.getValue().isBlank() ? Optional.empty() : Optional.of(cookie.getValue());
     }
 
     private static java.security.PublicKey decode(String key) {

@@ -81,8 +81,12 @@ public class PhonePage {
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response request(@PathParam("workspaceId") String workspaceId, @FormParam("label") String label,
             @FormParam("areaCode") String areaCode, @Context HttpHeaders headers) {
-        SignedInUser user = users.forWorkspace(headers, workspaceId);
-        return act(user, "requested", () -> apis.send(Service.PROVISIONING, "POST", numbersPath(workspaceId), user,
+        return requestNumber(users.forWorkspace(headers, workspaceId), label, areaCode, "requested");
+    }
+
+    /** The numbers API's POST: a new slot, or the manual retry of a failed one with that label. */
+    private Response requestNumber(SignedInUser user, String label, String areaCode, String notice) {
+        return act(user, notice, () -> apis.send(Service.PROVISIONING, "POST", numbersPath(user.workspaceId()), user,
                 body("label", label, "areaCode", areaCode)));
     }
 
@@ -96,8 +100,7 @@ public class PhonePage {
         if (label == null || label.isBlank()) {
             return Response.status(400).entity(render(user, null, "Give the new number a label, such as Sales.")).build();
         }
-        return act(user, "added", () -> apis.send(Service.PROVISIONING, "POST", numbersPath(workspaceId), user,
-                body("label", label, "areaCode", areaCode)));
+        return requestNumber(user, label, areaCode, "added");
     }
 
     /** Relabel and forward-to in one form; an empty forward-to sends calls to voicemail. */

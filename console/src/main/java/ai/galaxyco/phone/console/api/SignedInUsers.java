@@ -51,7 +51,7 @@ public class SignedInUsers {
 
     /** @throws SignInRequired without a valid session token */
     public SignedInUser current(HttpHeaders headers) {
-        String token = tokenOf(headers).orElseThrow(() -> new SignInRequired("no session"));
+        String token = tokenOf(headers, SESSION_COOKIE).orElseThrow(() -> new SignInRequired("no session"));
         JsonWebToken jwt;
         try {
             jwt = parser.parse(token);
@@ -82,12 +82,13 @@ public class SignedInUsers {
         return user;
     }
 
-    private static Optional<String> tokenOf(HttpHeaders headers) {
+    /** A bearer token from {@code Authorization}, else from the named cookie (Clerk's {@code __session}, or the operator's). */
+    static Optional<String> tokenOf(HttpHeaders headers, String cookieName) {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Optional.of(authorization.substring(7).trim());
         }
-        var cookie = headers.getCookies().get(SESSION_COOKIE);
+        var cookie = headers.getCookies().get(cookieName);
         return cookie == null || cookie.getValue().isBlank() ? Optional.empty() : Optional.of(cookie.getValue());
     }
 
