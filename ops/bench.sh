@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks against the running local stack: ./stack up --detach && ops/bench.sh [ingest|e2e|provisioning|pacing|all|faults|kafka-outage]
+# Benchmarks against the running local stack: ./stack up --detach && ops/bench.sh [ingest|e2e|provisioning|pacing|all|faults|kafka-outage|analytics]
 # Prints throughput, latency percentiles (HdrHistogram) and RSS; the load generator shares the machine's cores.
 # The bench jar is rebuilt when its sources (or those of the modules it uses) changed since it was built.
 set -euo pipefail

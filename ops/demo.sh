@@ -99,7 +99,7 @@ ok "the reply to the shared number reached $STARTER"
 
 step "7. Someone calls the Pro number"
 CXML=$(curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-call" -H 'Content-Type: application/json' \
-  -d "{\"from\":\"$CUSTOMER\",\"to\":\"$NUMBER\"}" | json "d['cxml']")
+  -d "{\"from\":\"$CUSTOMER\",\"to\":\"$NUMBER\",\"durationSeconds\":95}" | json "d['cxml']")
 echo "$CXML" | grep -q "<Record" && ok "answered with voicemail cXML: $(echo "$CXML" | cut -c1-90)..." || fail "unexpected answer: $CXML"
 
 step "8. The Pro workspace downgrades to Starter: its number is released after the grace period"
@@ -141,8 +141,8 @@ FROM=$(wait_for 20 sh -c "curl -sf -X POST -H 'Authorization: Bearer $ENT_TOKEN'
 step "10. The usage ledger counts what the Pro workspace did today (analytics)"
 TODAY=$(date -u +%F)
 TOMORROW=$(date -u -d tomorrow +%F 2>/dev/null || python3 -c 'import datetime; print(datetime.date.today() + datetime.timedelta(days=1))')
-USAGE=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' '$ANALYTICS_URL/api/workspaces/$PRO/usage?from=$TODAY&to=$TOMORROW' | python3 -c \"import json,sys; t=json.load(sys.stdin)['totals']; print(json.dumps(t) if t['messagesOutbound'] >= 1 and t['messagesInbound'] >= 1 else '')\"") \
-  || fail "the ledger does not show the Pro workspace's messages"
+USAGE=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' '$ANALYTICS_URL/api/workspaces/$PRO/usage?from=$TODAY&to=$TOMORROW' | python3 -c \"import json,sys; t=json.load(sys.stdin)['totals']; print(json.dumps(t) if t['messagesOutbound'] >= 1 and t['messagesInbound'] >= 1 and t['calls'] >= 1 else '')\"") \
+  || fail "the ledger does not show the Pro workspace's messages and its call"
 ok "$(echo "$USAGE" | json "f\"{d['messagesOutbound']} sent ({d['segmentsOutbound']} segments), {d['messagesInbound']} received, {d['calls']} call(s), {d['callSeconds']} s; cost \${d['cost']} (by channel {d['costByChannel']})\"")"
 ok "in the console: $CONSOLE_URL/w/$PRO/usage (sign in as $PRO)"
 

@@ -22,6 +22,7 @@ import ai.galaxyco.phone.testsupport.JwtResource;
 import ai.galaxyco.phone.testsupport.KafkaKRaftResource;
 import ai.galaxyco.phone.testsupport.OpenApiContract;
 import ai.galaxyco.phone.testsupport.PostgresResource;
+import ai.galaxyco.phone.testsupport.SandboxResource;
 import ai.galaxyco.phone.testsupport.TestTokens;
 import ai.galaxyco.phone.testsupport.TopicProbe;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KafkaKRaftResource.class)
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(JwtResource.class)
+@QuarkusTestResource(SandboxResource.class)
 class UsageLedgerTest {
 
     static final Duration WAIT = Duration.ofSeconds(45);
@@ -116,6 +118,53 @@ class UsageLedgerTest {
 
     @jakarta.inject.Inject
     jakarta.persistence.EntityManager em;
+
+    /** The usage API reads the hourly rollup: after inserts and updates it must equal a scan of the facts. */
+    @Test
+    void theHourlyRollupEqualsTheFactsAfterInsertsAndUpdates() {
+        String org = newOrg();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, id, "SENT", 1 + i % 3, null),
+                    UUID.randomUUID().toString());
+        }
+        for (int i = 0; i < 20; i += 2) { // half delivered with SignalWire's price, a changed segment count for some
+            TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, ids.get(i), "DELIVERED", 1 + i % 4,
+                    new BigDecimal("-0.0111")), UUID.randomUUID().toString());
+        }
+        TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage("SM" + UUID.randomUUID(), WorkspaceId.of(org), "c1", OUR,
+                "Main", CUSTOMER, Channel.SMS, "Thanks", List.of(), Instant.now()), UUID.randomUUID().toString());
+        String scan = "select kind, channel, count(*), sum(quantity), sum(coalesce(actual_cost, estimated_cost)) from usage_fact "
+                + "where workspace_id = ?1 group by 1, 2 order by 1, 2";
+        String rollup = "select kind, channel, sum(facts), sum(quantity), sum(cost) from usage_hourly where workspace_id = ?1 "
+                + "group by 1, 2 order by 1, 2";
+        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.messagesOutbound", equalTo(20))
+                .body("totals.messagesInbound", equalTo(1)).body("totals.costByChannel.SMS", equalTo(
+                        money(io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> (BigDecimal) em.createNativeQuery(
+                                "select sum(coalesce(actual_cost, estimated_cost)) from usage_fact where workspace_id = ?1")
+                                .setParameter(1, org).getSingleResult())))));
+        await().atMost(WAIT).until(() -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> ((Number) em
+                .createNativeQuery("select count(*) from usage_fact where workspace_id = ?1 and actual_cost is not null")
+                .setParameter(1, org).getSingleResult()).intValue()) == 10);
+        List<String> facts = rows(scan, org);
+        assertEquals(facts, rows(rollup, org));
+        assertEquals(2, facts.size(), facts.toString());
+    }
+
+    private List<String> rows(String sql, String org) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> result = em.createNativeQuery(sql).setParameter(1, org).getResultList();
+            return result.stream().map(r -> r[0] + "/" + r[1] + "/" + ((Number) r[2]).longValue() + "/" + ((Number) r[3]).longValue()
+                    + "/" + ((BigDecimal) r[4]).stripTrailingZeros().toPlainString()).toList();
+        });
+    }
+
+    private static String money(BigDecimal amount) {
+        return amount.setScale(4, java.math.RoundingMode.HALF_EVEN).toPlainString();
+    }
 
     @Test
     void aNinetyFiveSecondCallIsNinetyFiveCallSecondsWhicheverHalfArrivesFirst() {

@@ -67,6 +67,9 @@ public final class Benchmarks {
             if (what.equals("pacing") || what.equals("all")) {
                 bench.pacing();
             }
+            if (what.equals("analytics")) { // not part of "all": it writes 140,000 facts into the local ledger
+                new AnalyticsBench(bench.stack, bench.runId).run();
+            }
             if (what.equals("faults")) { // not part of "all": it stops the machine's PostgreSQL for a few seconds
                 bench.faults();
             }
@@ -81,7 +84,8 @@ public final class Benchmarks {
 
     void memory(String when) {
         System.out.printf("%nRSS %s:", when);
-        for (String name : List.of("webhook-gateway", "provisioning-service", "routing-service", "outbound-service", "kafka", "sandbox")) {
+        for (String name : List.of("webhook-gateway", "provisioning-service", "routing-service", "outbound-service", "analytics-service",
+                "kafka", "sandbox")) {
             System.out.printf(" %s %d MB,", name, stack.rssMegabytes(name));
         }
         System.out.println();
@@ -621,7 +625,7 @@ public final class Benchmarks {
         return psql("galaxyco_routing", sql);
     }
 
-    private static String psql(String database, String sql) throws Exception {
+    static String psql(String database, String sql) throws Exception {
         Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "root", "-d", database, "-tAc", sql).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();

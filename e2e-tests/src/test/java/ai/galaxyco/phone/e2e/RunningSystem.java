@@ -106,6 +106,11 @@ final class RunningSystem implements AutoCloseable {
                 // a failed purchase stays FAILED long enough for the console's Retry to be the one that buys the number
                 env.put("PROVISIONING_INITIAL_RETRY_DELAY", "PT2M");
             }
+            if (service.equals("analytics-service")) {
+                // the sandbox prices at once: actual prices are asked for a second after a final status
+                env.put("PRICE_SETTLE_DELAY", "PT1S");
+                env.put("PRICE_SETTLE_INTERVAL", "1s");
+            }
             if (!service.equals("webhook-gateway")) {
                 PostgresResource database = new PostgresResource();
                 databases.add(database);

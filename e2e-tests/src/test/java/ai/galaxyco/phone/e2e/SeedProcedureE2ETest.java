@@ -153,7 +153,10 @@ class SeedProcedureE2ETest {
                 + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals"),
                 t -> t.path("messagesOutbound").asInt() == 1 && t.path("messagesInbound").asInt() == 1);
         assertEquals(1, usage.path("segmentsOutbound").asInt());
-        assertTrue(new java.math.BigDecimal(usage.path("costByChannel").path("SMS").asText()).signum() > 0, usage.toString());
+        // estimated at once, then what SignalWire charged: the sandbox's $0.0083 for each message (GET Messages/{sid}.json)
+        await().atMost(WAIT).until(() -> RunningSystem.json(system.get("analytics-service", "/api/workspaces/" + org
+                + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals").path("costByChannel")
+                .path("SMS").asText(), "0.0166"::equals);
         system.assertAllAlive();
     }
 
@@ -354,6 +357,15 @@ class SeedProcedureE2ETest {
         String cxml = await().atMost(WAIT).until(() -> system.sandbox.simulateInboundCall("+14155550111", number),
                 answer -> answer != null && answer.contains("<Record"));
         assertTrue(cxml.startsWith("<?xml"), cxml);
+        // a 95-second call: SignalWire's completed status callback (CallDuration) reaches the ledger through the gateway,
+        // and the call's price (two started minutes at the sandbox's $0.01) replaces the per-second estimate
+        system.sandbox.simulateInboundCall("+14155550111", number, 95);
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        await().atMost(WAIT).until(() -> RunningSystem.json(system.get("analytics-service", "/api/workspaces/" + org
+                + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals"),
+                t -> t.path("calls").asInt() == 1 && t.path("callSeconds").asInt() == 95
+                        && "0.0200".equals(t.path("costByChannel").path("VOICE").asText()));
         // a number pointing at us that no workspace owns: a polite goodbye
         String unassigned = system.sandbox.addOwnedNumber("+13125550100", "not assigned to anyone",
                 system.url("webhook-gateway", "/api/webhooks/signalwire")).get("phone_number").toString();

@@ -72,7 +72,7 @@ class GoldenEventsTest {
                 Map.entry(Topics.OUTBOUND_REQUESTS, new OutboundRequest("req-1", WS, "+14155550100", "Hi there",
                         List.of("https://example.com/a.png"), null, "Sales", T)),
                 Map.entry(Topics.OUTBOUND_RESULTS, new OutboundResult("msg-1", WS, "SM123", OURS, CONTACT, false, "Hi",
-                        "delivered", null, 1, new BigDecimal("0.0079"), "USD", T, T)),
+                        "delivered", null, 1, new BigDecimal("0.02"), "USD", T, T, Channel.MMS, 1)),
                 Map.entry(Topics.ROUTED_MESSAGES, new RoutedMessage("SM123", WS, "conv-1", OURS, "Main", CONTACT,
                         Channel.SMS, "Hello", media, T)),
                 Map.entry(Topics.CONSENT_CHANGES, new ConsentChanged(OURS, CONTACT, WS, ConsentChanged.Kind.OPT_OUT,
@@ -107,6 +107,15 @@ class GoldenEventsTest {
         assertEquals(null, read.messaging());
         assertTrue(read.sendable());
         assertTrue(!new NumberAssignment(OURS, WS, "Main", false, null, null, T, MessagingState.VERIFICATION_PENDING).sendable());
+    }
+
+    @Test
+    void outboundResultsWrittenBeforeChannelExistedReadAsSmsWithoutMedia() {
+        String before = "{\"messageId\":\"msg-1\",\"workspaceId\":\"org_1\",\"status\":\"SENT\",\"segments\":2}";
+        OutboundResult read = EventJson.read(before, OutboundResult.class);
+        assertEquals(Channel.SMS, read.channel());
+        assertEquals(0, read.mediaCount());
+        assertEquals(Channel.MMS, EventJson.read("{\"messageId\":\"m\",\"mediaCount\":2}", OutboundResult.class).channel());
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -47,7 +48,7 @@ public final class SignalWireSandbox implements AutoCloseable {
     private static final String API = "/api/laml/2010-04-01/Accounts/";
     private static final Pattern ROUTE = Pattern.compile(
             "/api/laml/2010-04-01/Accounts/([^/]+)/(AvailablePhoneNumbers/([A-Z]{2})/(Local|TollFree)"
-                    + "|IncomingPhoneNumbers|IncomingPhoneNumbers/([^/.]+)|Messages|Messages/([^/.]+))(\\.json)?");
+                    + "|IncomingPhoneNumbers|IncomingPhoneNumbers/([^/.]+)|Messages|Messages/([^/.]+)|Calls/([^/.]+))(\\.json)?");
     private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -61,6 +62,7 @@ public final class SignalWireSandbox implements AutoCloseable {
     private final Map<String, Map<String, Object>> numbers = new ConcurrentHashMap<>();
     private final Map<String, Instant> purchasedAt = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> messages = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Object>> calls = new ConcurrentHashMap<>();
     /** The newest {@link #MAX_RECORDED} API requests (a long-running local stack must not grow without bound). */
     private final ConcurrentLinkedDeque<RecordedRequest> requests = new ConcurrentLinkedDeque<>();
     private final java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
@@ -209,6 +211,7 @@ public final class SignalWireSandbox implements AutoCloseable {
         numbers.clear();
         purchasedAt.clear();
         messages.clear();
+        calls.clear();
         requests.clear();
         recorded.set(0);
         faults.clear();
@@ -276,12 +279,12 @@ public final class SignalWireSandbox implements AutoCloseable {
                 sendMessage(exchange, form);
             } else if (resource.equals("Messages") && method.equals("GET")) {
                 listMessages(exchange, form);
-            } else if (m.group(6) != null && method.equals("GET")) {
-                Map<String, Object> message = messages.get(m.group(6));
-                if (message == null) {
+            } else if ((m.group(6) != null || m.group(7) != null) && method.equals("GET")) {
+                Map<String, Object> found = m.group(6) != null ? messages.get(m.group(6)) : calls.get(m.group(7));
+                if (found == null) {
                     sendJson(exchange, 404, error(20404, "The requested resource was not found", 404));
                 } else {
-                    sendJson(exchange, 200, message);
+                    sendJson(exchange, 200, found);
                 }
             } else {
                 sendJson(exchange, 405, error(20004, "Method not allowed", 405));
@@ -490,16 +493,28 @@ public final class SignalWireSandbox implements AutoCloseable {
         messages.put(sid, message);
         sendJson(exchange, 201, message);
         String callback = first(form, "StatusCallback");
-        if (callback != null) {
-            List<String> statuses = settings.outOfOrderCallbacks() ? List.of("delivered", "sent") : List.of("sent", "delivered");
-            // one task per message, so its callbacks leave in exactly the order chosen above
-            scheduler.schedule(() -> {
-                for (String status : statuses) {
-                    statusCallback(callback, message, status);
-                    sleep(settings.callbackDelay());
-                }
-            }, settings.callbackDelay().toMillis(), TimeUnit.MILLISECONDS);
-        }
+        // MMS has no carrier receipt: it stops at sent, as the real network's do
+        List<String> statuses = !media.isEmpty() ? List.of("sent")
+                : settings.outOfOrderCallbacks() ? List.of("delivered", "sent") : List.of("sent", "delivered");
+        // one task per message, so its callbacks leave in exactly the order chosen above; without a callback URL the
+        // message still moves on (and gets its price), as a real one does
+        scheduler.schedule(() -> {
+            for (String status : statuses) {
+                statusCallback(callback, message, status);
+                sleep(settings.callbackDelay());
+            }
+        }, settings.callbackDelay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What the sandbox charges (negative, as SignalWire reports money leaving the account): per segment, or per MMS. */
+    static String messagePrice(int segments, int media) {
+        BigDecimal price = media > 0 ? new BigDecimal("0.02150") : new BigDecimal("0.00830").multiply(BigDecimal.valueOf(segments));
+        return price.negate().toPlainString();
+    }
+
+    /** Per started minute, as voice is billed. */
+    static String callPrice(int seconds) {
+        return new BigDecimal("0.01000").multiply(BigDecimal.valueOf((seconds + 59) / 60)).negate().toPlainString();
     }
 
     /** Messages filtered as the real list is: From, To, and DateSent&gt; (a date, inclusive). */
@@ -520,7 +535,11 @@ public final class SignalWireSandbox implements AutoCloseable {
     private void statusCallback(String url, Map<String, Object> message, String status) {
         if (rank(status) > rank(String.valueOf(message.get("status")))) {
             message.put("status", status);
-            message.put("price", "-0.00790");
+            message.put("price", messagePrice(Integer.parseInt(String.valueOf(message.get("num_segments"))),
+                    Integer.parseInt(String.valueOf(message.get("num_media")))));
+        }
+        if (url == null) {
+            return;
         }
         Map<String, String> params = new LinkedHashMap<>();
         params.put("MessageSid", String.valueOf(message.get("sid")));
@@ -735,21 +754,71 @@ public final class SignalWireSandbox implements AutoCloseable {
         }
         params.put("NumSegments", "1");
         params.put("ApiVersion", "2010-04-01");
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("sid", sid);
+        message.put("account_sid", settings.projectId());
+        message.put("from", from);
+        message.put("to", to);
+        message.put("body", body == null ? "" : body);
+        message.put("num_segments", "1");
+        message.put("num_media", String.valueOf(mediaUrls.size()));
+        message.put("status", "received");
+        message.put("direction", "inbound");
+        message.put("price", messagePrice(1, mediaUrls.size()));
+        message.put("price_unit", "USD");
+        message.put("date_created", RFC_2822.format(clock.instant()));
+        messages.put(sid, message);
         return postSigned(String.valueOf(number.get("sms_url")), params);
     }
 
     /** Simulates a call to {@code to}: posts a signed webhook to its VoiceUrl and returns the cXML answer. */
     public String simulateInboundCall(String from, String to) {
+        return simulateInboundCall(from, to, null).cxml();
+    }
+
+    /** A simulated call: its sid and the cXML our webhook answered with. */
+    public record SimulatedCall(String callSid, String cxml) {
+    }
+
+    /**
+     * A call to {@code to} that, when {@code durationSeconds} is given, ends as completed after that long: the Call
+     * resource then has its duration and price, and the number's StatusCallback gets CallStatus=completed with
+     * CallDuration (at once; the sandbox does not make anyone wait out the call).
+     */
+    public SimulatedCall simulateInboundCall(String from, String to, Integer durationSeconds) {
         Map<String, Object> number = ownedNumber(to);
+        String callSid = "CA" + UUID.randomUUID().toString().replace("-", "");
         Map<String, String> params = new LinkedHashMap<>();
-        params.put("CallSid", "CA" + UUID.randomUUID().toString().replace("-", ""));
+        params.put("CallSid", callSid);
         params.put("AccountSid", settings.projectId());
         params.put("From", from);
         params.put("To", to);
         params.put("CallStatus", "ringing");
         params.put("Direction", "inbound");
         params.put("ApiVersion", "2010-04-01");
-        return postSignedForBody(String.valueOf(number.get("voice_url")), params);
+        String answer = postSignedForBody(String.valueOf(number.get("voice_url")), params);
+        if (durationSeconds != null) {
+            Map<String, Object> call = new LinkedHashMap<>();
+            call.put("sid", callSid);
+            call.put("account_sid", settings.projectId());
+            call.put("from", from);
+            call.put("to", to);
+            call.put("direction", "inbound");
+            call.put("status", "completed");
+            call.put("duration", String.valueOf(durationSeconds));
+            call.put("price", callPrice(durationSeconds));
+            call.put("price_unit", "USD");
+            call.put("date_created", RFC_2822.format(clock.instant()));
+            calls.put(callSid, call);
+            Object statusCallback = number.get("status_callback");
+            if (statusCallback != null && !String.valueOf(statusCallback).isBlank()) {
+                Map<String, String> ended = new LinkedHashMap<>(params);
+                ended.put("CallStatus", "completed");
+                ended.put("CallDuration", String.valueOf(durationSeconds));
+                postSigned(String.valueOf(statusCallback), ended);
+            }
+        }
+        return new SimulatedCall(callSid, answer);
     }
 
     private Map<String, Object> ownedNumber(String e164) {
@@ -765,8 +834,12 @@ public final class SignalWireSandbox implements AutoCloseable {
     }
 
     private void inboundCall(HttpExchange exchange, Map<String, Object> body) throws IOException {
-        String answer = simulateInboundCall(required(body, "from"), required(body, "to"));
-        sendJson(exchange, 200, Map.of("cxml", answer));
+        Integer duration = body.get("durationSeconds") == null ? null : ((Number) body.get("durationSeconds")).intValue();
+        SimulatedCall call = simulateInboundCall(required(body, "from"), required(body, "to"), duration);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("callSid", call.callSid());
+        answer.put("cxml", call.cxml());
+        sendJson(exchange, 200, answer);
     }
 
     // ---------------------------------------------------------------- signed webhooks

@@ -130,4 +130,9 @@ public final class SandboxControl {
     public static JsonNode inboundSms(String from, String to, String body) {
         return post("/sandbox/inbound-sms", Map.of("from", from, "to", to, "body", body));
     }
+
+    /** A call to {@code to} that completes after {@code durationSeconds}; the answer has its callSid and cxml. */
+    public static JsonNode inboundCall(String from, String to, int durationSeconds) {
+        return post("/sandbox/inbound-call", Map.of("from", from, "to", to, "durationSeconds", durationSeconds));
+    }
 }

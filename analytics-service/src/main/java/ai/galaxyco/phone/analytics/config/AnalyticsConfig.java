@@ -1,13 +1,40 @@
 package ai.galaxyco.phone.analytics.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.math.BigDecimal;
+import java.time.Duration;
 
 /** Analytics' settings: the price table estimates are made from (environment names in application.properties). */
 @ConfigMapping(prefix = "analytics")
 public interface AnalyticsConfig {
 
     Prices prices();
+
+    /** When and how often SignalWire is asked for a fact's actual price. */
+    Settlement settlement();
+
+    interface Settlement {
+        /** PRICE_SETTLE_DELAY: the wait after a final status before the first look (SignalWire prices a while later). */
+        @WithDefault("PT1M")
+        Duration delay();
+
+        /** PRICE_SETTLE_MMS_DELAY: MMS has no delivery receipt, so a message still at sent this long is settled as sent. */
+        @WithDefault("PT10M")
+        Duration mmsDelay();
+
+        /** PRICE_SETTLE_MAX_CHECKS: looks (the wait doubling after each) before the estimate is kept for good. */
+        @WithDefault("8")
+        int maxChecks();
+
+        /** PRICE_SETTLE_INTERVAL: how often due facts are looked for (read by the job's schedule). */
+        @WithDefault("15s")
+        Duration interval();
+
+        /** Facts looked at per turn. */
+        @WithDefault("200")
+        int batchSize();
+    }
 
     /** What each plan earns per month (USD): PLAN_PRICE_STARTER, PLAN_PRICE_PRO, PLAN_PRICE_ENTERPRISE. */
     PlanPrices planPrices();

@@ -27,13 +27,14 @@ import java.util.Set;
 @ApplicationScoped
 public class Ledger {
 
-    /** Outbound messages that never reached SignalWire cost nothing. */
-    private static final Set<String> NEVER_SENT = Set.of("FAILED", "QUEUED");
+    /** Outbound statuses after which SignalWire prices the message. */
+    private static final Set<String> FINAL = Set.of("DELIVERED", "UNDELIVERED");
     /** Call statuses after which the duration is final. */
     private static final Set<String> CALL_ENDED = Set.of("completed", "busy", "no-answer", "failed", "canceled");
 
     private final EntityManager em;
     private final AnalyticsConfig.Prices prices;
+    private final AnalyticsConfig.Settlement settlement;
     private final Clock clock;
     private final LiveFacts live;
     private final MeterRegistry registry;
@@ -41,6 +42,7 @@ public class Ledger {
     public Ledger(EntityManager em, AnalyticsConfig config, Clock clock, LiveFacts live, MeterRegistry registry) {
         this.em = em;
         this.prices = config.prices();
+        this.settlement = config.settlement();
         this.clock = clock;
         this.live = live;
         this.registry = registry;
@@ -53,27 +55,46 @@ public class Ledger {
 
     public void recordOutbound(OutboundResult result) {
         String status = result.status() == null ? null : result.status().toUpperCase(java.util.Locale.ROOT);
-        boolean sent = result.providerSid() != null || (status != null && !NEVER_SENT.contains(status));
+        // failed messages are not charged, nor are ones that never reached SignalWire
+        boolean reachedSignalWire = result.providerSid() != null || (status != null && !"QUEUED".equals(status));
+        boolean charged = reachedSignalWire && !"FAILED".equals(status);
+        Channel channel = result.channel() == null ? Channel.SMS : result.channel();
         int segments = Math.max(result.segments(), 1);
-        BigDecimal estimate = sent ? prices.smsOutbound().multiply(BigDecimal.valueOf(segments)) : BigDecimal.ZERO;
+        BigDecimal estimate = !charged ? BigDecimal.ZERO : switch (channel) {
+            case MMS -> prices.mmsOutbound();
+            case WHATSAPP -> prices.whatsappOutbound();
+            default -> prices.smsOutbound().multiply(BigDecimal.valueOf(segments));
+        };
         // SignalWire reports prices as negative amounts (money leaving the account)
         BigDecimal actual = result.price() == null ? null : result.price().abs();
         Instant at = result.createdAt() != null ? result.createdAt() : result.occurredAt();
+        Instant now = clock.instant();
+        Instant priceDue = actual != null || !charged || result.providerSid() == null ? null
+                : FINAL.contains(status) ? now.plus(settlement.delay())
+                : channel == Channel.MMS && "SENT".equals(status) ? now.plus(settlement.mmsDelay()) : null;
         em.createNativeQuery("insert into usage_fact (source_id, kind, workspace_id, channel, our_number, plan, quantity, "
-                + "status, estimated_cost, actual_cost, occurred_at, updated_at) values (?1, 'MESSAGE_OUTBOUND', ?2, 'SMS', ?3, "
-                + "(select plan from workspace_plan where workspace_id = ?2), ?4, ?5, ?6, ?7, ?8, ?9) "
+                + "media_count, status, estimated_cost, actual_cost, occurred_at, updated_at, provider_sid, price_due_at) "
+                + "values (?1, 'MESSAGE_OUTBOUND', ?2, ?10, ?3, (select plan from workspace_plan where workspace_id = ?2), ?4, ?11, "
+                + "?5, ?6, ?7, ?8, ?9, ?12, ?13) "
                 + "on conflict (source_id, kind) do update set status = case when " + rank("excluded.status") + " >= "
                 + rank("usage_fact.status") + " then excluded.status else usage_fact.status end, quantity = excluded.quantity, "
-                + "estimated_cost = excluded.estimated_cost, actual_cost = coalesce(excluded.actual_cost, usage_fact.actual_cost), "
-                + "updated_at = excluded.updated_at")
+                + "channel = excluded.channel, media_count = excluded.media_count, estimated_cost = excluded.estimated_cost, "
+                + "actual_cost = coalesce(excluded.actual_cost, usage_fact.actual_cost), "
+                + "provider_sid = coalesce(excluded.provider_sid, usage_fact.provider_sid), "
+                // once a price is known there is nothing to look up; once settlement has looked, its schedule stands
+                + "price_due_at = case when coalesce(excluded.actual_cost, usage_fact.actual_cost) is not null then null "
+                + "when usage_fact.price_checks > 0 then usage_fact.price_due_at "
+                + "else least(usage_fact.price_due_at, excluded.price_due_at) end, updated_at = excluded.updated_at")
                 .setParameter(1, result.messageId()).setParameter(2, result.workspaceId().value())
                 .setParameter(3, result.from() == null ? null : result.from().e164()).setParameter(4, segments)
                 .setParameter(5, status).setParameter(6, estimate).setParameter(7, actual)
-                .setParameter(8, Timestamp.from(at == null ? clock.instant() : at)).setParameter(9, Timestamp.from(clock.instant()))
+                .setParameter(8, Timestamp.from(at == null ? now : at)).setParameter(9, Timestamp.from(now))
+                .setParameter(10, channel.name()).setParameter(11, result.mediaCount()).setParameter(12, result.providerSid())
+                .setParameter(13, priceDue == null ? null : Timestamp.from(priceDue))
                 .executeUpdate();
-        count("MESSAGE_OUTBOUND", "SMS");
-        live.afterCommit(new LiveFacts.LiveFact(result.workspaceId().value(), "MESSAGE_OUTBOUND", "SMS", result.messageId(),
-                segments, status, money(actual != null ? actual : estimate), at == null ? clock.instant() : at));
+        count("MESSAGE_OUTBOUND", channel.name());
+        live.afterCommit(new LiveFacts.LiveFact(result.workspaceId().value(), "MESSAGE_OUTBOUND", channel.name(), result.messageId(),
+                segments, status, money(actual != null ? actual : estimate), at == null ? now : at));
     }
 
     /** A message's status only moves forward (a replayed SENT after DELIVERED changes nothing), as outbound's own do. */
@@ -96,14 +117,15 @@ public class Ledger {
             default -> prices.smsInbound().multiply(BigDecimal.valueOf(segments));
         };
         int inserted = em.createNativeQuery("insert into usage_fact (source_id, kind, workspace_id, channel, our_number, label, plan, "
-                + "quantity, media_count, status, estimated_cost, occurred_at, updated_at) values (?1, 'MESSAGE_INBOUND', ?2, ?3, ?4, ?5, "
-                + "(select plan from workspace_plan where workspace_id = ?2), ?6, ?7, 'received', ?8, ?9, ?10) "
-                + "on conflict (source_id, kind) do nothing")
+                + "quantity, media_count, status, estimated_cost, occurred_at, updated_at, provider_sid, price_due_at) values (?1, "
+                + "'MESSAGE_INBOUND', ?2, ?3, ?4, ?5, (select plan from workspace_plan where workspace_id = ?2), ?6, ?7, 'received', ?8, "
+                + "?9, ?10, ?1, ?11) on conflict (source_id, kind) do nothing")
                 .setParameter(1, message.messageSid()).setParameter(2, message.workspaceId().value()).setParameter(3, kindOfChannel)
                 .setParameter(4, message.ourNumber() == null ? null : message.ourNumber().e164()).setParameter(5, message.label())
                 .setParameter(6, segments).setParameter(7, media).setParameter(8, price)
                 .setParameter(9, Timestamp.from(message.receivedAt() == null ? clock.instant() : message.receivedAt()))
-                .setParameter(10, Timestamp.from(clock.instant())).executeUpdate();
+                .setParameter(10, Timestamp.from(clock.instant()))
+                .setParameter(11, Timestamp.from(clock.instant().plus(settlement.delay()))).executeUpdate();
         if (inserted > 0) {
             count("MESSAGE_INBOUND", kindOfChannel);
             live.afterCommit(new LiveFacts.LiveFact(message.workspaceId().value(), "MESSAGE_INBOUND", kindOfChannel,
@@ -155,13 +177,14 @@ public class Ledger {
         BigDecimal cost = prices.voicePerMinute().multiply(BigDecimal.valueOf(seconds)).divide(BigDecimal.valueOf(60), 6,
                 RoundingMode.HALF_EVEN);
         em.createNativeQuery("insert into usage_fact (source_id, kind, workspace_id, channel, our_number, plan, quantity, status, "
-                + "estimated_cost, occurred_at, updated_at) values (?1, 'CALL', ?2, 'VOICE', ?3, "
-                + "(select plan from workspace_plan where workspace_id = ?2), ?4, ?5, ?6, ?7, ?8) "
+                + "estimated_cost, occurred_at, updated_at, provider_sid, price_due_at) values (?1, 'CALL', ?2, 'VOICE', ?3, "
+                + "(select plan from workspace_plan where workspace_id = ?2), ?4, ?5, ?6, ?7, ?8, ?1, ?9) "
                 + "on conflict (source_id, kind) do update set quantity = excluded.quantity, status = excluded.status, "
                 + "estimated_cost = excluded.estimated_cost, updated_at = excluded.updated_at")
                 .setParameter(1, callSid).setParameter(2, leg[0]).setParameter(3, leg[1]).setParameter(4, seconds)
                 .setParameter(5, leg[4]).setParameter(6, cost).setParameter(7, leg[2] == null ? Timestamp.from(clock.instant()) : leg[2])
-                .setParameter(8, Timestamp.from(clock.instant())).executeUpdate();
+                .setParameter(8, Timestamp.from(clock.instant()))
+                .setParameter(9, Timestamp.from(clock.instant().plus(settlement.delay()))).executeUpdate();
         count("CALL", "VOICE");
         live.afterCommit(new LiveFacts.LiveFact((String) leg[0], "CALL", "VOICE", callSid, seconds, (String) leg[4], money(cost),
                 leg[2] == null ? clock.instant() : Times.instant(leg[2])));

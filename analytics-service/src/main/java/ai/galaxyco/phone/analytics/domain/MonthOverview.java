@@ -142,8 +142,8 @@ public class MonthOverview {
 
     @SuppressWarnings("unchecked")
     private Map<String, Map<String, BigDecimal>> usageByWorkspace(Instant start, Instant end) {
-        List<Object[]> rows = em.createNativeQuery("select workspace_id, channel, sum(coalesce(actual_cost, estimated_cost)) "
-                + "from usage_fact where occurred_at >= ?1 and occurred_at < ?2 group by 1, 2")
+        List<Object[]> rows = em.createNativeQuery("select workspace_id, channel, sum(cost) "
+                + "from usage_hourly where hour >= ?1 and hour < ?2 group by 1, 2")
                 .setParameter(1, Timestamp.from(start)).setParameter(2, Timestamp.from(end)).getResultList();
         Map<String, Map<String, BigDecimal>> usage = new HashMap<>();
         rows.forEach(row -> usage.computeIfAbsent((String) row[0], w -> new LinkedHashMap<>()).put((String) row[1], (BigDecimal) row[2]));

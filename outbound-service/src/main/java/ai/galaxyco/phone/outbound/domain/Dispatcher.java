@@ -1,11 +1,9 @@
 package ai.galaxyco.phone.outbound.domain;
 
 import ai.galaxyco.phone.kit.signalwire.SignalWireException;
-import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.outbound.config.OutboundConfig;
 import ai.galaxyco.phone.outbound.signalwire.MessagesApi;
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -53,8 +51,6 @@ public class Dispatcher {
     static final String UNREGISTERED_SENDER = "21717";
     /** Lanes idle this long are forgotten (they start afresh, which a lane idle for a whole slot does anyway). */
     private static final Duration LANE_IDLE_EXPIRY = Duration.ofMinutes(1);
-    private static final TypeReference<List<String>> URLS = new TypeReference<>() {
-    };
 
     private final MessagesApi messages;
     private final StatusService statuses;
@@ -246,7 +242,7 @@ public class Dispatcher {
                     m.updatedAt = now;
                     registry.timer("outbound.queue.wait").record(Duration.between(m.createdAt, now));
                     claims.add(new Claim(m.id, m.fromNumber, m.toNumber, m.body,
-                            m.mediaUrls == null ? List.of() : readUrls(m.mediaUrls), m.createdAt, lane, slot, m.ambiguousSince));
+                            m.mediaUrlList(), m.createdAt, lane, slot, m.ambiguousSince));
                 }
                 return claims;
             });
@@ -472,13 +468,5 @@ public class Dispatcher {
         long cap = Math.min(config.maxRetryDelay().toMillis(),
                 config.initialRetryDelay().toMillis() * (1L << Math.min(attempts - 1, 20)));
         return Duration.ofMillis(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
-    }
-
-    private static List<String> readUrls(String json) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, URLS);
-        } catch (Exception e) {
-            throw new EventJson.MalformedEventException("stored media URLs unreadable", e);
-        }
     }
 }

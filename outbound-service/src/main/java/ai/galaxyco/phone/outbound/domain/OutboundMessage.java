@@ -1,5 +1,8 @@
 package ai.galaxyco.phone.outbound.domain;
 
+import ai.galaxyco.phone.model.EventJson;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -9,12 +12,17 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** A message accepted for sending; stored before the 202 so an accepted message survives any crash. */
 @Entity
 @Table(name = "message")
 public class OutboundMessage extends PanacheEntityBase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<String>> URLS = new TypeReference<>() {
+    };
 
     @Id
     public UUID id;
@@ -90,4 +98,13 @@ public class OutboundMessage extends PanacheEntityBase {
     /** When the request that SignalWire accepted left (its body written): what pacing counts from. */
     @Column(name = "departed_at")
     public Instant departedAt;
+
+    /** The media URLs stored with the message (none for a text). */
+    public List<String> mediaUrlList() {
+        try {
+            return mediaUrls == null ? List.of() : JSON.readValue(mediaUrls, URLS);
+        } catch (Exception e) {
+            throw new EventJson.MalformedEventException("stored media URLs unreadable", e);
+        }
+    }
 }
