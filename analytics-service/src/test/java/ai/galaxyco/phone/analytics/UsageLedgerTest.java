@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.CallStatusChanged;
 import ai.galaxyco.phone.model.events.InboundCall;
+import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundResult;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
@@ -153,6 +154,39 @@ class UsageLedgerTest {
         assertEquals(2, facts.size(), facts.toString());
     }
 
+    /** A poll is written as one JDBC batch; a poison record in it is dead-lettered and the rest of the batch still counts. */
+    @Test
+    void aPoisonRecordIsDeadLetteredAndTheRestOfItsBatchIsWritten() {
+        String org = newOrg();
+        String poisonId = "poison-" + UUID.randomUUID();
+        TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, UUID.randomUUID().toString(), "SENT", 1, null),
+                UUID.randomUUID().toString());
+        TopicProbe.send(Topics.OUTBOUND_RESULTS.name(), CUSTOMER.e164(), "{\"messageId\": \"x\", \"segments\": \"many\"",
+                java.util.Map.of("ce_id", poisonId));
+        TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, UUID.randomUUID().toString(), "SENT", 2, null),
+                UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.messagesOutbound", equalTo(2))
+                .body("totals.segmentsOutbound", equalTo(3)));
+        try (TopicProbe dlq = TopicProbe.of(Topics.OUTBOUND_RESULTS.deadLetter())) {
+            var dead = await().atMost(WAIT).until(() -> dlq.records(r -> poisonId.equals(TopicProbe.header(r, "ce_id"))),
+                    l -> !l.isEmpty()).get(0);
+            assertEquals(Topics.OUTBOUND_RESULTS.name(), TopicProbe.header(dead, "dead-letter-topic"));
+        }
+    }
+
+    /** An operator's bulk load from psql (another search_path) is rolled up too. */
+    @Test
+    void aFactWrittenFromAnotherSearchPathIsRolledUp() {
+        String org = newOrg();
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("set local search_path to public").executeUpdate();
+            em.createNativeQuery("insert into analytics.usage_fact (source_id, kind, workspace_id, channel, quantity, status, "
+                    + "estimated_cost, occurred_at, updated_at) values (?1, 'MESSAGE_INBOUND', ?2, 'SMS', 1, 'received', 0.0079, "
+                    + "now(), now())").setParameter(1, "SMbulk" + org).setParameter(2, org).executeUpdate();
+        });
+        usage(org, today(), tomorrow()).body("totals.messagesInbound", equalTo(1)).body("totals.costByChannel.SMS", equalTo("0.0079"));
+    }
+
     private List<String> rows(String sql, String org) {
         return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
@@ -190,15 +224,37 @@ class UsageLedgerTest {
     void aNumberHeldTenDaysOfAThirtyDayMonthCostsAThirdOfItsPrice() {
         String org = newOrg();
         PhoneNumber number = PhoneNumber.parse("+12125550172");
-        TopicProbe.publish(Topics.PROVISIONING_RESULTS, org, new ProvisioningResult(WorkspaceId.of(org), ProvisioningResult.Status.ACTIVE,
-                Plan.PRO, number, "PN1", 1, null, null, Instant.parse("2026-09-05T00:00:00Z")), UUID.randomUUID().toString());
-        TopicProbe.publish(Topics.PROVISIONING_RESULTS, org, new ProvisioningResult(WorkspaceId.of(org),
-                ProvisioningResult.Status.RELEASED, Plan.STARTER, number, "PN1", 1, null, null, Instant.parse("2026-09-15T00:00:00Z")),
-                UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, number.e164(), new NumberAssignment(number, WorkspaceId.of(org), "Main", false,
+                "PN1", null, Instant.parse("2026-09-05T00:00:00Z")), UUID.randomUUID().toString());
+        // released: the tombstone says when in its ce_time (it has no body)
+        TopicProbe.send(Topics.NUMBER_ASSIGNMENTS.name(), number.e164(), null, java.util.Map.of("ce_id", UUID.randomUUID().toString(),
+                "ce_time", "2026-09-15T00:00:00Z"));
         await().atMost(WAIT).untilAsserted(() -> usage(org, "2026-09-01", "2026-10-01").statusCode(200)
                 .body("totals.costByChannel.NUMBERS", equalTo("0.3333")).body("series", hasSize(30))
                 .body("series[4].start", equalTo("2026-09-05T00:00:00Z")).body("series[4].costByChannel.NUMBERS", equalTo("0.0333"))
                 .body("series[3].costByChannel.NUMBERS", equalTo("0.0000")).body("series[15].costByChannel.NUMBERS", equalTo("0.0000")));
+    }
+
+    /** Every dedicated number is billed, an Enterprise workspace's extra labelled ones too; the shared number never. */
+    @Test
+    void extraLabelledNumbersAreBilledAndTheSharedNumberIsNot() {
+        String org = newOrg();
+        PhoneNumber main = PhoneNumber.parse("+12125550173");
+        PhoneNumber sales = PhoneNumber.parse("+12125550174");
+        PhoneNumber shared = PhoneNumber.parse("+14056940235");
+        Instant october = Instant.parse("2026-10-01T00:00:00Z");
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, main.e164(), new NumberAssignment(main, WorkspaceId.of(org), "Main", false, "PN2",
+                null, october), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, sales.e164(), new NumberAssignment(sales, WorkspaceId.of(org), "Sales", false,
+                "PN3", null, october), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, NumberAssignment.keyFor(shared, WorkspaceId.of(org)), new NumberAssignment(shared,
+                WorkspaceId.of(org), "Main", true, null, null, october), UUID.randomUUID().toString());
+        // a label change re-publishes the assignment: still one interval
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, sales.e164(), new NumberAssignment(sales, WorkspaceId.of(org), "Support", false,
+                "PN3", null, october), UUID.randomUUID().toString());
+        // two numbers, 10 days of a 31-day month each
+        await().atMost(WAIT).untilAsserted(() -> usage(org, "2026-10-01", "2026-10-11").statusCode(200)
+                .body("totals.costByChannel.NUMBERS", equalTo("0.6452")));
     }
 
     @Test
@@ -220,6 +276,7 @@ class UsageLedgerTest {
         String run = UUID.randomUUID().toString().substring(0, 6);
         Instant first = Instant.parse("2026-08-01T00:00:00Z");
         List<java.util.Map.Entry<String, Object>> results = new java.util.ArrayList<>();
+        List<java.util.Map.Entry<String, Object>> assignments = new java.util.ArrayList<>();
         for (int i = 0; i < 520; i++) {
             Plan plan = i < 400 ? Plan.PRO : i < 500 ? Plan.ENTERPRISE : Plan.STARTER;
             String org = "org_ov" + run + "_" + i;
@@ -236,10 +293,14 @@ class UsageLedgerTest {
                         null, 1, "20500", "SignalWire had an internal error", first.plusMillis(500))));
             }
             // each number came 1 to 10 s after its purchase began
+            PhoneNumber number = PhoneNumber.parse("+1646" + (2000000 + i));
             results.add(java.util.Map.entry(org, new ProvisioningResult(workspace, ProvisioningResult.Status.ACTIVE, plan,
-                    PhoneNumber.parse("+1646" + (2000000 + i)), "PN" + i, i < 3 ? 2 : 1, null, null, first.plusSeconds(i % 10 + 1))));
+                    number, "PN" + i, i < 3 ? 2 : 1, null, null, first.plusSeconds(i % 10 + 1))));
+            assignments.add(java.util.Map.entry(number.e164(), new NumberAssignment(number, workspace, "Main", false, "PN" + i, null,
+                    first.plusSeconds(i % 10 + 1))));
         }
         TopicProbe.publishAll(Topics.PROVISIONING_RESULTS, results);
+        TopicProbe.publishAll(Topics.NUMBER_ASSIGNMENTS, assignments);
         // one SMS from a Pro workspace, one WhatsApp to an Enterprise one: their revenue is attributed to those channels
         Instant august = Instant.parse("2026-08-10T12:00:00Z");
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), new OutboundResult(UUID.randomUUID().toString(),
@@ -347,6 +408,9 @@ class UsageLedgerTest {
         await().atMost(WAIT).until(() -> registry.find("analytics.facts").tag("kind", "MESSAGE_INBOUND").tag("channel", "SMS")
                 .counter() != null);
         given().get("/api/workspaces/" + org + "/usage").then().statusCode(401);
+        // request latencies are published as histogram buckets (the dashboard's p99 is computed from them)
+        String metrics = given().get(operations + "metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("http_server_requests_seconds_bucket{"), "no latency buckets in /q/metrics");
     }
 
     @Test

@@ -59,7 +59,7 @@ final class Stack {
         boolean service = workspaceId == null;
         String claims = service
                 ? "{\"iss\":\"" + get("SERVICE_JWT_ISSUER") + "\",\"sub\":\"bench\",\"aud\":[\"provisioning-service\","
-                        + "\"routing-service\",\"outbound-service\"],\"iat\":" + now + ",\"exp\":" + (now + 600) + "}"
+                        + "\"routing-service\",\"outbound-service\",\"analytics-service\"],\"iat\":" + now + ",\"exp\":" + (now + 600) + "}"
                 : "{\"iss\":\"" + get("JWT_ISSUER") + "\",\"sub\":\"bench\",\"azp\":\"" + get("CLERK_AUTHORIZED_PARTIES").split(",")[0]
                         + "\",\"org_id\":\"" + workspaceId + "\",\"iat\":" + now + ",\"exp\":" + (now + 7200) + "}";
         String pem = Files.readString(root.resolve(service ? ".stack/jwt/service-private.pem" : ".stack/jwt/private.pem"));

@@ -157,7 +157,34 @@ class SeedProcedureE2ETest {
         await().atMost(WAIT).until(() -> RunningSystem.json(system.get("analytics-service", "/api/workspaces/" + org
                 + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals").path("costByChannel")
                 .path("SMS").asText(), "0.0166"::equals);
+        assertTheDashboardsMetricsArePublished();
         system.assertAllAlive();
+    }
+
+    /**
+     * Every metric the committed Grafana dashboard queries is published by some service once a message went out and
+     * came back (a dead-letter counter appears with the first dead letter, so it alone may be missing here).
+     */
+    void assertTheDashboardsMetricsArePublished() throws Exception {
+        JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                java.nio.file.Path.of("../ops/docker/grafana/dashboards/galaxyco-phone.json").toFile());
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                java.util.regex.Matcher metric = java.util.regex.Pattern.compile("([a-z][a-z0-9_]*)\\{").matcher(target.path("expr").asText());
+                while (metric.find()) {
+                    queried.add(metric.group(1));
+                }
+            }
+        }
+        assertTrue(queried.size() >= 10, "the dashboard's queries: " + queried);
+        StringBuilder published = new StringBuilder();
+        for (String service : RunningSystem.SERVICES) {
+            published.append(system.operations(service, "/q/metrics").body());
+        }
+        List<String> missing = queried.stream().filter(name -> !name.equals("events_dead_lettered_total"))
+                .filter(name -> !java.util.regex.Pattern.compile("(?m)^" + name + "[{ ]").matcher(published).find()).toList();
+        assertEquals(List.of(), missing, "metrics the dashboard queries that no service publishes");
     }
 
     @Test

@@ -3,6 +3,7 @@ package ai.galaxyco.phone.analytics.domain;
 import ai.galaxyco.phone.analytics.config.AnalyticsConfig;
 import ai.galaxyco.phone.model.events.CallStatusChanged;
 import ai.galaxyco.phone.model.events.InboundCall;
+import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundResult;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
@@ -13,11 +14,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import org.hibernate.Session;
 
 /**
  * Writes the usage ledger from the services' events. Every write is keyed by the fact's own identity (the outbound
@@ -53,48 +64,69 @@ public class Ledger {
         registry.counter("analytics.facts", "kind", kind, "channel", channel).increment();
     }
 
+    private static final String OUTBOUND_UPSERT = "insert into usage_fact (source_id, kind, workspace_id, channel, our_number, "
+            + "plan, quantity, media_count, status, estimated_cost, actual_cost, occurred_at, updated_at, provider_sid, price_due_at) "
+            + "values (?, 'MESSAGE_OUTBOUND', ?, ?, ?, (select plan from workspace_plan where workspace_id = ?), ?, ?, ?, ?, ?, ?, ?, "
+            + "?, ?) on conflict (source_id, kind) do update set status = case when " + rank("excluded.status") + " >= "
+            + rank("usage_fact.status") + " then excluded.status else usage_fact.status end, quantity = excluded.quantity, "
+            + "channel = excluded.channel, media_count = excluded.media_count, estimated_cost = excluded.estimated_cost, "
+            + "actual_cost = coalesce(excluded.actual_cost, usage_fact.actual_cost), "
+            + "provider_sid = coalesce(excluded.provider_sid, usage_fact.provider_sid), "
+            // once a price is known there is nothing to look up; once settlement has looked, its schedule stands
+            + "price_due_at = case when coalesce(excluded.actual_cost, usage_fact.actual_cost) is not null then null "
+            + "when usage_fact.price_checks > 0 then usage_fact.price_due_at "
+            + "else least(usage_fact.price_due_at, excluded.price_due_at) end, updated_at = excluded.updated_at";
+
+    private static final String INBOUND_INSERT = "insert into usage_fact (source_id, kind, workspace_id, channel, our_number, label, "
+            + "plan, quantity, media_count, status, estimated_cost, occurred_at, updated_at, provider_sid, price_due_at) values (?, "
+            + "'MESSAGE_INBOUND', ?, ?, ?, ?, (select plan from workspace_plan where workspace_id = ?), ?, ?, 'received', ?, ?, ?, ?, ?) "
+            + "on conflict (source_id, kind) do nothing";
+
     public void recordOutbound(OutboundResult result) {
-        String status = result.status() == null ? null : result.status().toUpperCase(java.util.Locale.ROOT);
-        // failed messages are not charged, nor are ones that never reached SignalWire
-        boolean reachedSignalWire = result.providerSid() != null || (status != null && !"QUEUED".equals(status));
-        boolean charged = reachedSignalWire && !"FAILED".equals(status);
-        Channel channel = result.channel() == null ? Channel.SMS : result.channel();
-        int segments = Math.max(result.segments(), 1);
-        BigDecimal estimate = !charged ? BigDecimal.ZERO : switch (channel) {
-            case MMS -> prices.mmsOutbound();
-            case WHATSAPP -> prices.whatsappOutbound();
-            default -> prices.smsOutbound().multiply(BigDecimal.valueOf(segments));
-        };
-        // SignalWire reports prices as negative amounts (money leaving the account)
-        BigDecimal actual = result.price() == null ? null : result.price().abs();
-        Instant at = result.createdAt() != null ? result.createdAt() : result.occurredAt();
+        recordOutbound(List.of(result));
+    }
+
+    /** A poll's outbound results, written in one JDBC batch in their order (a message's SENT before its DELIVERED). */
+    public void recordOutbound(List<OutboundResult> results) {
         Instant now = clock.instant();
-        Instant priceDue = actual != null || !charged || result.providerSid() == null ? null
-                : FINAL.contains(status) ? now.plus(settlement.delay())
-                : channel == Channel.MMS && "SENT".equals(status) ? now.plus(settlement.mmsDelay()) : null;
-        em.createNativeQuery("insert into usage_fact (source_id, kind, workspace_id, channel, our_number, plan, quantity, "
-                + "media_count, status, estimated_cost, actual_cost, occurred_at, updated_at, provider_sid, price_due_at) "
-                + "values (?1, 'MESSAGE_OUTBOUND', ?2, ?10, ?3, (select plan from workspace_plan where workspace_id = ?2), ?4, ?11, "
-                + "?5, ?6, ?7, ?8, ?9, ?12, ?13) "
-                + "on conflict (source_id, kind) do update set status = case when " + rank("excluded.status") + " >= "
-                + rank("usage_fact.status") + " then excluded.status else usage_fact.status end, quantity = excluded.quantity, "
-                + "channel = excluded.channel, media_count = excluded.media_count, estimated_cost = excluded.estimated_cost, "
-                + "actual_cost = coalesce(excluded.actual_cost, usage_fact.actual_cost), "
-                + "provider_sid = coalesce(excluded.provider_sid, usage_fact.provider_sid), "
-                // once a price is known there is nothing to look up; once settlement has looked, its schedule stands
-                + "price_due_at = case when coalesce(excluded.actual_cost, usage_fact.actual_cost) is not null then null "
-                + "when usage_fact.price_checks > 0 then usage_fact.price_due_at "
-                + "else least(usage_fact.price_due_at, excluded.price_due_at) end, updated_at = excluded.updated_at")
-                .setParameter(1, result.messageId()).setParameter(2, result.workspaceId().value())
-                .setParameter(3, result.from() == null ? null : result.from().e164()).setParameter(4, segments)
-                .setParameter(5, status).setParameter(6, estimate).setParameter(7, actual)
-                .setParameter(8, Timestamp.from(at == null ? now : at)).setParameter(9, Timestamp.from(now))
-                .setParameter(10, channel.name()).setParameter(11, result.mediaCount()).setParameter(12, result.providerSid())
-                .setParameter(13, priceDue == null ? null : Timestamp.from(priceDue))
-                .executeUpdate();
-        count("MESSAGE_OUTBOUND", channel.name());
-        live.afterCommit(new LiveFacts.LiveFact(result.workspaceId().value(), "MESSAGE_OUTBOUND", channel.name(), result.messageId(),
-                segments, status, money(actual != null ? actual : estimate), at == null ? now : at));
+        List<LiveFacts.LiveFact> written = new ArrayList<>(results.size());
+        batch(OUTBOUND_UPSERT, results, (insert, result) -> {
+            String status = result.status() == null ? null : result.status().toUpperCase(Locale.ROOT);
+            // failed messages are not charged, nor are ones that never reached SignalWire
+            boolean reachedSignalWire = result.providerSid() != null || (status != null && !"QUEUED".equals(status));
+            boolean charged = reachedSignalWire && !"FAILED".equals(status);
+            Channel channel = result.channel() == null ? Channel.SMS : result.channel();
+            int segments = Math.max(result.segments(), 1);
+            BigDecimal estimate = !charged ? BigDecimal.ZERO : switch (channel) {
+                case MMS -> prices.mmsOutbound();
+                case WHATSAPP -> prices.whatsappOutbound();
+                default -> prices.smsOutbound().multiply(BigDecimal.valueOf(segments));
+            };
+            // SignalWire reports prices as negative amounts (money leaving the account)
+            BigDecimal actual = result.price() == null ? null : result.price().abs();
+            Instant at = result.createdAt() != null ? result.createdAt() : result.occurredAt() != null ? result.occurredAt() : now;
+            Instant priceDue = actual != null || !charged || result.providerSid() == null ? null
+                    : FINAL.contains(status) ? now.plus(settlement.delay())
+                    : channel == Channel.MMS && "SENT".equals(status) ? now.plus(settlement.mmsDelay()) : null;
+            String workspace = result.workspaceId().value();
+            insert.setString(1, result.messageId());
+            insert.setString(2, workspace);
+            insert.setString(3, channel.name());
+            insert.setString(4, result.from() == null ? null : result.from().e164());
+            insert.setString(5, workspace);
+            insert.setInt(6, segments);
+            insert.setInt(7, result.mediaCount());
+            insert.setString(8, status);
+            insert.setBigDecimal(9, estimate);
+            insert.setBigDecimal(10, actual);
+            insert.setObject(11, utc(at));
+            insert.setObject(12, utc(now));
+            insert.setString(13, result.providerSid());
+            insert.setObject(14, priceDue == null ? null : utc(priceDue), Types.TIMESTAMP_WITH_TIMEZONE);
+            written.add(new LiveFacts.LiveFact(workspace, "MESSAGE_OUTBOUND", channel.name(), result.messageId(), segments, status,
+                    money(actual != null ? actual : estimate), at));
+        });
+        announce(written);
     }
 
     /** A message's status only moves forward (a replayed SENT after DELIVERED changes nothing), as outbound's own do. */
@@ -106,32 +138,84 @@ public class Ledger {
         return amount.setScale(4, RoundingMode.HALF_EVEN).toPlainString();
     }
 
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
     public void recordInbound(RoutedMessage message) {
-        Channel channel = message.channel() == null ? Channel.SMS : message.channel();
-        int media = message.media() == null ? 0 : message.media().size();
-        String kindOfChannel = channel == Channel.WHATSAPP ? "WHATSAPP" : media > 0 || channel == Channel.MMS ? "MMS" : "SMS";
-        int segments = "SMS".equals(kindOfChannel) ? Segments.count(message.body()) : 1;
-        BigDecimal price = switch (kindOfChannel) {
-            case "WHATSAPP" -> prices.whatsappInbound();
-            case "MMS" -> prices.mmsInbound();
-            default -> prices.smsInbound().multiply(BigDecimal.valueOf(segments));
-        };
-        int inserted = em.createNativeQuery("insert into usage_fact (source_id, kind, workspace_id, channel, our_number, label, plan, "
-                + "quantity, media_count, status, estimated_cost, occurred_at, updated_at, provider_sid, price_due_at) values (?1, "
-                + "'MESSAGE_INBOUND', ?2, ?3, ?4, ?5, (select plan from workspace_plan where workspace_id = ?2), ?6, ?7, 'received', ?8, "
-                + "?9, ?10, ?1, ?11) on conflict (source_id, kind) do nothing")
-                .setParameter(1, message.messageSid()).setParameter(2, message.workspaceId().value()).setParameter(3, kindOfChannel)
-                .setParameter(4, message.ourNumber() == null ? null : message.ourNumber().e164()).setParameter(5, message.label())
-                .setParameter(6, segments).setParameter(7, media).setParameter(8, price)
-                .setParameter(9, Timestamp.from(message.receivedAt() == null ? clock.instant() : message.receivedAt()))
-                .setParameter(10, Timestamp.from(clock.instant()))
-                .setParameter(11, Timestamp.from(clock.instant().plus(settlement.delay()))).executeUpdate();
-        if (inserted > 0) {
-            count("MESSAGE_INBOUND", kindOfChannel);
-            live.afterCommit(new LiveFacts.LiveFact(message.workspaceId().value(), "MESSAGE_INBOUND", kindOfChannel,
-                    message.messageSid(), segments, "received", money(price),
-                    message.receivedAt() == null ? clock.instant() : message.receivedAt()));
+        recordInbound(List.of(message));
+    }
+
+    /** A poll's routed messages in one JDBC batch; one seen before (by its provider sid) changes nothing. */
+    public void recordInbound(List<RoutedMessage> messages) {
+        Instant now = clock.instant();
+        List<LiveFacts.LiveFact> candidates = new ArrayList<>(messages.size());
+        int[] inserted = batch(INBOUND_INSERT, messages, (insert, message) -> {
+            Channel channel = message.channel() == null ? Channel.SMS : message.channel();
+            int media = message.media() == null ? 0 : message.media().size();
+            String kindOfChannel = channel == Channel.WHATSAPP ? "WHATSAPP" : media > 0 || channel == Channel.MMS ? "MMS" : "SMS";
+            int segments = "SMS".equals(kindOfChannel) ? Segments.count(message.body()) : 1;
+            BigDecimal price = switch (kindOfChannel) {
+                case "WHATSAPP" -> prices.whatsappInbound();
+                case "MMS" -> prices.mmsInbound();
+                default -> prices.smsInbound().multiply(BigDecimal.valueOf(segments));
+            };
+            Instant at = message.receivedAt() == null ? now : message.receivedAt();
+            String workspace = message.workspaceId().value();
+            insert.setString(1, message.messageSid());
+            insert.setString(2, workspace);
+            insert.setString(3, kindOfChannel);
+            insert.setString(4, message.ourNumber() == null ? null : message.ourNumber().e164());
+            insert.setString(5, message.label());
+            insert.setString(6, workspace);
+            insert.setInt(7, segments);
+            insert.setInt(8, media);
+            insert.setBigDecimal(9, price);
+            insert.setObject(10, utc(at));
+            insert.setObject(11, utc(now));
+            insert.setString(12, message.messageSid());
+            insert.setObject(13, utc(now.plus(settlement.delay())));
+            candidates.add(new LiveFacts.LiveFact(workspace, "MESSAGE_INBOUND", kindOfChannel, message.messageSid(), segments,
+                    "received", money(price), at));
+        });
+        List<LiveFacts.LiveFact> written = new ArrayList<>(candidates.size());
+        for (int k = 0; k < inserted.length; k++) {
+            if (inserted[k] > 0) {
+                written.add(candidates.get(k));
+            }
         }
+        announce(written);
+    }
+
+    /** Counts the facts written and announces them to live subscribers once the transaction commits. */
+    private void announce(List<LiveFacts.LiveFact> written) {
+        Map<String, Integer> byKindAndChannel = new HashMap<>();
+        written.forEach(f -> byKindAndChannel.merge(f.kind() + "/" + f.channel(), 1, Integer::sum));
+        byKindAndChannel.forEach((key, n) -> registry.counter("analytics.facts", "kind", key.substring(0, key.indexOf('/')),
+                "channel", key.substring(key.indexOf('/') + 1)).increment(n));
+        live.afterCommit(written);
+    }
+
+    /** Binds one statement per item. */
+    @FunctionalInterface
+    interface Binder<T> {
+        void bind(PreparedStatement statement, T item) throws SQLException;
+    }
+
+    /**
+     * Runs {@code sql} once per item as one JDBC batch on the transaction's connection: the statements are pipelined
+     * (one round trip for the batch) and run in order, each with its own update count.
+     */
+    private <T> int[] batch(String sql, List<T> items, Binder<T> binder) {
+        return em.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (T item : items) {
+                    binder.bind(statement, item);
+                    statement.addBatch();
+                }
+                return statement.executeBatch();
+            }
+        });
     }
 
     /** The gateway's record of a call: which workspace and number it belongs to. */
@@ -152,14 +236,14 @@ public class Ledger {
 
     /** SignalWire's call status callback: the final one carries the duration. */
     public void recordCallStatus(CallStatusChanged status) {
-        if (status.status() == null || !CALL_ENDED.contains(status.status().toLowerCase(java.util.Locale.ROOT))) {
+        if (status.status() == null || !CALL_ENDED.contains(status.status().toLowerCase(Locale.ROOT))) {
             return;
         }
         int seconds = status.durationSeconds() == null ? 0 : Math.max(status.durationSeconds(), 0);
         em.createNativeQuery("insert into call_leg (call_sid, seconds, status, updated_at) values (?1, ?2, ?3, ?4) "
                 + "on conflict (call_sid) do update set seconds = excluded.seconds, status = excluded.status, "
                 + "updated_at = excluded.updated_at")
-                .setParameter(1, status.callSid()).setParameter(2, seconds).setParameter(3, status.status().toLowerCase(java.util.Locale.ROOT))
+                .setParameter(1, status.callSid()).setParameter(2, seconds).setParameter(3, status.status().toLowerCase(Locale.ROOT))
                 .setParameter(4, Timestamp.from(clock.instant())).executeUpdate();
         settleCall(status.callSid());
     }
@@ -190,7 +274,7 @@ public class Ledger {
                 leg[2] == null ? clock.instant() : Times.instant(leg[2])));
     }
 
-    /** The workspace's plan, and the dedicated numbers it holds (their monthly price is prorated over these intervals). */
+    /** The workspace's plan (stamped on later facts) and the provisioning outcome (for success rates, time to number). */
     public void recordProvisioning(ProvisioningResult result) {
         String workspace = result.workspaceId().value();
         Timestamp at = Timestamp.from(result.occurredAt() == null ? clock.instant() : result.occurredAt());
@@ -204,34 +288,33 @@ public class Ledger {
                     + "where workspace_plan.updated_at <= excluded.updated_at")
                     .setParameter(1, workspace).setParameter(2, result.plan().name()).setParameter(3, at).executeUpdate();
         }
-        switch (result.status()) {
-            case ACTIVE -> {
-                if (result.phoneNumber() != null) {
-                    // one open interval per number: a redelivered ACTIVE changes nothing
-                    em.createNativeQuery("insert into number_interval (workspace_id, phone_number, active_from) select ?1, ?2, ?3 "
-                            + "where not exists (select 1 from number_interval where workspace_id = ?1 and phone_number = ?2 "
-                            + "and active_to is null)")
-                            .setParameter(1, workspace).setParameter(2, result.phoneNumber().e164()).setParameter(3, at).executeUpdate();
-                }
-            }
-            case RELEASED -> {
-                if (result.phoneNumber() != null) {
-                    em.createNativeQuery("update number_interval set active_to = ?3 where workspace_id = ?1 and phone_number = ?2 "
-                            + "and active_to is null").setParameter(1, workspace).setParameter(2, result.phoneNumber().e164())
-                            .setParameter(3, at).executeUpdate();
-                } else {
-                    closeAll(workspace, at);
-                }
-            }
-            case REMOVED -> closeAll(workspace, at);
-            default -> {
-                // PROVISIONING, FAILED, SHARED, RELEASE_PENDING: a number held (in its grace period, too) is still billed
-            }
-        }
     }
 
-    private void closeAll(String workspace, Timestamp at) {
-        em.createNativeQuery("update number_interval set active_to = ?2 where workspace_id = ?1 and active_to is null")
-                .setParameter(1, workspace).setParameter(2, at).executeUpdate();
+    /**
+     * A dedicated number's assignment (from the compacted number-assignments topic, which carries every number a
+     * workspace holds, Main and the extra labelled ones): the first assignment opens the interval the number is billed
+     * over, a tombstone (null) closes it at {@code at}. The shared platform number (keys {@code +1…#org_…}) is not a
+     * workspace's cost. A number held during its release grace period is still assigned, so still billed.
+     */
+    public void recordAssignment(String key, NumberAssignment assignment, Instant at) {
+        if (key == null || key.contains("#") || (assignment != null && assignment.shared())) {
+            return;
+        }
+        Timestamp when = Timestamp.from(at);
+        if (assignment == null) {
+            em.createNativeQuery("update number_interval set active_to = ?2 where phone_number = ?1 and active_to is null")
+                    .setParameter(1, key).setParameter(2, when).executeUpdate();
+            return;
+        }
+        String workspace = assignment.workspaceId().value();
+        Timestamp from = assignment.assignedAt() == null ? when : Timestamp.from(assignment.assignedAt());
+        // a number moves to another workspace only through a release; should it ever not, the old holder stops paying
+        em.createNativeQuery("update number_interval set active_to = ?3 where phone_number = ?1 and workspace_id <> ?2 "
+                + "and active_to is null").setParameter(1, key).setParameter(2, workspace).setParameter(3, from).executeUpdate();
+        // one open interval per number and holder: a label change or a re-delivery changes nothing
+        em.createNativeQuery("insert into number_interval (workspace_id, phone_number, active_from) select ?1, ?2, ?3 "
+                + "where not exists (select 1 from number_interval where workspace_id = ?1 and phone_number = ?2 "
+                + "and active_to is null)")
+                .setParameter(1, workspace).setParameter(2, key).setParameter(3, from).executeUpdate();
     }
 }

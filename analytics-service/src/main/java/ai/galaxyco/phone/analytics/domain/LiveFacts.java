@@ -7,6 +7,7 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * New ledger facts as they happen, for the live usage stream: a fact is announced once the transaction that wrote it
@@ -26,6 +27,25 @@ public class LiveFacts {
 
     public LiveFacts(TransactionSynchronizationRegistry transactions) {
         this.transactions = transactions;
+    }
+
+    /** Announces {@code facts} when the current transaction commits. */
+    public void afterCommit(List<LiveFact> written) {
+        if (written.isEmpty()) {
+            return;
+        }
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    written.forEach(LiveFacts.this::announce);
+                }
+            }
+        });
     }
 
     /** Announces {@code fact} when the current transaction commits. */

@@ -1,16 +1,20 @@
 package ai.galaxyco.phone.analytics.messaging;
 
 import ai.galaxyco.phone.analytics.domain.Ledger;
+import ai.galaxyco.phone.kit.messaging.CloudEventRecords;
 import ai.galaxyco.phone.kit.messaging.DeadLetters;
 import ai.galaxyco.phone.kit.messaging.IdempotentConsumer;
+import ai.galaxyco.phone.model.CloudEventHeaders;
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.events.CallStatusChanged;
 import ai.galaxyco.phone.model.events.InboundCall;
+import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundResult;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,8 +22,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * The ledger's sources. Message topics are read a poll at a time in one transaction (the busy ones); each record is
- * deduplicated on its event id, and the ledger's own keys make a fact once whatever the event id.
+ * The ledger's sources. Message topics (the busy ones) are read a poll at a time: one transaction, one JDBC batch for
+ * the event ids and one for the facts. Each record is deduplicated on its event id, and the ledger's own keys make a
+ * fact once whatever the event id.
  */
 @ApplicationScoped
 public class LedgerConsumers {
@@ -37,15 +42,17 @@ public class LedgerConsumers {
     @Incoming("outbound-results")
     @Blocking
     public void outboundResults(ConsumerRecords<String, String> records) {
-        idempotent.processBatch("analytics.outbound-results", list(records),
-                r -> ledger.recordOutbound(EventJson.read(r.value(), OutboundResult.class)), deadLetters);
+        idempotent.processBatchAtOnce("analytics.outbound-results", list(records),
+                fresh -> ledger.recordOutbound(fresh.stream().map(r -> EventJson.read(r.value(), OutboundResult.class)).toList()),
+                deadLetters);
     }
 
     @Incoming("routed-messages")
     @Blocking
     public void routedMessages(ConsumerRecords<String, String> records) {
-        idempotent.processBatch("analytics.routed-messages", list(records),
-                r -> ledger.recordInbound(EventJson.read(r.value(), RoutedMessage.class)), deadLetters);
+        idempotent.processBatchAtOnce("analytics.routed-messages", list(records),
+                fresh -> ledger.recordInbound(fresh.stream().map(r -> EventJson.read(r.value(), RoutedMessage.class)).toList()),
+                deadLetters);
     }
 
     @Incoming("inbound-calls")
@@ -66,6 +73,24 @@ public class LedgerConsumers {
     public void provisioningResult(ConsumerRecord<String, String> record) {
         idempotent.process("analytics.provisioning-results", record,
                 r -> ledger.recordProvisioning(EventJson.read(r.value(), ProvisioningResult.class)));
+    }
+
+    /** Every dedicated number a workspace holds (Main and extra labelled ones), for the number-days it is billed. */
+    @Incoming("number-assignments")
+    @Blocking
+    public void numberAssignment(ConsumerRecord<String, String> record) {
+        idempotent.process("analytics.number-assignments", record, r -> ledger.recordAssignment(r.key(),
+                r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class), timeOf(r)));
+    }
+
+    /** When the producer says the event happened (its ce_time; a tombstone has no body to say it), else when it was written. */
+    static Instant timeOf(ConsumerRecord<String, String> record) {
+        String time = CloudEventRecords.header(record, CloudEventHeaders.TIME);
+        try {
+            return time != null ? Instant.parse(time) : Instant.ofEpochMilli(record.timestamp());
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.ofEpochMilli(record.timestamp());
+        }
     }
 
     private static List<ConsumerRecord<String, String>> list(ConsumerRecords<String, String> records) {

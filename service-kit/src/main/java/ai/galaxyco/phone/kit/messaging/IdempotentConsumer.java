@@ -6,10 +6,13 @@ import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.hibernate.Session;
 
 /**
  * Runs a handler at most once per event id and consumer: the id is inserted into {@code processed_event} in
@@ -89,13 +92,23 @@ public class IdempotentConsumer {
      */
     public void processBatch(String consumer, List<ConsumerRecord<String, String>> records,
             Consumer<ConsumerRecord<String, String>> handler, DeadLetters deadLetters) {
+        processBatchAtOnce(consumer, records, fresh -> fresh.forEach(handler), deadLetters);
+    }
+
+    /**
+     * {@link #processBatch} for handlers that write a batch at once (JDBC batches, one round trip for many rows): the
+     * poll's event ids are marked seen in one JDBC batch, and {@code batchHandler} gets the records not seen before,
+     * in poll order, in the same transaction. On failure each record goes through {@code batchHandler} alone.
+     */
+    public void processBatchAtOnce(String consumer, List<ConsumerRecord<String, String>> records,
+            Consumer<List<ConsumerRecord<String, String>>> batchHandler, DeadLetters deadLetters) {
         if (records.isEmpty()) {
             return;
         }
         Duration backoff = FIRST_BACKOFF;
         while (true) {
             try {
-                processWholeBatch(consumer, records, handler);
+                processWholeBatch(consumer, records, batchHandler);
                 return;
             } catch (RuntimeException batchFailure) {
                 if (isDatabaseOutage(batchFailure)) {
@@ -109,7 +122,7 @@ public class IdempotentConsumer {
                         batchFailure.getMessage());
                 for (ConsumerRecord<String, String> record : records) {
                     try {
-                        process(consumer, record, handler);
+                        process(consumer, record, r -> batchHandler.accept(List.of(r)));
                     } catch (RuntimeException e) {
                         deadLetters.send(record, e);
                     }
@@ -120,22 +133,41 @@ public class IdempotentConsumer {
     }
 
     private void processWholeBatch(String consumer, List<ConsumerRecord<String, String>> records,
-            Consumer<ConsumerRecord<String, String>> handler) {
-        int[] outcome = QuarkusTransaction.requiringNew().call(() -> {
-            int processed = 0;
-            int duplicates = 0;
-            for (ConsumerRecord<String, String> record : records) {
-                if (markSeen(consumer, CloudEventRecords.eventId(record))) {
-                    handler.accept(record);
-                    processed++;
-                } else {
-                    duplicates++;
-                }
+            Consumer<List<ConsumerRecord<String, String>>> batchHandler) {
+        int processed = QuarkusTransaction.requiringNew().call(() -> {
+            List<ConsumerRecord<String, String>> fresh = markSeen(consumer, records);
+            if (!fresh.isEmpty()) {
+                batchHandler.accept(fresh);
             }
-            return new int[] {processed, duplicates};
+            return fresh.size();
         });
-        registry.counter("events.consumed", "consumer", consumer, "outcome", "processed").increment(outcome[0]);
-        registry.counter("events.consumed", "consumer", consumer, "outcome", "duplicate").increment(outcome[1]);
+        registry.counter("events.consumed", "consumer", consumer, "outcome", "processed").increment(processed);
+        registry.counter("events.consumed", "consumer", consumer, "outcome", "duplicate").increment(records.size() - processed);
+    }
+
+    /**
+     * Marks a poll's event ids seen in one JDBC batch (statements pipelined, not rewritten into one multi-row insert,
+     * so each keeps its own count) and returns the records seen for the first time, an id repeated within the poll once.
+     */
+    private List<ConsumerRecord<String, String>> markSeen(String consumer, List<ConsumerRecord<String, String>> records) {
+        return entityManager.unwrap(Session.class).doReturningWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("insert into processed_event (consumer, event_id, "
+                    + "processed_at) values (?, ?, now()) on conflict do nothing")) {
+                for (ConsumerRecord<String, String> record : records) {
+                    insert.setString(1, consumer);
+                    insert.setString(2, CloudEventRecords.eventId(record));
+                    insert.addBatch();
+                }
+                int[] inserted = insert.executeBatch();
+                List<ConsumerRecord<String, String>> fresh = new ArrayList<>(records.size());
+                for (int i = 0; i < inserted.length; i++) {
+                    if (inserted[i] == 1) {
+                        fresh.add(records.get(i));
+                    }
+                }
+                return fresh;
+            }
+        });
     }
 
     /**
