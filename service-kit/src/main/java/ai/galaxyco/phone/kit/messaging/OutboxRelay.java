@@ -24,10 +24,14 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 /**
- * Publishes outbox rows in id order on one background thread. A batch is locked with
- * {@code FOR UPDATE SKIP LOCKED} (so several instances never publish the same row), sent, and deleted only
- * after the broker acknowledged every record (acks=all). If Kafka is down the transaction rolls back and the
- * rows are retried with backoff: at-least-once, deduplicated by the consumers on ce_id.
+ * Publishes outbox rows in id order on one background thread. With several instances only one relays at a time:
+ * each batch first takes a transaction-scoped PostgreSQL advisory lock named after the service, and an instance that
+ * finds it taken skips its turn. Two relays taking disjoint batches (as {@code SKIP LOCKED} alone would let them)
+ * could publish a key's later event (an assignment's tombstone) before its earlier one; one relay at a time keeps every
+ * key in id order. The lock goes with the transaction, so a relay that dies (kill -9) frees it at once and another
+ * instance's next turn (within {@code IDLE_POLL}) takes over. A batch is sent and deleted only after the broker
+ * acknowledged every record (acks=all). If Kafka is down the transaction rolls back and the rows are retried with
+ * backoff: at-least-once, deduplicated by the consumers on ce_id.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -35,12 +39,20 @@ public class OutboxRelay {
     public static final String CHANNEL = "outbox";
     private static final int BATCH_SIZE = 200;
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    private static final Duration BUSY_POLL = Duration.ofMillis(50);
+    /** What {@link #publishBatch} returns when another instance holds the relay lock. */
+    public static final int ANOTHER_RELAY = -1;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The advisory-lock class of GalaxyCo jobs ("GC"), as ClusterSingleton's. */
+    private static final int LOCK_CLASS = 0x4743;
 
     private final Emitter<Record<String, String>> emitter;
     private final EntityManager entityManager;
     private final String source;
+    /** Per service: services sharing one database (schemas of one DATABASE_URL) relay independently. */
+    private final int relayLock;
     private final Counter published;
     private final Counter failures;
     private final Semaphore wakeUp = new Semaphore(0);
@@ -52,6 +64,7 @@ public class OutboxRelay {
         this.emitter = emitter;
         this.entityManager = entityManager;
         this.source = "/galaxyco-phone/" + applicationName;
+        this.relayLock = ("outbox-relay:" + applicationName).hashCode();
         this.published = registry.counter("outbox.published");
         this.failures = registry.counter("outbox.publish.failures");
     }
@@ -85,9 +98,14 @@ public class OutboxRelay {
                     wakeUp.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
                 }
                 wakeUp.drainPermits();
-                while (running && publishBatch() == BATCH_SIZE) {
-                    // keep draining a backlog
-                }
+                int published;
+                do {
+                    published = publishBatch();
+                    if (published == ANOTHER_RELAY) {
+                        // another instance is relaying (our rows too, in order): look again soon, not after IDLE_POLL
+                        wakeUp.tryAcquire(BUSY_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                } while (running && (published == BATCH_SIZE || published == ANOTHER_RELAY && hasRows()));
                 backoff = Duration.ZERO;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -100,13 +118,20 @@ public class OutboxRelay {
         }
     }
 
-    /** Publishes one batch; returns how many rows it published. */
-    int publishBatch() {
+    /**
+     * One relay turn: publishes the oldest batch; returns how many rows it published, or {@link #ANOTHER_RELAY} when
+     * another instance is relaying now. Called by the relay thread, and by tests that race several relays.
+     */
+    public int publishBatch() {
         return QuarkusTransaction.requiringNew().timeout((int) ACK_TIMEOUT.multipliedBy(2).toSeconds()).call(() -> {
+            if (!Boolean.TRUE.equals(entityManager.createNativeQuery("select pg_try_advisory_xact_lock(?1, ?2)")
+                    .setParameter(1, LOCK_CLASS).setParameter(2, relayLock).getSingleResult())) {
+                return ANOTHER_RELAY;
+            }
             @SuppressWarnings("unchecked")
             List<OutboxEvent> rows = entityManager.createNativeQuery(
-                    "select * from outbox_event order by id limit " + BATCH_SIZE + " for update skip locked",
-                    OutboxEvent.class).getResultList();
+                    "select * from outbox_event order by id limit " + BATCH_SIZE + " for update", OutboxEvent.class)
+                    .getResultList();
             if (rows.isEmpty()) {
                 return 0;
             }
@@ -125,6 +150,11 @@ public class OutboxRelay {
             published.increment(rows.size());
             return rows.size();
         });
+    }
+
+    private boolean hasRows() {
+        return QuarkusTransaction.requiringNew().call(() -> !entityManager.createNativeQuery("select 1 from outbox_event limit 1")
+                .getResultList().isEmpty());
     }
 
     private CompletableFuture<Void> send(OutboxEvent row) {
