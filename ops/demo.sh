@@ -122,7 +122,15 @@ SALES=$(wait_for 30 sh -c "curl -sf -H 'Authorization: Bearer $ENT_TOKEN' $PROVI
 ok "Sales number $SALES bought beside Main"
 # outbound learns whom the customer wrote to from routing's routed-messages (within a second or so): the count of
 # routed messages it has processed (counted after its transaction committed) tells the demo when it knows
-routed_read() { curl -sf "$OUTBOUND_MANAGEMENT_URL/q/metrics" | awk '/^events_consumed_total\{consumer="outbound.routed",outcome="processed"\}/ {print $2}' | head -1; }
+# (summed over every outbound instance: with ./stack up --replicas 2 either may own the partition)
+routed_read() {
+  local url total=0 n
+  for url in ${OUTBOUND_MANAGEMENT_URLS:-$OUTBOUND_MANAGEMENT_URL}; do
+    n=$(curl -sf "$url/q/metrics" | awk '/^events_consumed_total\{consumer="outbound.routed",outcome="processed"\}/ {print $2}' | head -1)
+    total=$(python3 -c "print(${total} + ${n:-0})")
+  done
+  echo "$total"
+}
 READ_BEFORE=$(routed_read || echo 0)
 curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-sms" -H 'Content-Type: application/json' \
   -d "{\"from\":\"+14155550125\",\"to\":\"$SALES\",\"body\":\"Do you ship to Canada?\"}" >/dev/null

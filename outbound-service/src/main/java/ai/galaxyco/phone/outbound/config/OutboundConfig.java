@@ -84,5 +84,12 @@ public interface OutboundConfig {
          */
         @WithDefault("40ms")
         Duration margin();
+
+        /**
+         * OUTBOUND_PACING_HANDOVER: how long an instance waits before sending from sender numbers it has just taken over from
+         * another instance (see LaneOwnership), so that the other's last claimed messages have left first.
+         */
+        @WithDefault("3s")
+        Duration handover();
     }
 }

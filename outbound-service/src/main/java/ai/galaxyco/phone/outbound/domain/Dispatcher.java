@@ -68,7 +68,8 @@ public class Dispatcher {
         return t;
     });
     private final Semaphore inFlight;
-    /** The pace of each sender number. Per instance: several instances each pace on their own. */
+    private final LaneOwnership ownership;
+    /** The pace of each sender number this instance sends from (LaneOwnership gives each number to one instance). */
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     /** When each workspace last had a message claimed on the shared number: the longest-waiting goes next. */
     private final Map<String, Instant> sharedServedAt = new ConcurrentHashMap<>();
@@ -77,7 +78,9 @@ public class Dispatcher {
     private volatile Instant lastRecovery = Instant.EPOCH;
 
     public Dispatcher(MessagesApi messages, StatusService statuses, SenderDirectory senders, ResultPublisher results,
-            RegistrationRequests registrations, OutboundConfig config, EntityManager em, Clock clock, MeterRegistry registry) {
+            RegistrationRequests registrations, OutboundConfig config, EntityManager em, Clock clock, MeterRegistry registry,
+            LaneOwnership ownership) {
+        this.ownership = ownership;
         this.registrations = registrations;
         this.messages = messages;
         this.statuses = statuses;
@@ -192,8 +195,12 @@ public class Dispatcher {
         }
     }
 
-    /** The oldest due message of every sender number whose turn is (nearly) due, marked SENDING. */
+    /** The oldest due message of every sender number (of the buckets this instance owns) whose turn is (nearly) due, marked SENDING. */
     List<Claim> claim(Instant now) {
+        List<Integer> buckets = ownership.usable();
+        if (buckets.isEmpty()) {
+            return List.of(); // another instance sends from every number now
+        }
         List<Lane> claimedLanes = new ArrayList<>();
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
@@ -209,9 +216,10 @@ public class Dispatcher {
                 List<OutboundMessage> heads = new ArrayList<>(em.createNativeQuery("select * from message where id in ("
                         + "select distinct on (from_number, case when from_shared then workspace_id else '' end) id from message "
                         + "where status = 'QUEUED' and held_reason is null and next_attempt_at <= :now and from_number not in (:blocked) "
+                        + "and " + LaneOwnership.SQL_BUCKET + " in (:buckets) "
                         + "order by from_number, case when from_shared then workspace_id else '' end, created_at) "
                         + "order by created_at limit " + CLAIM_BATCH + " for update skip locked", OutboundMessage.class)
-                        .setParameter("now", now).setParameter("blocked", blocked).getResultList());
+                        .setParameter("now", now).setParameter("blocked", blocked).setParameter("buckets", buckets).getResultList());
                 // within a lane, the workspace served longest ago goes first (only the shared lane has several heads)
                 heads.sort(java.util.Comparator.<OutboundMessage, String>comparing(m -> m.fromNumber)
                         .thenComparing(m -> m.fromShared ? sharedServedAt.getOrDefault(m.workspaceId, Instant.EPOCH) : Instant.EPOCH)
