@@ -29,7 +29,7 @@ public class LiveFacts {
         this.transactions = transactions;
     }
 
-    /** Announces {@code facts} when the current transaction commits. */
+    /** Announces {@code written} when the current transaction commits (nothing if it rolls back). */
     public void afterCommit(List<LiveFact> written) {
         if (written.isEmpty()) {
             return;
@@ -50,18 +50,7 @@ public class LiveFacts {
 
     /** Announces {@code fact} when the current transaction commits. */
     public void afterCommit(LiveFact fact) {
-        transactions.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    announce(fact);
-                }
-            }
-        });
+        afterCommit(List.of(fact));
     }
 
     /** Consumer threads commit concurrently; a processor takes its items one at a time. */
