@@ -2,6 +2,7 @@ package ai.galaxyco.phone.analytics;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -411,6 +412,9 @@ class UsageLedgerTest {
         // request latencies are published as histogram buckets (the dashboard's p99 is computed from them)
         String metrics = given().get(operations + "metrics").then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("http_server_requests_seconds_bucket{"), "no latency buckets in /q/metrics");
+        // ready only once every channel's consumer has joined its group (the service kit's ConsumersJoined)
+        await().atMost(WAIT).untilAsserted(() -> given().get(operations + "health/ready").then().statusCode(200)
+                .body(containsString("kafka consumers joined their groups")));
     }
 
     @Test

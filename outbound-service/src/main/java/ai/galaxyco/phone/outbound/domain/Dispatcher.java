@@ -343,7 +343,7 @@ public class Dispatcher {
             }
             registry.timer("outbound.send.latency").record(Duration.ofNanos(System.nanoTime() - started));
             recordAccepted(claim, accepted, departed[0]);
-            registry.counter("outbound.sent").increment();
+            registry.counter("outbound.sent", "channel", claim.mediaUrls().isEmpty() ? "SMS" : "MMS").increment();
         } catch (SignalWireException e) {
             failed(claim, e, e.isTransient(), e.codeOrStatus());
         } catch (RuntimeException e) {
