@@ -59,11 +59,6 @@ public class Ledger {
         this.registry = registry;
     }
 
-    /** Facts written or updated, by kind and channel (bounded tags only: see MetricTags). */
-    private void count(String kind, String channel) {
-        registry.counter("analytics.facts", "kind", kind, "channel", channel).increment();
-    }
-
     private static final String OUTBOUND_UPSERT = "insert into usage_fact (source_id, kind, workspace_id, channel, our_number, "
             + "plan, quantity, media_count, status, estimated_cost, actual_cost, occurred_at, updated_at, provider_sid, price_due_at) "
             + "values (?, 'MESSAGE_OUTBOUND', ?, ?, ?, (select plan from workspace_plan where workspace_id = ?), ?, ?, ?, ?, ?, ?, ?, "
@@ -187,7 +182,10 @@ public class Ledger {
         announce(written);
     }
 
-    /** Counts the facts written and announces them to live subscribers once the transaction commits. */
+    /**
+     * Counts the facts written (bounded tags only: see MetricTags) and announces them to live subscribers once the
+     * transaction commits.
+     */
     private void announce(List<LiveFacts.LiveFact> written) {
         Map<String, Integer> byKindAndChannel = new HashMap<>();
         written.forEach(f -> byKindAndChannel.merge(f.kind() + "/" + f.channel(), 1, Integer::sum));
@@ -269,9 +267,8 @@ public class Ledger {
                 .setParameter(5, leg[4]).setParameter(6, cost).setParameter(7, leg[2] == null ? Timestamp.from(clock.instant()) : leg[2])
                 .setParameter(8, Timestamp.from(clock.instant()))
                 .setParameter(9, Timestamp.from(clock.instant().plus(settlement.delay()))).executeUpdate();
-        count("CALL", "VOICE");
-        live.afterCommit(new LiveFacts.LiveFact((String) leg[0], "CALL", "VOICE", callSid, seconds, (String) leg[4], money(cost),
-                leg[2] == null ? clock.instant() : Times.instant(leg[2])));
+        announce(List.of(new LiveFacts.LiveFact((String) leg[0], "CALL", "VOICE", callSid, seconds, (String) leg[4], money(cost),
+                leg[2] == null ? clock.instant() : Times.instant(leg[2]))));
     }
 
     /** The workspace's plan (stamped on later facts) and the provisioning outcome (for success rates, time to number). */

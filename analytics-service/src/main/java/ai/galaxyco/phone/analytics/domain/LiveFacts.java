@@ -48,11 +48,6 @@ public class LiveFacts {
         });
     }
 
-    /** Announces {@code fact} when the current transaction commits. */
-    public void afterCommit(LiveFact fact) {
-        afterCommit(List.of(fact));
-    }
-
     /** Consumer threads commit concurrently; a processor takes its items one at a time. */
     private synchronized void announce(LiveFact fact) {
         facts.onNext(fact);

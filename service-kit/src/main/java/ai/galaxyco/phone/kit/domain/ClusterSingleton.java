@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 public class ClusterSingleton {
 
     /** The advisory-lock class of GalaxyCo jobs ("GC"), so the second key is free for the job's name. */
-    private static final int LOCK_CLASS = 0x4743;
+    public static final int LOCK_CLASS = 0x4743;
 
     private final AgroalDataSource dataSource;
 

@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.kit.messaging;
 
+import ai.galaxyco.phone.kit.domain.ClusterSingleton;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -44,9 +45,6 @@ public class OutboxRelay {
     public static final int ANOTHER_RELAY = -1;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
-
-    /** The advisory-lock class of GalaxyCo jobs ("GC"), as ClusterSingleton's. */
-    private static final int LOCK_CLASS = 0x4743;
 
     private final Emitter<Record<String, String>> emitter;
     private final EntityManager entityManager;
@@ -125,7 +123,7 @@ public class OutboxRelay {
     public int publishBatch() {
         return QuarkusTransaction.requiringNew().timeout((int) ACK_TIMEOUT.multipliedBy(2).toSeconds()).call(() -> {
             if (!Boolean.TRUE.equals(entityManager.createNativeQuery("select pg_try_advisory_xact_lock(?1, ?2)")
-                    .setParameter(1, LOCK_CLASS).setParameter(2, relayLock).getSingleResult())) {
+                    .setParameter(1, ClusterSingleton.LOCK_CLASS).setParameter(2, relayLock).getSingleResult())) {
                 return ANOTHER_RELAY;
             }
             @SuppressWarnings("unchecked")
