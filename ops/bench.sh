@@ -14,4 +14,5 @@ if [ ! -d bench/target/lib ] || [ ! -f bench/target/bench-1.0.0-SNAPSHOT.jar ] \
   ./mvnw -q -B -pl bench -am package -DskipTests
   echo "$hash" > bench/target/.source-hash
 fi
-exec java -Xmx2g -Dstack.root="$ROOT" -cp "bench/target/bench-1.0.0-SNAPSHOT.jar:bench/target/lib/*" ai.galaxyco.phone.bench.Benchmarks "$@"
+# BENCH_OPTS passes system properties, e.g. BENCH_OPTS="-Dbench.rates=20,100 -Dbench.seconds=20" ops/bench.sh e2e
+exec java -Xmx2g ${BENCH_OPTS:-} -Dstack.root="$ROOT" -cp "bench/target/bench-1.0.0-SNAPSHOT.jar:bench/target/lib/*" ai.galaxyco.phone.bench.Benchmarks "$@"

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.bench;
 
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.Topics;
+import ai.galaxyco.phone.model.events.InboundMessage;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.signature.SignalWireSignature;
@@ -191,78 +192,143 @@ public final class Benchmarks {
         System.out.println("\n== End-to-end inbound: signed webhook sent -> routed event seen on routed-messages");
         String org = "org_bench_e2e_" + runId;
         String number = proWorkspaceNumber(org);
+        awaitRoutingKnows(number);
+        int seconds = Integer.getInteger("bench.seconds", 10);
+        for (String rate : System.getProperty("bench.rates", "100,1000").split(",")) {
+            endToEnd(number, Integer.parseInt(rate.trim()), seconds);
+        }
+    }
+
+    /**
+     * Routing learns a new number from number-assignments; a message that overtakes it is stored unrouted and routed
+     * once the assignment arrives, which would count as latency here. The run starts when routing's view has it.
+     */
+    private void awaitRoutingKnows(String number) throws Exception {
+        for (int i = 0; i < 120; i++) {
+            if (!psql("select 1 from routing.number_assignment where assignment_key = '" + number + "'").isBlank()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        System.out.println("routing has not applied the assignment of " + number + " after 30 s; measuring anyway");
+    }
+
+    /**
+     * One open-loop run. Besides the end-to-end latency it splits each routed message's time by the Kafka record
+     * timestamps (CreateTime, set by each producer): gateway (sent -> the inbound-messages record), routing (that
+     * record -> the routed-messages record, i.e. consume, store, outbox, relay) and delivery (-> seen by this consumer).
+     * Every clock is this machine's, at millisecond resolution.
+     */
+    private void endToEnd(String number, int rate, int seconds) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> sentWallMillis = new ConcurrentHashMap<>();
+        Map<String, Long> inboundRecordMillis = new HashMap<>();
+        // up to 10 minutes: a backlog must be measured, not crash the benchmark
+        Histogram latency = new ConcurrentHistogram(600_000_000L, 3);
+        Histogram gatewayStage = new Histogram(600_000L, 3);
+        Histogram routingStage = new Histogram(600_000L, 3);
+        Histogram deliveryStage = new Histogram(600_000L, 3);
+        Set<String> routedSids = new HashSet<>();
+        int duplicatesSeen = 0;
+        int base = rate * 1000;
+        int intended = rate * seconds;
+        int[] statuses = new int[intended];
+        String sidPrefix = "SMbench" + runId + "x";
         try (KafkaConsumer<String, String> consumer = consumer()) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.ROUTED_MESSAGES.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(Topics.ROUTED_MESSAGES.name(), Topics.INBOUND_MESSAGES.name())) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            }
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
-            for (int rate : new int[] {100, 1000}) {
-                int seconds = 10;
-                Map<String, Long> sentAt = new ConcurrentHashMap<>();
-                // up to 10 minutes: a backlog must be measured, not crash the benchmark
-                Histogram latency = new ConcurrentHistogram(600_000_000L, 3);
-                int base = rate * 1000;
-                int intended = rate * seconds;
-                int[] statuses = new int[intended];
-                Load load = new Load(vertx, stack.get("GATEWAY_URL"), 64);
-                Thread sender = new Thread(() -> {
-                    try {
-                        load.openLoopRecording(rate, seconds, i -> {
-                            Load.Prepared p = signedSms(base + i, number);
-                            sentAt.put("SMbench" + runId + "x" + (base + i), System.nanoTime());
-                            return p;
-                        }, statuses);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-                sender.start();
-                int seen = 0;
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 60);
-                // until everything the gateway acknowledged is routed, or the window closes (the sender is done by then)
-                while (System.nanoTime() < deadline && (sender.isAlive() || seen < acknowledged(statuses))) {
-                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                        long now = System.nanoTime();
-                        RoutedMessage m = EventJson.read(r.value(), RoutedMessage.class);
-                        Long start = sentAt.get(m.messageSid());
-                        if (start != null) {
-                            latency.recordValue(Math.max(1, (now - start) / 1000));
-                            seen++;
+            Load load = new Load(vertx, stack.get("GATEWAY_URL"), 64);
+            Thread sender = new Thread(() -> {
+                try {
+                    load.openLoopRecording(rate, seconds, i -> {
+                        Load.Prepared p = signedSms(base + i, number);
+                        String sid = sidPrefix + (base + i);
+                        sentWallMillis.put(sid, System.currentTimeMillis());
+                        sentAt.put(sid, System.nanoTime());
+                        return p;
+                    }, statuses);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            sender.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 60);
+            // until everything the gateway acknowledged is routed, or the window closes (the sender is done by then)
+            while (System.nanoTime() < deadline && (sender.isAlive() || routedSids.size() < acknowledged(statuses))) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                    long now = System.nanoTime();
+                    long nowMillis = System.currentTimeMillis();
+                    if (r.topic().equals(Topics.INBOUND_MESSAGES.name())) {
+                        String sid = EventJson.read(r.value(), InboundMessage.class).messageSid();
+                        if (sentAt.containsKey(sid)) {
+                            inboundRecordMillis.putIfAbsent(sid, r.timestamp());
                         }
+                        continue;
                     }
+                    RoutedMessage m = EventJson.read(r.value(), RoutedMessage.class);
+                    Long start = sentAt.get(m.messageSid());
+                    if (start == null) {
+                        continue;
+                    }
+                    if (!routedSids.add(m.messageSid())) {
+                        duplicatesSeen++; // at-least-once on the topic; the store keeps one (checked below)
+                        continue;
+                    }
+                    latency.recordValue(Math.max(1, (now - start) / 1000));
+                    Long inbound = inboundRecordMillis.get(m.messageSid());
+                    if (inbound != null) {
+                        gatewayStage.recordValue(Math.max(0, inbound - sentWallMillis.get(m.messageSid())));
+                        routingStage.recordValue(Math.max(0, r.timestamp() - inbound));
+                    }
+                    deliveryStage.recordValue(Math.max(0, nowMillis - r.timestamp()));
                 }
-                sender.join();
-                load.close();
-                // what actually left and was answered, not what was intended; and what routing stored in the end,
-                // so a message late for the window is told apart from a lost one
-                int answered = (int) java.util.Arrays.stream(statuses).filter(st -> st > 0).count();
-                int acknowledged = acknowledged(statuses);
-                String sidPrefix = "SMbench" + runId + "x";
-                // this rate's sids: base .. base + intended - 1, all with as many digits as base
-                String storedQuery = "select count(*) from routing.conversation_message where provider_sid like '" + sidPrefix
-                        + "%' and length(provider_sid) = " + (sidPrefix.length() + String.valueOf(base).length());
-                // late is not lost: wait until routing stored everything acknowledged, or nothing moved for 30 s
-                int stored = -1;
-                long lastChange = System.currentTimeMillis();
-                while (System.currentTimeMillis() - lastChange < 30_000) {
-                    int now = Integer.parseInt(psql(storedQuery).trim());
-                    if (now != stored) {
-                        stored = now;
-                        lastChange = System.currentTimeMillis();
-                    }
-                    if (stored >= acknowledged) {
-                        break;
-                    }
-                    Thread.sleep(500);
-                }
-                System.out.printf("%-28s intended %6d  answered %6d  2xx %6d  routed in window %6d  stored %6d  lost %d%n",
-                        "e2e inbound " + rate + "/s (10 s)", intended, answered, acknowledged, seen, stored,
-                        Math.max(0, acknowledged - stored));
-                System.out.printf("%-28s p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  max %7.2f ms (of the %d routed in the window)%n",
-                        "", latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
-                        latency.getValueAtPercentile(99.9) / 1000.0, latency.getMaxValue() / 1000.0, seen);
             }
+            sender.join();
+            load.close();
+        }
+        int seen = routedSids.size();
+        // what actually left and was answered, not what was intended; and what routing stored in the end,
+        // so a message late for the window is told apart from a lost one
+        int answered = (int) java.util.Arrays.stream(statuses).filter(st -> st > 0).count();
+        int acknowledged = acknowledged(statuses);
+        // this rate's sids: base .. base + intended - 1, all with as many digits as base
+        String thisRun = "provider_sid like '" + sidPrefix + "%' and length(provider_sid) = " + (sidPrefix.length() + String.valueOf(base).length());
+        String storedQuery = "select count(*), count(distinct provider_sid) from routing.conversation_message where " + thisRun;
+        // late is not lost: wait until routing stored everything acknowledged, or nothing moved for 30 s
+        String[] stored = {"-1", "-1"};
+        long lastChange = System.currentTimeMillis();
+        while (System.currentTimeMillis() - lastChange < 30_000) {
+            String[] now = psql(storedQuery).trim().split("\\|");
+            if (!now[0].equals(stored[0])) {
+                stored = now;
+                lastChange = System.currentTimeMillis();
+            }
+            if (Integer.parseInt(stored[0]) >= acknowledged) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        int storedRows = Integer.parseInt(stored[0].trim());
+        int storedDistinct = Integer.parseInt(stored[1].trim());
+        int unrouted = Integer.parseInt(psql("select count(*) from routing.unrouted_message where " + thisRun).trim());
+        String label = "e2e inbound " + rate + "/s (" + seconds + " s)";
+        System.out.printf("%-28s intended %6d  answered %6d  2xx %6d  routed in window %6d  stored %6d  unrouted %d  "
+                + "stored twice %d  lost %d  (routed event seen twice on the topic: %d)%n", label, intended, answered, acknowledged,
+                seen, storedDistinct, unrouted, storedRows - storedDistinct, Math.max(0, acknowledged - storedDistinct - unrouted),
+                duplicatesSeen);
+        System.out.printf("%-28s p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  max %7.2f ms (of the %d routed in the window)%n",
+                "", latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
+                latency.getValueAtPercentile(99.9) / 1000.0, latency.getMaxValue() / 1000.0, seen);
+        for (Map.Entry<String, Histogram> stage : List.of(Map.entry("gateway", gatewayStage), Map.entry("routing", routingStage),
+                Map.entry("delivery", deliveryStage))) {
+            Histogram h = stage.getValue();
+            System.out.printf("%-28s %-8s p50 %5d ms  p99 %5d ms  max %5d ms%n", "", stage.getKey(), h.getValueAtPercentile(50),
+                    h.getValueAtPercentile(99), h.getMaxValue());
         }
     }
 
@@ -626,9 +692,13 @@ public final class Benchmarks {
     }
 
     static String psql(String database, String sql) throws Exception {
-        Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "root", "-d", database, "-tAc", sql).start();
+        // stderr is read with stdout: a failing statement must stop the benchmark, not read as an empty result
+        Process p = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "root", "-d", database, "-v", "ON_ERROR_STOP=1", "-tAc", sql)
+                .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("psql failed on " + sql + ": " + out.trim());
+        }
         return out;
     }
 

@@ -50,6 +50,8 @@ public class RoutingService {
     private static final java.util.Set<String> CARRIER_ACCEPTED = java.util.Set.of("SENT", "DELIVERED");
     /** How long before a number's assignment an unrouted message to it may have arrived and still be its owner's. */
     private static final java.time.Duration UNROUTED_CATCH_UP_MARGIN = java.time.Duration.ofMinutes(5);
+    /** Advisory-lock class of routing's per-number locks ("GR"), apart from ClusterSingleton's. */
+    private static final int NUMBER_LOCK_CLASS = 0x4752;
 
     public RoutingService(EntityManager em, Outbox outbox, AssignmentTable assignments, RoutingConfig config, Clock clock,
             MeterRegistry registry) {
@@ -64,6 +66,9 @@ public class RoutingService {
     // ---------------------------------------------------------------- assignments (compacted topic)
 
     public void applyAssignment(String key, NumberAssignment assignment) {
+        if (assignment != null && !assignment.shared()) {
+            lockNumber(assignment.phoneNumber()); // see routeMessage: a message to it being stored as unrouted right now
+        }
         assignments.apply(key, assignment);
         if (assignment != null && !assignment.shared()) {
             // a relabelled number takes its conversations to the new inbox
@@ -121,7 +126,15 @@ public class RoutingService {
             return;
         }
         Instant receivedAt = message.receivedAt() != null ? message.receivedAt() : clock.instant();
-        Optional<Owner> owner = resolve(message.to(), message.from());
+        Optional<Owner> resolved = resolve(message.to(), message.from());
+        if (resolved.isEmpty()) {
+            // The number's assignment may be committing on the assignments consumer now: it looks for unrouted messages
+            // before this transaction commits, and this transaction did not see it, so the message would stay unrouted.
+            // Both take the number's lock; whoever comes second sees the other's commit.
+            lockNumber(message.to());
+            resolved = resolve(message.to(), message.from());
+        }
+        Optional<Owner> owner = resolved;
         ConsentKeywords.classify(message.body()).ifPresent(kind -> recordConsent(message, owner, kind, receivedAt));
         if (owner.isEmpty()) {
             UnroutedMessage unrouted = new UnroutedMessage();
@@ -163,6 +176,12 @@ public class RoutingService {
                 WorkspaceId.of(owner.get().workspaceId()), conversation.id.toString(), message.to(), owner.get().label(),
                 message.from(), message.channel(), message.body(), message.media(), receivedAt));
         registry.counter("routing.messages", "outcome", "routed").increment();
+    }
+
+    /** A transaction-scoped lock on one of our numbers, held until commit (by every routing instance alike). */
+    private void lockNumber(PhoneNumber number) {
+        em.createNativeQuery("select 1 from pg_advisory_xact_lock(?1, hashtext(?2))").setParameter(1, NUMBER_LOCK_CLASS)
+                .setParameter(2, number.e164()).getSingleResult();
     }
 
     private boolean alreadyStored(String providerSid) {

@@ -7,6 +7,7 @@ import ai.galaxyco.phone.model.events.InboundCall;
 import ai.galaxyco.phone.model.events.InboundMessage;
 import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundResult;
+import ai.galaxyco.phone.routing.domain.BatchRouting;
 import ai.galaxyco.phone.routing.domain.RoutingService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,17 +17,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** The topics routing consumes; each record is handled once (deduplicated on ce_id) in its own transaction. */
+/** The topics routing consumes; each record is handled once (deduplicated on ce_id), inbound messages a poll at a time. */
 @ApplicationScoped
 public class RoutingConsumers {
 
     private final IdempotentConsumer idempotent;
     private final RoutingService routing;
+    private final BatchRouting batchRouting;
     private final DeadLetters deadLetters;
 
-    public RoutingConsumers(IdempotentConsumer idempotent, RoutingService routing, DeadLetters deadLetters) {
+    public RoutingConsumers(IdempotentConsumer idempotent, RoutingService routing, BatchRouting batchRouting, DeadLetters deadLetters) {
         this.idempotent = idempotent;
         this.routing = routing;
+        this.batchRouting = batchRouting;
         this.deadLetters = deadLetters;
     }
 
@@ -37,14 +40,17 @@ public class RoutingConsumers {
                 r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class)));
     }
 
-    /** The hot path: a poll's worth of messages is routed in one transaction (see IdempotentConsumer#processBatch). */
+    /**
+     * The hot path: a poll's worth of messages is routed in one transaction with a few set-based statements (see
+     * BatchRouting); if the poll fails, each record is routed alone and a poison record is dead-lettered.
+     */
     @Incoming("inbound-messages")
     @Blocking
     public void inboundMessages(ConsumerRecords<String, String> records) {
         List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
         records.forEach(batch::add);
-        idempotent.processBatch("routing.inbound-messages", batch,
-                r -> routing.routeMessage(EventJson.read(r.value(), InboundMessage.class)), deadLetters);
+        idempotent.processBatchAtOnce("routing.inbound-messages", batch, fresh -> batchRouting.routeMessages(
+                fresh.stream().map(r -> EventJson.read(r.value(), InboundMessage.class)).toList()), deadLetters);
     }
 
     @Incoming("inbound-calls")
