@@ -223,6 +223,7 @@ public final class Benchmarks {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, Long> sentWallMillis = new ConcurrentHashMap<>();
         Map<String, Long> inboundRecordMillis = new HashMap<>();
+        Map<String, Long> routedRecordMillis = new HashMap<>();
         // up to 10 minutes: a backlog must be measured, not crash the benchmark
         Histogram latency = new ConcurrentHistogram(600_000_000L, 3);
         Histogram gatewayStage = new Histogram(600_000L, 3);
@@ -233,7 +234,16 @@ public final class Benchmarks {
         int base = rate * 1000;
         int intended = rate * seconds;
         int[] statuses = new int[intended];
-        String sidPrefix = "SMbench" + runId + "x";
+        String sidPrefix = "SMbench" + runId + "r" + rate + "x"; // a prefix per run: the store is counted by it below
+        // signed before the run: the load generator shares the two cores with what it measures
+        List<Load.Prepared> requests = new ArrayList<>(intended);
+        for (int i = 0; i < intended; i++) {
+            requests.add(signedSms(sidPrefix + (base + i), base + i, number));
+        }
+        List<String> processes = List.of("webhook-gateway", "routing-service", "outbound-service", "analytics-service", "kafka");
+        Map<String, Double> cpuBefore = stack.cpuSeconds(processes);
+        long firstSent = System.nanoTime();
+        long lastRouted = firstSent;
         try (KafkaConsumer<String, String> consumer = consumer()) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : List.of(Topics.ROUTED_MESSAGES.name(), Topics.INBOUND_MESSAGES.name())) {
@@ -246,11 +256,10 @@ public final class Benchmarks {
             Thread sender = new Thread(() -> {
                 try {
                     load.openLoopRecording(rate, seconds, i -> {
-                        Load.Prepared p = signedSms(base + i, number);
                         String sid = sidPrefix + (base + i);
                         sentWallMillis.put(sid, System.currentTimeMillis());
                         sentAt.put(sid, System.nanoTime());
-                        return p;
+                        return requests.get(i);
                     }, statuses);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -280,6 +289,8 @@ public final class Benchmarks {
                         continue;
                     }
                     latency.recordValue(Math.max(1, (now - start) / 1000));
+                    lastRouted = now;
+                    routedRecordMillis.put(m.messageSid(), r.timestamp());
                     Long inbound = inboundRecordMillis.get(m.messageSid());
                     if (inbound != null) {
                         gatewayStage.recordValue(Math.max(0, inbound - sentWallMillis.get(m.messageSid())));
@@ -291,13 +302,13 @@ public final class Benchmarks {
             sender.join();
             load.close();
         }
+        Map<String, Double> cpuAfter = stack.cpuSeconds(processes);
         int seen = routedSids.size();
         // what actually left and was answered, not what was intended; and what routing stored in the end,
         // so a message late for the window is told apart from a lost one
         int answered = (int) java.util.Arrays.stream(statuses).filter(st -> st > 0).count();
         int acknowledged = acknowledged(statuses);
-        // this rate's sids: base .. base + intended - 1, all with as many digits as base
-        String thisRun = "provider_sid like '" + sidPrefix + "%' and length(provider_sid) = " + (sidPrefix.length() + String.valueOf(base).length());
+        String thisRun = "provider_sid like '" + sidPrefix + "%'";
         String storedQuery = "select count(*), count(distinct provider_sid) from routing.conversation_message where " + thisRun;
         // late is not lost: wait until routing stored everything acknowledged, or nothing moved for 30 s
         String[] stored = {"-1", "-1"};
@@ -321,11 +332,30 @@ public final class Benchmarks {
                 + "stored twice %d  lost %d  (routed event seen twice on the topic: %d)%n", label, intended, answered, acknowledged,
                 seen, storedDistinct, unrouted, storedRows - storedDistinct, Math.max(0, acknowledged - storedDistinct - unrouted),
                 duplicatesSeen);
+        // sustained: everything routed in the window over the time from the first request to the last routed event
+        System.out.printf("%-28s routed %.0f/s (first request to last routed event: %.1f s)%n", "",
+                seen / Math.max(1e-9, (lastRouted - firstSent) / 1e9), (lastRouted - firstSent) / 1e9);
         System.out.printf("%-28s p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  max %7.2f ms (of the %d routed in the window)%n",
                 "", latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0,
                 latency.getValueAtPercentile(99.9) / 1000.0, latency.getMaxValue() / 1000.0, seen);
+        System.out.printf("%-28s CPU seconds used during the run:", "");
+        cpuAfter.forEach((name, after) -> System.out.printf(" %s %.1f,", name, after - cpuBefore.get(name)));
+        System.out.println();
+        // the routing stage split at the moment routing stored the message (its created_at, taken before the commit):
+        // consume = inbound record -> stored; relay = stored -> routed record (commit, relay wake-up, publish)
+        Histogram consumeStage = new Histogram(600_000L, 3);
+        Histogram relayStage = new Histogram(600_000L, 3);
+        for (String line : psql("select provider_sid, (extract(epoch from created_at) * 1000)::bigint from routing.conversation_message "
+                + "where " + thisRun).split("\n")) {
+            String[] cols = line.trim().split("\\|");
+            if (cols.length == 2 && inboundRecordMillis.containsKey(cols[0]) && routedRecordMillis.containsKey(cols[0])) {
+                long storedAt = Long.parseLong(cols[1]);
+                consumeStage.recordValue(Math.max(0, storedAt - inboundRecordMillis.get(cols[0])));
+                relayStage.recordValue(Math.max(0, routedRecordMillis.get(cols[0]) - storedAt));
+            }
+        }
         for (Map.Entry<String, Histogram> stage : List.of(Map.entry("gateway", gatewayStage), Map.entry("routing", routingStage),
-                Map.entry("delivery", deliveryStage))) {
+                Map.entry(" consume", consumeStage), Map.entry(" relay", relayStage), Map.entry("delivery", deliveryStage))) {
             Histogram h = stage.getValue();
             System.out.printf("%-28s %-8s p50 %5d ms  p99 %5d ms  max %5d ms%n", "", stage.getKey(), h.getValueAtPercentile(50),
                     h.getValueAtPercentile(99), h.getMaxValue());

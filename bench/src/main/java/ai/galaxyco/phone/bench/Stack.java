@@ -107,6 +107,48 @@ final class Stack {
         return -1;
     }
 
+    /**
+     * CPU seconds (user + system) each process of the stack has used so far, plus PostgreSQL (all its processes; it is
+     * the machine's, not the stack's) and this benchmark; a run's share is the difference of two snapshots.
+     */
+    java.util.Map<String, Double> cpuSeconds(java.util.List<String> names) {
+        java.util.Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            try {
+                cpu.put(name, cpuSecondsOf(Files.readString(root.resolve(".stack/pids/" + name + ".pid")).trim()));
+            } catch (IOException e) {
+                cpu.put(name, 0.0);
+            }
+        }
+        double postgres = 0;
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (Path proc : processes.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    if (Files.readString(proc.resolve("comm")).trim().equals("postgres")) {
+                        postgres += cpuSecondsOf(proc.getFileName().toString());
+                    }
+                } catch (IOException gone) {
+                    // the process ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            postgres = -1;
+        }
+        cpu.put("postgresql", postgres);
+        try {
+            cpu.put("benchmark", cpuSecondsOf(String.valueOf(ProcessHandle.current().pid())));
+        } catch (IOException e) {
+            cpu.put("benchmark", 0.0);
+        }
+        return cpu;
+    }
+
+    private static double cpuSecondsOf(String pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from the 3rd (state) on
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+    }
+
     private static String b64(String s) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }

@@ -36,6 +36,18 @@ class ValueTypesTest {
     }
 
     @Test
+    void aSpellingParsedBeforeGivesTheSameNumberAndARefusedOneIsRefusedAgain() {
+        for (int round = 0; round < 2; round++) { // the second round is answered from the parsed spellings
+            assertEquals("+14155550100", PhoneNumber.parse(" (415) 555-0100 ").e164());
+            assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("555"));
+        }
+        for (int i = 0; i < 25_000; i++) { // more spellings than are kept: still each parsed right
+            assertEquals(String.format("+1212555%04d", i % 10_000), PhoneNumber.parse(String.format("212-555-%04d", i % 10_000)
+                    + " ".repeat(i / 10_000)).e164());
+        }
+    }
+
+    @Test
     void impossibleNumbersAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("12"));
         assertThrows(IllegalArgumentException.class, () -> PhoneNumber.parse("hello"));

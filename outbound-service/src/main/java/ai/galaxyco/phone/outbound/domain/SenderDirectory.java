@@ -9,11 +9,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.hibernate.Session;
 
 /**
  * outbound's own view of who may send from which number, whose provisioning is where, and who opted out;
@@ -113,14 +115,26 @@ public class SenderDirectory {
                 .setParameter(4, Timestamp.from(result.occurredAt() != null ? result.occurredAt() : clock.instant())).executeUpdate();
     }
 
-    /** The contact wrote to {@code ourNumber}: replies leave from it (newest message wins, whatever the arrival order). */
-    public void applyInbound(RoutedMessage message) {
-        Instant at = message.receivedAt() != null ? message.receivedAt() : clock.instant();
-        em.createNativeQuery("insert into contact_last_number (workspace_id, contact, our_number, last_inbound_at) values (?1, ?2, ?3, ?4) "
-                + "on conflict (workspace_id, contact) do update set our_number = excluded.our_number, "
-                + "last_inbound_at = excluded.last_inbound_at where contact_last_number.last_inbound_at <= excluded.last_inbound_at")
-                .setParameter(1, message.workspaceId().value()).setParameter(2, message.contact().e164())
-                .setParameter(3, message.ourNumber().e164()).setParameter(4, Timestamp.from(at)).executeUpdate();
+    /**
+     * Each contact wrote to {@code ourNumber}: replies leave from it (newest message wins, whatever the arrival order).
+     * A poll's messages are one JDBC batch, run in order (a contact may be in it twice).
+     */
+    public void applyInbound(List<RoutedMessage> messages) {
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement("insert into contact_last_number (workspace_id, contact, "
+                    + "our_number, last_inbound_at) values (?, ?, ?, ?) on conflict (workspace_id, contact) do update set "
+                    + "our_number = excluded.our_number, last_inbound_at = excluded.last_inbound_at "
+                    + "where contact_last_number.last_inbound_at <= excluded.last_inbound_at")) {
+                for (RoutedMessage message : messages) {
+                    upsert.setString(1, message.workspaceId().value());
+                    upsert.setString(2, message.contact().e164());
+                    upsert.setString(3, message.ourNumber().e164());
+                    upsert.setTimestamp(4, Timestamp.from(message.receivedAt() != null ? message.receivedAt() : clock.instant()));
+                    upsert.addBatch();
+                }
+                upsert.executeBatch();
+            }
+        });
     }
 
     /** The number of the workspace {@code contact} last wrote to, if any. */

@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.outbound.messaging;
 
+import ai.galaxyco.phone.kit.messaging.DeadLetters;
 import ai.galaxyco.phone.kit.messaging.IdempotentConsumer;
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.events.ConsentChanged;
@@ -20,7 +21,9 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
+import java.util.ArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /** The topics outbound consumes; each record is handled once (deduplicated on ce_id). */
@@ -34,10 +37,12 @@ public class OutboundConsumers {
     private final OutboundConfig config;
     private final MeterRegistry registry;
     private final ParkedRequests parked;
+    private final DeadLetters deadLetters;
 
     public OutboundConsumers(IdempotentConsumer idempotent, SenderDirectory senders, StatusService statuses,
-            MessageService messages, OutboundConfig config, MeterRegistry registry, ParkedRequests parked) {
+            MessageService messages, OutboundConfig config, MeterRegistry registry, ParkedRequests parked, DeadLetters deadLetters) {
         this.parked = parked;
+        this.deadLetters = deadLetters;
         this.idempotent = idempotent;
         this.senders = senders;
         this.statuses = statuses;
@@ -67,10 +72,14 @@ public class OutboundConsumers {
     }
 
     /** Who wrote to which of a workspace's numbers: the sticky sender of a reply. */
+    /** Every inbound message passes here: a poll is one transaction and one JDBC batch (a poison record is dead-lettered alone). */
     @Incoming("routed-messages")
     @Blocking
-    public void routed(ConsumerRecord<String, String> record) {
-        idempotent.process("outbound.routed", record, r -> senders.applyInbound(EventJson.read(r.value(), RoutedMessage.class)));
+    public void routed(ConsumerRecords<String, String> records) {
+        List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
+        records.forEach(batch::add);
+        idempotent.processBatchAtOnce("outbound.routed", batch, fresh -> senders.applyInbound(
+                fresh.stream().map(r -> EventJson.read(r.value(), RoutedMessage.class)).toList()), deadLetters);
     }
 
     @Incoming("consent-changes")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A telephone number in E.164 form ("+14155550100"). Always built through libphonenumber so that
@@ -16,6 +17,13 @@ public record PhoneNumber(String e164) implements Comparable<PhoneNumber> {
     /** Region assumed for numbers written without a country code, as SignalWire's US numbers are. */
     public static final String DEFAULT_REGION = "US";
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    /**
+     * Spellings parsed before. Every event carries two or three numbers and the same ones recur; libphonenumber's
+     * parse (regular expressions) was the largest CPU item of a consumer under an inbound flood (JFR). A parse is a
+     * pure function of its input, so the result is kept; the map is emptied when full rather than evicted entry by entry.
+     */
+    private static final int PARSED_LIMIT = 20_000;
+    private static final ConcurrentHashMap<String, PhoneNumber> PARSED = new ConcurrentHashMap<>();
 
     public PhoneNumber {
         if (e164 == null || !e164.startsWith("+")) {
@@ -32,12 +40,21 @@ public record PhoneNumber(String e164) implements Comparable<PhoneNumber> {
         if (raw == null || raw.isBlank()) {
             throw new IllegalArgumentException("phone number is missing");
         }
+        PhoneNumber known = PARSED.get(raw);
+        if (known != null) {
+            return known;
+        }
         try {
             var parsed = UTIL.parse(raw.trim(), DEFAULT_REGION);
             if (!UTIL.isPossibleNumber(parsed)) {
                 throw new IllegalArgumentException("not a possible phone number: " + raw);
             }
-            return new PhoneNumber(UTIL.format(parsed, PhoneNumberFormat.E164));
+            PhoneNumber number = new PhoneNumber(UTIL.format(parsed, PhoneNumberFormat.E164));
+            if (PARSED.size() >= PARSED_LIMIT) {
+                PARSED.clear();
+            }
+            PARSED.put(raw, number);
+            return number;
         } catch (NumberParseException e) {
             throw new IllegalArgumentException("not a phone number: " + raw + " (" + e.getMessage() + ")", e);
         }
