@@ -106,6 +106,11 @@ final class RunningSystem implements AutoCloseable {
                 // a failed purchase stays FAILED long enough for the console's Retry to be the one that buys the number
                 env.put("PROVISIONING_INITIAL_RETRY_DELAY", "PT2M");
             }
+            if (!service.equals("webhook-gateway")) {
+                // the kit's periodic retention every 2 s, so a test sees it run once per period across two instances
+                env.put("GALAXYCO_RETENTION_INTERVAL", "2s");
+                env.put("GALAXYCO_RETENTION_DELAY", "1s");
+            }
             if (service.equals("analytics-service")) {
                 // the sandbox prices at once: actual prices are asked for a second after a final status
                 env.put("PRICE_SETTLE_DELAY", "PT1S");
@@ -207,6 +212,38 @@ final class RunningSystem implements AutoCloseable {
             throw new AssertionError(service + " still running after " + timeout + "; see " + log);
         }
         return Map.entry(process.exitValue(), Files.readString(log));
+    }
+
+    /**
+     * Starts instance {@code k} of a consumer service, named {@code <service>-<k>}: the same environment (database,
+     * broker, consumer groups) on ports of its own, as {@code ./stack up --replicas} does; waits until it is ready
+     * (readiness includes having joined every consumer group).
+     */
+    String startInstance(String service, int k) throws Exception {
+        String name = service + "-" + k;
+        Map<String, String> env = new HashMap<>(environments.get(service));
+        ports.put(name, freePort());
+        managementPorts.put(name, freePort());
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(name)));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(name)));
+        environments.put(name, env);
+        processes.put(name, launch(service, env, Path.of("target", "e2e-logs", name + ".log")));
+        awaitReady(name, Duration.ofSeconds(120));
+        return name;
+    }
+
+    /** kill -9 of one instance (SIGKILL: no shutdown hook, no goodbye to the consumer group); it is forgotten. */
+    void kill(String name) throws InterruptedException {
+        Process process = processes.remove(name);
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** A JDBC connection to a service's own database. */
+    java.sql.Connection database(String service) throws java.sql.SQLException {
+        Map<String, String> env = environments.get(service);
+        return java.sql.DriverManager.getConnection(env.get("QUARKUS_DATASOURCE_JDBC_URL"), env.get("QUARKUS_DATASOURCE_USERNAME"),
+                env.get("QUARKUS_DATASOURCE_PASSWORD"));
     }
 
     String url(String service, String path) {

@@ -36,7 +36,7 @@ public class StatusReportRetention {
     void scheduled() {
         try {
             // one instance at a time: two would only repeat each other's deletes
-            singleton.runAlone("outbound.status-report-retention", () -> {
+            singleton.runOncePer("outbound.status-report-retention", java.time.Duration.ofHours(1), () -> { // as scheduled
                 int deleted = purge();
                 if (deleted > 0) {
                     Log.infof("Retention: deleted %d status reports older than %s", deleted, retention);

@@ -38,7 +38,7 @@ public class AttemptRetention {
     void scheduled() {
         try {
             // one instance at a time: two would only repeat each other's deletes
-            singleton.runAlone("provisioning.attempt-retention", () -> {
+            singleton.runOncePer("provisioning.attempt-retention", java.time.Duration.ofHours(1), () -> { // as scheduled
                 int deleted = purge();
                 if (deleted > 0) {
                     Log.infof("Retention: deleted %d provisioning attempts older than %s", deleted, config.attemptRetention());

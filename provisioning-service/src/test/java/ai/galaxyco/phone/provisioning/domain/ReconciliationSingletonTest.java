@@ -62,6 +62,25 @@ class ReconciliationSingletonTest {
         assertTrue(singleton.runAlone("test.job", () -> { }), "runs once the first has finished");
     }
 
+    /**
+     * Two instances each fire a periodic job on their own schedule: one run per period between them. Here the two
+     * "instances" are two callers on one database; the second asks a moment after the first, as another scheduler would.
+     */
+    @Test
+    void aPeriodicJobRunsOncePerPeriodAcrossInstances() throws Exception {
+        String job = "test.periodic-" + System.nanoTime();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        java.time.Duration period = java.time.Duration.ofSeconds(2);
+        assertTrue(singleton.runOncePer(job, period, runs::incrementAndGet), "the first instance claims the period");
+        assertFalse(singleton.runOncePer(job, period, runs::incrementAndGet), "the second instance's turn in the same period");
+        assertEquals(1, runs.get());
+        // the next period: whichever instance fires first runs it, the other skips
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> singleton.runOncePer(job, period, runs::incrementAndGet));
+        assertFalse(singleton.runOncePer(job, period, runs::incrementAndGet));
+        assertEquals(2, runs.get());
+    }
+
     @Test
     void reconciliationWaitsForTheInstanceRunningItAndTakesOverWhenThatInstanceDies() throws Exception {
         Connection otherInstance = anotherInstanceRunning("provisioning.reconciliation");

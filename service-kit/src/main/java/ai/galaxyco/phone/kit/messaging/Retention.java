@@ -25,22 +25,25 @@ public class Retention {
     private final ClusterSingleton singleton;
     private final Clock clock;
     private final Duration processedEvents;
+    private final Duration interval;
 
     public Retention(EntityManager em, Clock clock,
             @ConfigProperty(name = "galaxyco.retention.processed-events", defaultValue = "P30D") Duration processedEvents,
+            @ConfigProperty(name = "galaxyco.retention.interval", defaultValue = "1h") Duration interval,
             ClusterSingleton singleton) {
         this.singleton = singleton;
+        this.interval = interval;
         this.em = em;
         this.clock = clock;
         this.processedEvents = processedEvents;
     }
 
-    @Scheduled(every = "${galaxyco.retention.interval:1h}", delay = 1, delayUnit = java.util.concurrent.TimeUnit.MINUTES,
+    @Scheduled(every = "${galaxyco.retention.interval:1h}", delayed = "${galaxyco.retention.delay:1m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
-            // one instance at a time: two would only repeat each other's deletes
-            singleton.runAlone("kit.processed-event-retention", () -> {
+            // once per interval across the instances: two would only repeat each other's deletes
+            singleton.runOncePer("kit.processed-event-retention", interval, () -> {
                 int deleted = purgeProcessedEvents();
                 if (deleted > 0) {
                     Log.infof("Retention: deleted %d processed-event ids older than %s", deleted, processedEvents);

@@ -1,0 +1,271 @@
+package ai.galaxyco.phone.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.galaxyco.phone.sandbox.SignalWireSandbox.RecordedRequest;
+import ai.galaxyco.phone.testsupport.TestTokens;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two instances of routing and outbound in the same consumer groups, as {@code ./stack up --replicas 2} runs them:
+ * an inbound flood with one routing instance killed (kill -9) half-way loses and duplicates nothing; messages queued
+ * for several numbers at once leave each number no faster than its rate although both outbound instances dispatch;
+ * a periodic singleton job runs once per period between the instances.
+ */
+class TwoInstancesE2ETest {
+
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final int WORKSPACES = 6;
+    static final int INBOUND_PER_WORKSPACE = 40;
+    static final int OUTBOUND_PER_WORKSPACE = 4;
+    static RunningSystem system;
+
+    /** Joins the running system shared by the end-to-end classes (the seed procedure's helpers use it too). */
+    @RegisterExtension
+    static final BeforeAllCallback SYSTEM = context -> system = SeedProcedureE2ETest.system = RunningSystem.shared(context);
+
+    /** The second outbound instance is stopped (gracefully) so the classes after this one meet the system as it was. */
+    @AfterAll
+    static void stopSecondInstances() {
+        system.processes.entrySet().removeIf(e -> {
+            if (e.getKey().matches(".*-service-2")) {
+                e.getValue().destroy();
+                try {
+                    e.getValue().waitFor();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @Test
+    void twoInstancesLoseNothingDuplicateNothingAndKeepEachNumbersPace() throws Exception {
+        String routing2 = secondInstance("routing-service");
+        secondInstance("outbound-service");
+
+        Map<String, String> numberOf = new HashMap<>();
+        for (int w = 0; w < WORKSPACES; w++) {
+            String org = SeedProcedureE2ETest.newOrg("twin");
+            assertEquals(204, SeedProcedureE2ETest.clerk("msg_" + UUID.randomUUID(), "organization.created", org, "pro",
+                    System.currentTimeMillis()));
+            numberOf.put(org, null);
+        }
+        for (String org : numberOf.keySet()) {
+            numberOf.put(org, await().atMost(WAIT).until(() -> SeedProcedureE2ETest.activeNumber(org), n -> n != null));
+        }
+
+        // outbound: every workspace queues its messages at once; the two instances share the sender numbers
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> messageIds = new ArrayList<>();
+        for (String org : numberOf.keySet()) {
+            for (int k = 0; k < OUTBOUND_PER_WORKSPACE; k++) {
+                String to = "+1415555" + String.format("%04d", 7000 + k);
+                var accepted = await().atMost(WAIT).until(() -> SeedProcedureE2ETest.send(org, to, "pace " + run + " " + org + " " + to),
+                        r -> r.statusCode() == 202);
+                messageIds.add(org + "/" + RunningSystem.json(accepted).path("id").asText());
+            }
+        }
+
+        // inbound: a flood to every workspace's number; routing-service-2 is killed half-way through it
+        int total = WORKSPACES * INBOUND_PER_WORKSPACE;
+        AtomicInteger sent = new AtomicInteger();
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> answers = new ArrayList<>();
+        List<String> orgs = new ArrayList<>(numberOf.keySet());
+        for (int i = 0; i < total; i++) {
+            String org = orgs.get(i % WORKSPACES);
+            String from = "+1415556" + String.format("%04d", i);
+            String body = "twin " + run + " " + i;
+            answers.add(senders.submit(() -> {
+                int status = system.sandbox.simulateInboundSms(from, numberOf.get(org), body, List.of());
+                sent.incrementAndGet();
+                return status;
+            }));
+            if (i == total / 2) {
+                await().atMost(WAIT).until(() -> sent.get() >= total / 2);
+                system.kill(routing2);
+            }
+        }
+        for (Future<Integer> answer : answers) {
+            assertEquals(200, answer.get(), "the gateway acknowledged every webhook");
+        }
+        senders.shutdown();
+
+        // every acknowledged message stored once, in its own workspace, and handed on once (analytics' ledger counts it)
+        await().atMost(WAIT).until(() -> inboundStored(run), stored -> stored.values().stream().mapToInt(Integer::intValue).sum() == total);
+        Map<String, Integer> stored = inboundStored(run);
+        for (String org : orgs) {
+            assertEquals(INBOUND_PER_WORKSPACE, stored.get(org), "messages stored for " + org);
+        }
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        for (String org : orgs) {
+            await().atMost(WAIT).until(() -> RunningSystem.json(system.get("analytics-service", "/api/workspaces/" + org
+                    + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals").path("messagesInbound")
+                    .asInt(), n -> n >= INBOUND_PER_WORKSPACE);
+            assertEquals(INBOUND_PER_WORKSPACE, RunningSystem.json(system.get("analytics-service", "/api/workspaces/" + org
+                    + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals").path("messagesInbound")
+                    .asInt(), "routed once each, counted once each downstream");
+        }
+
+        // outbound: every message delivered, each sent to SignalWire exactly once
+        for (String ref : messageIds) {
+            String org = ref.substring(0, ref.indexOf('/'));
+            String id = ref.substring(ref.indexOf('/') + 1);
+            await().atMost(WAIT).until(() -> RunningSystem.json(system.get("outbound-service", "/api/workspaces/" + org + "/messages/"
+                    + id, TestTokens.forWorkspace(org))).path("status").asText(), "DELIVERED"::equals);
+        }
+        List<RecordedRequest> sends = system.sandbox.requests("POST", "/Messages").stream()
+                .filter(r -> r.param("Body") != null && r.param("Body").startsWith("pace " + run)).toList();
+        assertEquals(WORKSPACES * OUTBOUND_PER_WORKSPACE, sends.size(), "one SignalWire request per message");
+        assertEquals(sends.size(), sends.stream().map(r -> r.param("Body")).distinct().count(), "no message sent twice");
+
+        // pacing: a long code sends one segment per second. outbound's own departure times are the guarantee (never
+        // closer than 1 s); the sandbox's receive times must agree up to its own jitter on a busy machine (0.9 s), and two
+        // instances sending from one number at once would show as nearly 0
+        Map<String, List<Instant>> departures = departures(run);
+        for (var number : departures.entrySet()) {
+            assertEquals(OUTBOUND_PER_WORKSPACE, number.getValue().size());
+            assertTrue(minimumSpacing(number.getValue()).compareTo(Duration.ofSeconds(1)) >= 0,
+                    number.getKey() + " departed faster than 1/s: " + number.getValue());
+        }
+        Map<String, List<Instant>> received = sends.stream().collect(Collectors.groupingBy(r -> r.param("From"),
+                Collectors.mapping(RecordedRequest::at, Collectors.toList())));
+        for (var number : received.entrySet()) {
+            Duration spacing = minimumSpacing(number.getValue());
+            assertTrue(spacing.compareTo(Duration.ofMillis(900)) >= 0, number.getKey() + " reached SignalWire " + spacing + " apart");
+        }
+        system.assertAllAlive();
+    }
+
+    /**
+     * The kit's processed-event retention runs every 2 s here (GALAXYCO_RETENTION_INTERVAL): with two routing instances
+     * each scheduler fires every 2 s, and the job runs once per period between them, not once per instance.
+     */
+    @Test
+    void aPeriodicSingletonJobRunsOncePerPeriodAcrossTwoInstances() throws Exception {
+        String second = secondInstance("routing-service");
+        List<String> instances = List.of("routing-service", second);
+        Map<String, double[]> before = new HashMap<>();
+        for (String instance : instances) {
+            before.put(instance, retentionTurns(instance));
+        }
+        long started = System.nanoTime();
+        // until each instance has taken at least three turns of its own
+        await().atMost(WAIT).until(() -> instances.stream().allMatch(i -> {
+            double[] now = retentionTurns(i);
+            return now[0] + now[1] - before.get(i)[0] - before.get(i)[1] >= 3;
+        }));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double ran = 0;
+        double turns = 0;
+        for (String instance : instances) {
+            double[] now = retentionTurns(instance);
+            ran += now[0] - before.get(instance)[0];
+            turns += now[0] + now[1] - before.get(instance)[0] - before.get(instance)[1];
+        }
+        // at most one run per 2 s period (a period counts as taken for 0.9 of it), plus the period in progress
+        assertTrue(ran <= Math.floor(seconds / 1.8) + 1, ran + " runs in " + seconds + " s from " + turns + " turns");
+        assertTrue(ran >= 1, "the job ran");
+        assertTrue(ran < turns, "some turns were skipped: " + ran + " of " + turns);
+    }
+
+    /** The running second instance of {@code service}, started if there is none (the other test may have killed it). */
+    static String secondInstance(String service) throws Exception {
+        String name = service + "-2";
+        return system.processes.containsKey(name) ? name : system.startInstance(service, 2);
+    }
+
+    /** The retention job's turns on one instance: {ran, skipped (another ran it this period or runs it now)}. */
+    static double[] retentionTurns(String instance) {
+        String metrics;
+        try {
+            metrics = system.operations(instance, "/q/metrics").body();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(instance + " metrics: " + e, e);
+        }
+        double ran = 0;
+        double skipped = 0;
+        Matcher m = Pattern.compile("cluster_jobs_total\\{[^}]*\\}\\s+(\\S+)").matcher(metrics);
+        while (m.find()) {
+            String line = m.group();
+            if (line.contains("job=\"kit.processed-event-retention\"")) {
+                double value = Double.parseDouble(m.group(1));
+                if (line.contains("outcome=\"ran\"")) {
+                    ran += value;
+                } else {
+                    skipped += value;
+                }
+            }
+        }
+        return new double[] {ran, skipped};
+    }
+
+    /** This run's inbound messages stored by routing, per workspace. */
+    static Map<String, Integer> inboundStored(String run) throws Exception {
+        Map<String, Integer> stored = new HashMap<>();
+        try (Connection db = system.database("routing-service"); PreparedStatement q = db.prepareStatement(
+                "select c.workspace_id, count(*), count(distinct m.provider_sid) from routing.conversation_message m "
+                        + "join routing.conversation c on c.id = m.conversation_id where m.body like ? group by c.workspace_id")) {
+            q.setString(1, "twin " + run + " %");
+            try (ResultSet rows = q.executeQuery()) {
+                while (rows.next()) {
+                    assertEquals(rows.getInt(2), rows.getInt(3), "a message stored twice");
+                    stored.put(rows.getString(1), rows.getInt(2));
+                }
+            }
+        }
+        return stored;
+    }
+
+    /** When outbound's requests left, per sender number (outbound's record, taken after the request was flushed). */
+    static Map<String, List<Instant>> departures(String run) throws Exception {
+        Map<String, List<Instant>> departures = new HashMap<>();
+        try (Connection db = system.database("outbound-service"); PreparedStatement q = db.prepareStatement(
+                "select from_number, departed_at from outbound.message where body like ? and departed_at is not null")) {
+            q.setString(1, "pace " + run + " %");
+            try (ResultSet rows = q.executeQuery()) {
+                while (rows.next()) {
+                    departures.computeIfAbsent(rows.getString(1), k -> new ArrayList<>()).add(rows.getTimestamp(2).toInstant());
+                }
+            }
+        }
+        return departures;
+    }
+
+    static Duration minimumSpacing(List<Instant> times) {
+        List<Instant> sorted = times.stream().sorted(Comparator.naturalOrder()).toList();
+        Duration minimum = Duration.ofDays(1);
+        for (int i = 1; i < sorted.size(); i++) {
+            Duration gap = Duration.between(sorted.get(i - 1), sorted.get(i));
+            minimum = gap.compareTo(minimum) < 0 ? gap : minimum;
+        }
+        return minimum;
+    }
+}
