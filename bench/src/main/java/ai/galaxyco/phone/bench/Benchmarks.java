@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Benchmarks against a running local stack (./stack up --detach). Prints figures; asserts nothing.
- * Usage: ops/bench.sh [ingest|e2e|provisioning|pacing|all]
+ * Usage: ops/bench.sh [ingest|e2e|provisioning|pacing|all|analytics|scale|faults|kafka-outage]
  */
 public final class Benchmarks {
 
@@ -71,6 +71,9 @@ public final class Benchmarks {
             if (what.equals("analytics")) { // not part of "all": it writes 140,000 facts into the local ledger
                 new AnalyticsBench(bench.stack, bench.runId).run();
             }
+            if (what.equals("scale")) { // not part of "all": kills an instance of each consumer service
+                new ScaleBench(bench, bench.stack, bench.vertx, bench.runId).run();
+            }
             if (what.equals("faults")) { // not part of "all": it stops the machine's PostgreSQL for a few seconds
                 bench.faults();
             }
@@ -98,7 +101,7 @@ public final class Benchmarks {
         return signedSms("SMbench" + runId + "x" + i, i, to);
     }
 
-    private Load.Prepared signedSms(String sid, int i, String to) {
+    Load.Prepared signedSms(String sid, int i, String to) {
         String path = "/api/webhooks/signalwire/sms";
         List<Map.Entry<String, String>> params = List.of(Map.entry("MessageSid", sid), Map.entry("AccountSid", "bench"),
                 Map.entry("From", "+1415555" + String.format("%04d", i % 10000)), Map.entry("To", to),
@@ -162,7 +165,7 @@ public final class Benchmarks {
 
     // ------------------------------------------------------------------------------------ end-to-end inbound
 
-    private String proWorkspaceNumber(String org) throws Exception {
+    String proWorkspaceNumber(String org) throws Exception {
         clerk(org, "pro");
         String token = stack.token(null);
         for (int i = 0; i < 240; i++) {
@@ -175,7 +178,7 @@ public final class Benchmarks {
         throw new IllegalStateException("no number for " + org);
     }
 
-    private int clerk(String org, String plan) throws Exception {
+    int clerk(String org, String plan) throws Exception {
         String id = "msg_" + UUID.randomUUID();
         long now = System.currentTimeMillis();
         String body = "{\"type\":\"organization.created\",\"timestamp\":" + now + ",\"data\":{\"object\":\"organization\",\"id\":\"" + org
@@ -194,6 +197,13 @@ public final class Benchmarks {
         String number = proWorkspaceNumber(org);
         awaitRoutingKnows(number);
         int seconds = Integer.getInteger("bench.seconds", 10);
+        // services just (re)started are still compiling their hot paths (JFR: C2 compilations of seconds each): warm up
+        int warmUp = Integer.getInteger("bench.warmUpSeconds", 10);
+        if (warmUp > 0) {
+            System.out.printf("warm-up: 500/s for %d s (not a result)%n", warmUp);
+            endToEnd(number, 500, warmUp);
+            System.out.println("-- results");
+        }
         for (String rate : System.getProperty("bench.rates", "100,1000").split(",")) {
             endToEnd(number, Integer.parseInt(rate.trim()), seconds);
         }
@@ -240,7 +250,11 @@ public final class Benchmarks {
         for (int i = 0; i < intended; i++) {
             requests.add(signedSms(sidPrefix + (base + i), base + i, number));
         }
-        List<String> processes = List.of("webhook-gateway", "routing-service", "outbound-service", "analytics-service", "kafka");
+        List<String> processes = new ArrayList<>(List.of("webhook-gateway", "routing-service", "outbound-service", "analytics-service",
+                "kafka"));
+        if ("2".equals(stack.env("REPLICAS"))) { // --replicas 2: the second instances share the work
+            processes.addAll(List.of("routing-service-2", "outbound-service-2", "analytics-service-2"));
+        }
         Map<String, Double> cpuBefore = stack.cpuSeconds(processes);
         long firstSent = System.nanoTime();
         long lastRouted = firstSent;
@@ -491,7 +505,7 @@ public final class Benchmarks {
             JsonNode requests = Stack.JSON.readTree(stack.postJson(stack.get("SIGNALWIRE_SPACE_URL") + "/sandbox/requests", "{}").body());
             for (JsonNode r : requests.path("requests")) {
                 String from = r.path("form").path("From").path(0).asText();
-                if (r.path("path").asText().contains("/Messages") && senders.contains(from) && r.path("atMillis").asLong() >= started) {
+                if ("POST".equals(r.path("method").asText()) && r.path("path").asText().contains("/Messages") && senders.contains(from) && r.path("atMillis").asLong() >= started) {
                     times.computeIfAbsent(from, k -> new ArrayList<>()).add(r.path("atMillis").asLong());
                 }
             }
@@ -732,7 +746,7 @@ public final class Benchmarks {
         return out;
     }
 
-    private KafkaConsumer<String, String> consumer() {
+    KafkaConsumer<String, String> consumer() {
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.get("KAFKA_BOOTSTRAP_SERVERS"),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new StringDeserializer(), new StringDeserializer());
     }

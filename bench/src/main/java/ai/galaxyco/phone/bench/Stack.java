@@ -42,6 +42,11 @@ final class Stack {
         }
     }
 
+    /** A value of .stack/env, or null. */
+    String env(String key) {
+        return env.get(key);
+    }
+
     String get(String key) {
         String value = env.get(key);
         if (value == null) {

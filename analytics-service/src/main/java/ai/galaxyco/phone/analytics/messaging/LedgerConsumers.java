@@ -57,30 +57,30 @@ public class LedgerConsumers {
 
     @Incoming("inbound-calls")
     @Blocking
-    public void inboundCall(ConsumerRecord<String, String> record) {
-        idempotent.process("analytics.inbound-calls", record, r -> ledger.recordCall(EventJson.read(r.value(), InboundCall.class)));
+    public void inboundCall(ConsumerRecords<String, String> records) {
+        idempotent.processBatch("analytics.inbound-calls", records, r -> ledger.recordCall(EventJson.read(r.value(), InboundCall.class)), deadLetters);
     }
 
     @Incoming("call-status")
     @Blocking
-    public void callStatus(ConsumerRecord<String, String> record) {
-        idempotent.process("analytics.call-status", record,
-                r -> ledger.recordCallStatus(EventJson.read(r.value(), CallStatusChanged.class)));
+    public void callStatus(ConsumerRecords<String, String> records) {
+        idempotent.processBatch("analytics.call-status", records,
+                r -> ledger.recordCallStatus(EventJson.read(r.value(), CallStatusChanged.class)), deadLetters);
     }
 
     @Incoming("provisioning-results")
     @Blocking
-    public void provisioningResult(ConsumerRecord<String, String> record) {
-        idempotent.process("analytics.provisioning-results", record,
-                r -> ledger.recordProvisioning(EventJson.read(r.value(), ProvisioningResult.class)));
+    public void provisioningResult(ConsumerRecords<String, String> records) {
+        idempotent.processBatch("analytics.provisioning-results", records,
+                r -> ledger.recordProvisioning(EventJson.read(r.value(), ProvisioningResult.class)), deadLetters);
     }
 
     /** Every dedicated number a workspace holds (Main and extra labelled ones), for the number-days it is billed. */
     @Incoming("number-assignments")
     @Blocking
-    public void numberAssignment(ConsumerRecord<String, String> record) {
-        idempotent.process("analytics.number-assignments", record, r -> ledger.recordAssignment(r.key(),
-                r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class), timeOf(r)));
+    public void numberAssignment(ConsumerRecords<String, String> records) {
+        idempotent.processBatch("analytics.number-assignments", records, r -> ledger.recordAssignment(r.key(),
+                r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class), timeOf(r)), deadLetters);
     }
 
     /** When the producer says the event happened (its ce_time; a tombstone has no body to say it), else when it was written. */

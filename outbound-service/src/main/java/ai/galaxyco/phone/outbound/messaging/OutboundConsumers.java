@@ -53,22 +53,22 @@ public class OutboundConsumers {
 
     @Incoming("number-assignments")
     @Blocking
-    public void assignment(ConsumerRecord<String, String> record) {
-        idempotent.process("outbound.assignments", record, r -> senders.applyAssignment(r.key(),
-                r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class)));
+    public void assignment(ConsumerRecords<String, String> records) {
+        idempotent.processBatch("outbound.assignments", records, r -> senders.applyAssignment(r.key(),
+                r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class)), deadLetters);
     }
 
     @Incoming("provisioning-results")
     @Blocking
-    public void provisioning(ConsumerRecord<String, String> record) {
-        idempotent.process("outbound.provisioning", record,
-                r -> senders.applyProvisioning(EventJson.read(r.value(), ProvisioningResult.class)));
+    public void provisioning(ConsumerRecords<String, String> records) {
+        idempotent.processBatch("outbound.provisioning", records,
+                r -> senders.applyProvisioning(EventJson.read(r.value(), ProvisioningResult.class)), deadLetters);
     }
 
     @Incoming("message-status")
     @Blocking
-    public void status(ConsumerRecord<String, String> record) {
-        idempotent.process("outbound.status", record, r -> statuses.report(EventJson.read(r.value(), MessageStatusChanged.class)));
+    public void status(ConsumerRecords<String, String> records) {
+        idempotent.processBatch("outbound.status", records, r -> statuses.report(EventJson.read(r.value(), MessageStatusChanged.class)), deadLetters);
     }
 
     /** Who wrote to which of a workspace's numbers: the sticky sender of a reply. */

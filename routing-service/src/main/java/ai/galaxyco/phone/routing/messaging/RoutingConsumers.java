@@ -35,9 +35,9 @@ public class RoutingConsumers {
 
     @Incoming("number-assignments")
     @Blocking
-    public void assignment(ConsumerRecord<String, String> record) {
-        idempotent.process("routing.assignments", record, r -> routing.applyAssignment(r.key(),
-                r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class)));
+    public void assignment(ConsumerRecords<String, String> records) {
+        idempotent.processBatch("routing.assignments", records, r -> routing.applyAssignment(r.key(),
+                r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class)), deadLetters);
     }
 
     /**
@@ -55,14 +55,14 @@ public class RoutingConsumers {
 
     @Incoming("inbound-calls")
     @Blocking
-    public void inboundCall(ConsumerRecord<String, String> record) {
-        idempotent.process("routing.inbound-calls", record, r -> routing.recordCall(EventJson.read(r.value(), InboundCall.class)));
+    public void inboundCall(ConsumerRecords<String, String> records) {
+        idempotent.processBatch("routing.inbound-calls", records, r -> routing.recordCall(EventJson.read(r.value(), InboundCall.class)), deadLetters);
     }
 
     @Incoming("outbound-results")
     @Blocking
-    public void outboundResult(ConsumerRecord<String, String> record) {
-        idempotent.process("routing.outbound-results", record,
-                r -> routing.recordOutbound(EventJson.read(r.value(), OutboundResult.class)));
+    public void outboundResult(ConsumerRecords<String, String> records) {
+        idempotent.processBatch("routing.outbound-results", records,
+                r -> routing.recordOutbound(EventJson.read(r.value(), OutboundResult.class)), deadLetters);
     }
 }

@@ -95,6 +95,14 @@ public class IdempotentConsumer {
         processBatchAtOnce(consumer, records, fresh -> fresh.forEach(handler), deadLetters);
     }
 
+    /** {@link #processBatch} for a channel consumed a poll at a time ({@code mp.messaging.incoming.<channel>.batch=true}). */
+    public void processBatch(String consumer, org.apache.kafka.clients.consumer.ConsumerRecords<String, String> records,
+            Consumer<ConsumerRecord<String, String>> handler, DeadLetters deadLetters) {
+        List<ConsumerRecord<String, String>> list = new ArrayList<>(records.count());
+        records.forEach(list::add);
+        processBatch(consumer, list, handler, deadLetters);
+    }
+
     /**
      * {@link #processBatch} for handlers that write a batch at once (JDBC batches, one round trip for many rows): the
      * poll's event ids are marked seen in one JDBC batch, and {@code batchHandler} gets the records not seen before,
