@@ -267,19 +267,12 @@ public final class Benchmarks {
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
             Load load = new Load(vertx, stack.get("GATEWAY_URL"), 64);
-            Thread sender = new Thread(() -> {
-                try {
-                    load.openLoopRecording(rate, seconds, i -> {
-                        String sid = sidPrefix + (base + i);
-                        sentWallMillis.put(sid, System.currentTimeMillis());
-                        sentAt.put(sid, System.nanoTime());
-                        return requests.get(i);
-                    }, statuses);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            sender.start();
+            Thread sender = load.openLoopInBackground(rate, seconds, i -> {
+                String sid = sidPrefix + (base + i);
+                sentWallMillis.put(sid, System.currentTimeMillis());
+                sentAt.put(sid, System.nanoTime());
+                return requests.get(i);
+            }, statuses);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 60);
             // until everything the gateway acknowledged is routed, or the window closes (the sender is done by then)
             while (System.nanoTime() < deadline && (sender.isAlive() || routedSids.size() < acknowledged(statuses))) {
@@ -641,14 +634,7 @@ public final class Benchmarks {
         Load load = new Load(vertx, stack.get("GATEWAY_URL"), 256);
         long t0 = System.currentTimeMillis();
         System.out.println("  t= 0s Kafka killed (kill -9); load starts");
-        Thread sender = new Thread(() -> {
-            try {
-                load.openLoopRecording(rate, seconds, requests::get, statuses);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        sender.start();
+        Thread sender = load.openLoopInBackground(rate, seconds, requests::get, statuses);
         at(t0, seconds, "start Kafka", this::stackUp);
         sender.join();
         load.close();

@@ -79,6 +79,19 @@ final class Load {
         vertx.cancelTimer(timer);
     }
 
+    /** {@link #openLoopRecording} on a thread of its own, started; join it to wait for the last answer. */
+    Thread openLoopInBackground(int ratePerSecond, int seconds, IntFunction<Prepared> requests, int[] statuses) {
+        Thread sender = new Thread(() -> {
+            try {
+                openLoopRecording(ratePerSecond, seconds, requests, statuses);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        sender.start();
+        return sender;
+    }
+
     /** Sends one prepared request; completes with its HTTP status once the whole answer was read. */
     private io.vertx.core.Future<Integer> status(Prepared p) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(p.path())

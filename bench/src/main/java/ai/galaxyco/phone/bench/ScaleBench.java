@@ -92,14 +92,7 @@ final class ScaleBench {
             lastRouted = started;
             queueOutbound(orgs, perNumber);
             Load load = new Load(vertx, stack.get("GATEWAY_URL"), 64);
-            Thread sender = new Thread(() -> {
-                try {
-                    load.openLoopRecording(rate, seconds, requests::get, statuses);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            sender.start();
+            Thread sender = load.openLoopInBackground(rate, seconds, requests::get, statuses);
             boolean killed = false;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 120);
             while (System.nanoTime() < deadline && (sender.isAlive() || routed.size() < acknowledged(statuses))) {

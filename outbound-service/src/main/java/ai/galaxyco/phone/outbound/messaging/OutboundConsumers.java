@@ -26,7 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** The topics outbound consumes; each record is handled once (deduplicated on ce_id). */
+/** The topics outbound consumes; each record is handled once (deduplicated on ce_id), most topics a poll at a time. */
 @ApplicationScoped
 public class OutboundConsumers {
 

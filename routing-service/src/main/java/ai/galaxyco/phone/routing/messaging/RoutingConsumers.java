@@ -17,7 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** The topics routing consumes; each record is handled once (deduplicated on ce_id), inbound messages a poll at a time. */
+/** The topics routing consumes, each a poll at a time in one transaction; each record is handled once (deduplicated on ce_id). */
 @ApplicationScoped
 public class RoutingConsumers {
 

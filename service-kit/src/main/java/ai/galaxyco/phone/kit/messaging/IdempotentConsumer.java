@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.hibernate.Session;
 
 /**
@@ -96,7 +97,7 @@ public class IdempotentConsumer {
     }
 
     /** {@link #processBatch} for a channel consumed a poll at a time ({@code mp.messaging.incoming.<channel>.batch=true}). */
-    public void processBatch(String consumer, org.apache.kafka.clients.consumer.ConsumerRecords<String, String> records,
+    public void processBatch(String consumer, ConsumerRecords<String, String> records,
             Consumer<ConsumerRecord<String, String>> handler, DeadLetters deadLetters) {
         List<ConsumerRecord<String, String>> list = new ArrayList<>(records.count());
         records.forEach(list::add);
