@@ -83,6 +83,27 @@ class PriceSettlementTest {
                 now, channel, media);
     }
 
+    @Inject
+    ai.galaxyco.phone.analytics.domain.PriceSettlement settlement;
+
+    @Inject
+    ai.galaxyco.phone.kit.domain.ClusterSingleton singleton;
+
+    /** A turn works off everything due, not one batch of 200: one batch per 15 s turn settles ~13 facts/s at most. */
+    @Test
+    void aTurnSettlesEverythingDueNotOneBatch() {
+        String org = newOrg();
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("insert into analytics.usage_fact (source_id, kind, "
+                + "workspace_id, channel, quantity, status, estimated_cost, occurred_at, updated_at, price_due_at) "
+                + "select 'SMturn' || ?1 || g, 'MESSAGE_INBOUND', ?1, 'SMS', 1, 'received', 0.0079, now(), now(), now() - interval '1 second' "
+                + "from generate_series(1, 450) g").setParameter(1, org).executeUpdate());
+        // holding the job's lock as the scheduled turns do, so this turn alone looks at them (no sid: given up at once)
+        await().atMost(WAIT).until(() -> singleton.runAlone("analytics.price-settlement", settlement::settleWhatIsDue));
+        assertEquals(0L, ((Number) QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select count(*) from analytics.usage_fact where workspace_id = ?1 and price_due_at is not null")
+                .setParameter(1, org).getSingleResult())).longValue());
+    }
+
     @Test
     void aDeliveredThreeSegmentSmsIsEstimatedThenCostsWhatSignalWireCharged() {
         String org = newOrg();

@@ -30,6 +30,9 @@ public class PriceSettlement {
     private final EntityManager em;
     private final PricesApi prices;
     private final ClusterSingleton singleton;
+    /** A turn gives the job's lock up after this long, however much is due (another instance may take the next turn). */
+    private static final Duration LONGEST_TURN = Duration.ofMinutes(1);
+
     private final AnalyticsConfig.Settlement config;
     private final Clock clock;
     private final MeterRegistry registry;
@@ -62,7 +65,19 @@ public class PriceSettlement {
             }
             return;
         }
-        singleton.runAlone("analytics.price-settlement", this::settleOneBatch);
+        singleton.runAlone("analytics.price-settlement", this::settleWhatIsDue);
+    }
+
+    /**
+     * Batch after batch until less than a full batch was due or the turn has lasted {@link #LONGEST_TURN}. One batch per
+     * turn would settle at most {@code batchSize} facts per interval (about 13/s by default), less than one instance
+     * routes, and the backlog would only grow. A fact looked at and not settled is due again later, so a turn ends.
+     */
+    public void settleWhatIsDue() {
+        long until = System.nanoTime() + LONGEST_TURN.toNanos();
+        while (settleOneBatch() == config.batchSize() && System.nanoTime() < until) {
+            // the next batch
+        }
     }
 
     /** Looks at up to one batch of due facts; returns how many were looked at. */
