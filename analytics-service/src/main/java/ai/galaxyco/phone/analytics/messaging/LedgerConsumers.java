@@ -15,8 +15,6 @@ import ai.galaxyco.phone.model.events.RoutedMessage;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -42,7 +40,7 @@ public class LedgerConsumers {
     @Incoming("outbound-results")
     @Blocking
     public void outboundResults(ConsumerRecords<String, String> records) {
-        idempotent.processBatchAtOnce("analytics.outbound-results", list(records),
+        idempotent.processBatchAtOnce("analytics.outbound-results", records,
                 fresh -> ledger.recordOutbound(fresh.stream().map(r -> EventJson.read(r.value(), OutboundResult.class)).toList()),
                 deadLetters);
     }
@@ -50,7 +48,7 @@ public class LedgerConsumers {
     @Incoming("routed-messages")
     @Blocking
     public void routedMessages(ConsumerRecords<String, String> records) {
-        idempotent.processBatchAtOnce("analytics.routed-messages", list(records),
+        idempotent.processBatchAtOnce("analytics.routed-messages", records,
                 fresh -> ledger.recordInbound(fresh.stream().map(r -> EventJson.read(r.value(), RoutedMessage.class)).toList()),
                 deadLetters);
     }
@@ -93,9 +91,4 @@ public class LedgerConsumers {
         }
     }
 
-    private static List<ConsumerRecord<String, String>> list(ConsumerRecords<String, String> records) {
-        List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
-        records.forEach(batch::add);
-        return batch;
-    }
 }

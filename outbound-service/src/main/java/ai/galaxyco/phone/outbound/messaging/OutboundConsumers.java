@@ -21,7 +21,6 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
-import java.util.ArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -71,14 +70,14 @@ public class OutboundConsumers {
         idempotent.processBatch("outbound.status", records, r -> statuses.report(EventJson.read(r.value(), MessageStatusChanged.class)), deadLetters);
     }
 
-    /** Who wrote to which of a workspace's numbers: the sticky sender of a reply. */
-    /** Every inbound message passes here: a poll is one transaction and one JDBC batch (a poison record is dead-lettered alone). */
+    /**
+     * Who wrote to which of a workspace's numbers: the sticky sender of a reply. Every inbound message passes here: a poll
+     * is one transaction and one JDBC batch (a poison record is dead-lettered alone).
+     */
     @Incoming("routed-messages")
     @Blocking
     public void routed(ConsumerRecords<String, String> records) {
-        List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
-        records.forEach(batch::add);
-        idempotent.processBatchAtOnce("outbound.routed", batch, fresh -> senders.applyInbound(
+        idempotent.processBatchAtOnce("outbound.routed", records, fresh -> senders.applyInbound(
                 fresh.stream().map(r -> EventJson.read(r.value(), RoutedMessage.class)).toList()), deadLetters);
     }
 

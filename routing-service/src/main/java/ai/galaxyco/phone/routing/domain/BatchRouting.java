@@ -111,8 +111,8 @@ public class BatchRouting {
             }
             Instant receivedAt = message.receivedAt() != null ? message.receivedAt() : clock.instant();
             String channel = message.channel() == Channel.MMS ? Channel.SMS.name() : message.channel().name(); // one thread for SMS and MMS
-            String threadKey = owner.workspaceId() + '|' + message.to().e164() + '|' + message.from().e164() + '|' + channel;
-            PollConversation thread = threads.computeIfAbsent(threadKey, k -> new PollConversation(owner.workspaceId(), message.to().e164(),
+            PollConversation thread = threads.computeIfAbsent(threadKey(owner.workspaceId(), message.to().e164(),
+                    message.from().e164(), channel), k -> new PollConversation(owner.workspaceId(), message.to().e164(),
                     message.from().e164(), channel, owner.label(), receivedAt));
             thread.first = thread.first.isBefore(receivedAt) ? thread.first : receivedAt;
             thread.last = thread.last.isAfter(receivedAt) ? thread.last : receivedAt;
@@ -135,6 +135,11 @@ public class BatchRouting {
         if (duplicates > 0) {
             registry.counter("routing.messages", "outcome", "duplicate").increment(duplicates);
         }
+    }
+
+    /** A conversation's unique key (workspace, our number, contact, channel) within a poll. */
+    private static String threadKey(String workspaceId, String ourNumber, String contact, String channel) {
+        return workspaceId + '|' + ourNumber + '|' + contact + '|' + channel;
     }
 
     private static Set<String> storedSids(Connection c, List<InboundMessage> messages) throws SQLException {
@@ -180,7 +185,6 @@ public class BatchRouting {
         String[] inboxes = new String[n];
         Timestamp[] firsts = new Timestamp[n];
         Timestamp[] lasts = new Timestamp[n];
-        Map<String, PollConversation> byKey = new HashMap<>();
         int i = 0;
         for (PollConversation t : threads.values()) {
             ids[i] = UUID.randomUUID();
@@ -191,7 +195,6 @@ public class BatchRouting {
             inboxes[i] = t.inbox;
             firsts[i] = Timestamp.from(t.first);
             lasts[i] = Timestamp.from(t.last);
-            byKey.put(t.workspaceId + '|' + t.ourNumber + '|' + t.contact + '|' + t.channel, t);
             i++;
         }
         // as RoutingService#conversation, for many threads at once (the keys are distinct, as a multi-row upsert needs)
@@ -214,8 +217,8 @@ public class BatchRouting {
             upsert.setArray(9, c.createArrayOf("timestamptz", lasts));
             try (ResultSet rows = upsert.executeQuery()) {
                 while (rows.next()) {
-                    String key = rows.getString(2) + '|' + rows.getString(3) + '|' + rows.getString(4) + '|' + rows.getString(5);
-                    byKey.get(key).id = rows.getObject(1, UUID.class);
+                    threads.get(threadKey(rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5))).id =
+                            rows.getObject(1, UUID.class);
                 }
             }
         }

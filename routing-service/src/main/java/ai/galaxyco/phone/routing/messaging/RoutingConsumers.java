@@ -11,9 +11,6 @@ import ai.galaxyco.phone.routing.domain.BatchRouting;
 import ai.galaxyco.phone.routing.domain.RoutingService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -47,9 +44,7 @@ public class RoutingConsumers {
     @Incoming("inbound-messages")
     @Blocking
     public void inboundMessages(ConsumerRecords<String, String> records) {
-        List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
-        records.forEach(batch::add);
-        idempotent.processBatchAtOnce("routing.inbound-messages", batch, fresh -> batchRouting.routeMessages(
+        idempotent.processBatchAtOnce("routing.inbound-messages", records, fresh -> batchRouting.routeMessages(
                 fresh.stream().map(r -> EventJson.read(r.value(), InboundMessage.class)).toList()), deadLetters);
     }
 

@@ -99,9 +99,19 @@ public class IdempotentConsumer {
     /** {@link #processBatch} for a channel consumed a poll at a time ({@code mp.messaging.incoming.<channel>.batch=true}). */
     public void processBatch(String consumer, ConsumerRecords<String, String> records,
             Consumer<ConsumerRecord<String, String>> handler, DeadLetters deadLetters) {
+        processBatch(consumer, inPollOrder(records), handler, deadLetters);
+    }
+
+    /** {@link #processBatchAtOnce} for a channel consumed a poll at a time. */
+    public void processBatchAtOnce(String consumer, ConsumerRecords<String, String> records,
+            Consumer<List<ConsumerRecord<String, String>>> batchHandler, DeadLetters deadLetters) {
+        processBatchAtOnce(consumer, inPollOrder(records), batchHandler, deadLetters);
+    }
+
+    private static List<ConsumerRecord<String, String>> inPollOrder(ConsumerRecords<String, String> records) {
         List<ConsumerRecord<String, String>> list = new ArrayList<>(records.count());
         records.forEach(list::add);
-        processBatch(consumer, list, handler, deadLetters);
+        return list;
     }
 
     /**

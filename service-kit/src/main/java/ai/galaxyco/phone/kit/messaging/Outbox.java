@@ -47,10 +47,7 @@ public class Outbox {
             try (PreparedStatement insert = connection.prepareStatement("insert into outbox_event (event_id, topic, record_key, "
                     + "event_type, payload, created_at, attempts) values (?, ?, ?, ?, ?, ?, 0)")) {
                 for (Keyed keyed : events) {
-                    if (!topic.payloadType().isInstance(keyed.event())) {
-                        throw new IllegalArgumentException(topic.name() + " carries " + topic.payloadType().getSimpleName()
-                                + ", not " + keyed.event().getClass().getSimpleName());
-                    }
+                    requireCarried(topic, keyed.event());
                     insert.setString(1, UUID.randomUUID().toString());
                     insert.setString(2, topic.name());
                     insert.setString(3, keyed.key());
@@ -68,10 +65,7 @@ public class Outbox {
     /** Queues {@code event} for {@code topic} under {@code key}; returns the event id (the CloudEvents ce_id). */
     @Transactional(TxType.MANDATORY)
     public String publish(Topic topic, String key, Object event) {
-        if (!topic.payloadType().isInstance(event)) {
-            throw new IllegalArgumentException(topic.name() + " carries " + topic.payloadType().getSimpleName()
-                    + ", not " + event.getClass().getSimpleName());
-        }
+        requireCarried(topic, event);
         return store(topic, key, EventJson.write(event));
     }
 
@@ -82,6 +76,13 @@ public class Outbox {
             throw new IllegalArgumentException(topic.name() + " is not compacted; a tombstone means nothing there");
         }
         return store(topic, key, null);
+    }
+
+    private static void requireCarried(Topic topic, Object event) {
+        if (!topic.payloadType().isInstance(event)) {
+            throw new IllegalArgumentException(topic.name() + " carries " + topic.payloadType().getSimpleName()
+                    + ", not " + event.getClass().getSimpleName());
+        }
     }
 
     private String store(Topic topic, String key, String payload) {
