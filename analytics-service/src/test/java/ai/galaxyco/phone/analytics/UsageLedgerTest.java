@@ -271,6 +271,51 @@ class UsageLedgerTest {
                 .body("totals.cost", equalTo("0.0129")));
     }
 
+    /**
+     * One workspace across April and May 2026 (months no other test uses, both past, so the clock does not cut them):
+     * a number held from noon on 20 April to 6 am on 10 May is prorated by the hour on each side of the month boundary;
+     * the plan changes mid-May and the plan at the month's end earns; May's revenue is split between two channels in
+     * proportion to their cost (SMS 0.0079, WhatsApp 0.0050 of 0.0129).
+     */
+    @Test
+    void revenueIsSplitByChannelShareAndNumbersAndPlansAreProratedAcrossTheMonthBoundary() {
+        String org = newOrg();
+        WorkspaceId workspace = WorkspaceId.of(org);
+        PhoneNumber number = PhoneNumber.parse("+12125550181");
+        Instant boughtAt = Instant.parse("2026-04-20T12:00:00Z");
+        TopicProbe.publish(Topics.PROVISIONING_RESULTS, org, new ProvisioningResult(workspace, ProvisioningResult.Status.ACTIVE,
+                Plan.PRO, number, "PNmay", 1, null, null, boughtAt), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.PROVISIONING_RESULTS, org, new ProvisioningResult(workspace, ProvisioningResult.Status.ACTIVE,
+                Plan.ENTERPRISE, number, "PNmay", 1, null, null, Instant.parse("2026-05-20T00:00:00Z")), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, number.e164(), new NumberAssignment(number, workspace, "Main", false, "PNmay",
+                null, boughtAt), UUID.randomUUID().toString());
+        TopicProbe.send(Topics.NUMBER_ASSIGNMENTS.name(), number.e164(), null, java.util.Map.of("ce_id", UUID.randomUUID().toString(),
+                "ce_time", "2026-05-10T06:00:00Z"));
+        Instant may = Instant.parse("2026-05-12T09:00:00Z");
+        TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage("SMmay" + org, workspace, "c1", OUR, "Main", CUSTOMER,
+                Channel.SMS, "hello", List.of(), may), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage("WAmay" + org, workspace, "c2", OUR, "Main", CUSTOMER,
+                Channel.WHATSAPP, "hello", List.of(), may), UUID.randomUUID().toString());
+
+        // 10.5 of April's 30 days, 9.25 of May's 31
+        await().atMost(WAIT).untilAsserted(() -> usage(org, "2026-04-01", "2026-05-01").statusCode(200)
+                .body("totals.costByChannel.NUMBERS", equalTo("0.3500")));
+        await().atMost(WAIT).untilAsserted(() -> usage(org, "2026-05-01", "2026-06-01").statusCode(200)
+                .body("totals.costByChannel.NUMBERS", equalTo("0.2984")).body("totals.costByChannel.SMS", equalTo("0.0079"))
+                .body("totals.costByChannel.WHATSAPP", equalTo("0.0050")));
+        // April: Pro, no usage (the number is not usage) -> all of it under NONE
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(TestTokens.forService()).queryParam("month", "2026-04")
+                .get("/api/analytics/overview").then().statusCode(200).body("workspacesByPlan.PRO", equalTo(1))
+                .body("revenue.total", equalTo("49.00")).body("revenueByChannel.NONE", equalTo("49.00"))
+                .body("cost.numbers", equalTo("0.35")));
+        // May: Enterprise at the month's end; 199 x 79/129 and 199 x 50/129
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(TestTokens.forService()).queryParam("month", "2026-05")
+                .get("/api/analytics/overview").then().statusCode(200).body("workspacesByPlan.ENTERPRISE", equalTo(1))
+                .body("workspacesByPlan.PRO", equalTo(null)).body("revenue.total", equalTo("199.00"))
+                .body("revenueByChannel.SMS", equalTo("121.87")).body("revenueByChannel.WHATSAPP", equalTo("77.13"))
+                .body("revenueByChannel.NONE", equalTo("0.00")).body("cost.numbers", equalTo("0.30")));
+    }
+
     /** 400 Pro and 100 Enterprise workspaces (and 20 Starter) through a generated August: the seed's revenue table. */
     @Test
     void theOverviewOfAGeneratedMonthReproducesTheSeedsRevenueTable() {

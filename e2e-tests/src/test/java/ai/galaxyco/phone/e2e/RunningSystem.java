@@ -37,7 +37,7 @@ final class RunningSystem implements AutoCloseable {
         "webhook-gateway"};
     /** The web console: no database, no broker; it calls the services above with the user's token. */
     static final String CONSOLE = "console";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     final KafkaKRaftResource kafka = new KafkaKRaftResource();
     final List<PostgresResource> databases = new ArrayList<>();
@@ -56,8 +56,11 @@ final class RunningSystem implements AutoCloseable {
     /** Serves Clerk's test key as a JWK set: the services verify user tokens through JWKS_URL, as in production. */
     com.sun.net.httpserver.HttpServer jwks;
 
+    /** The broker's address, for probes of its topics. */
+    String bootstrap;
+
     RunningSystem start() throws Exception {
-        String bootstrap = kafka.start().get("kafka.bootstrap.servers");
+        bootstrap = kafka.start().get("kafka.bootstrap.servers");
         SignalWireSandbox.closeIdleConnectionsAfter(ai.galaxyco.phone.testsupport.SandboxResource.IDLE_TIMEOUT);
         sandbox = SignalWireSandbox.start(0, SandboxSettings.defaults("e2e-project", "e2e-token", SIGNING_KEY));
         // as carriers do: a bought number sends only once it is in a 10DLC campaign (21717 otherwise)
@@ -311,17 +314,7 @@ final class RunningSystem implements AutoCloseable {
 
     @Override
     public void close() {
-        processes.values().forEach(p -> {
-            p.destroy();
-            try {
-                if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        });
+        stopAll(processes.values());
         if (sandbox != null) {
             sandbox.close();
         }
@@ -330,6 +323,25 @@ final class RunningSystem implements AutoCloseable {
         }
         databases.forEach(PostgresResource::stop);
         kafka.stop();
+    }
+
+    /**
+     * Asks every process to stop (SIGTERM) at once, then waits for them together: each may take its shutdown timeout,
+     * and one after the other that added up to most of a minute. One still running after 15 s is killed.
+     */
+    static void stopAll(java.util.Collection<Process> running) {
+        running.forEach(Process::destroy);
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        for (Process p : running) {
+            try {
+                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static String newClerkSecret() {

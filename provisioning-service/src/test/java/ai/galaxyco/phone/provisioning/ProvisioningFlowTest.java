@@ -17,6 +17,8 @@ import ai.galaxyco.phone.model.events.WorkspaceLifecycleEvent.Kind;
 import ai.galaxyco.phone.model.values.Plan;
 import ai.galaxyco.phone.model.values.WorkspaceId;
 import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
+import ai.galaxyco.phone.provisioning.domain.ProvisioningAttempt;
+import ai.galaxyco.phone.provisioning.domain.ProvisioningWorker;
 import ai.galaxyco.phone.provisioning.domain.Reconciler;
 import ai.galaxyco.phone.provisioning.domain.Workspace;
 import ai.galaxyco.phone.testsupport.JwtResource;
@@ -60,6 +62,9 @@ class ProvisioningFlowTest {
     @Inject
     Reconciler reconciler;
 
+    @Inject
+    ProvisioningWorker worker;
+
     @BeforeAll
     static void probes() {
         assignments = TopicProbe.of(Topics.NUMBER_ASSIGNMENTS);
@@ -89,6 +94,10 @@ class ProvisioningFlowTest {
     static List<JsonNode> ownedBy(String org) {
         return SandboxControl.ownedNumbers().stream()
                 .filter(n -> tag(org).equals(n.path("friendly_name").asText())).toList();
+    }
+
+    static long purchaseAttempts(String org) {
+        return QuarkusTransaction.requiringNew().call(() -> ProvisioningAttempt.count("workspaceId = ?1 and kind = 'PURCHASE'", org));
     }
 
     static Workspace workspace(String org) {
@@ -126,9 +135,13 @@ class ProvisioningFlowTest {
         assertEquals(number.path("sid").asText(), a.providerSid());
         await().atMost(WAIT).until(() -> resultsFor(org, ProvisioningResult.Status.ACTIVE).size() == 1);
 
-        // nothing more is bought later, whatever the worker does
+        // nothing more is bought later, whatever the worker does: judged after a whole pass of the worker that began once
+        // the upgrade was applied (anything the upgrade made due, it claims, records as an attempt and buys)
+        long attemptsBefore = purchaseAttempts(org);
         lifecycle("clerk:msg_c_" + org, org, Kind.UPDATED, Plan.ENTERPRISE, 200);
         await().atMost(WAIT).until(() -> workspace(org).plan == Plan.ENTERPRISE);
+        worker.runDue();
+        assertEquals(attemptsBefore, purchaseAttempts(org), "no purchase attempted after the upgrade");
         assertEquals(1, ownedBy(org).size());
     }
 

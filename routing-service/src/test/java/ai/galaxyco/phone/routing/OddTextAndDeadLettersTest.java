@@ -118,6 +118,10 @@ class OddTextAndDeadLettersTest {
         given().auth().oauth2(TestTokens.forService()).queryParam("partition", letter.get("partition"))
                 .queryParam("offset", letter.get("offset")).post("/api/admin/dead-letters/inbound-messages.dlq/replay")
                 .then().statusCode(200);
+        // judged behind a marker on the same key (same partition, after the forced replay): routed once, stored once
+        String marker = RoutingFlowTest.inbound(PhoneNumber.parse("+14155550143"), ours, "marker", "SMmark" + UUID.randomUUID());
+        await().atMost(RoutingFlowTest.WAIT).until(() -> routedTo(org).stream().anyMatch(m -> m.messageSid().equals(marker)));
+        assertEquals(1, routedTo(org).stream().filter(m -> m.messageSid().equals(sid)).count(), "the forced replay was routed again");
         long stored = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
                 "select count(*) from conversation_message where provider_sid = ?1").setParameter(1, sid).getSingleResult()).longValue());
         assertEquals(1, stored);

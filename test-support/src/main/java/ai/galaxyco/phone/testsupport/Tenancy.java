@@ -9,14 +9,19 @@ import java.util.List;
 /**
  * Checks that a workspace-scoped endpoint refuses everyone but the workspace: no token, an expired token,
  * an unsigned one and one minted for another front end (azp) get 401, a valid token for another workspace gets
- * 403; and that an operator endpoint refuses everything but a service token addressed to this service.
+ * 403, while the workspace's own token (both Clerk token shapes) gets past authorisation, so an endpoint that refused
+ * everyone would fail; and that an operator endpoint refuses everything but a service token addressed to this service.
  */
 public final class Tenancy {
 
     private Tenancy() {
     }
 
-    /** @return what went wrong, empty when the endpoint refused every caller it should */
+    /**
+     * Call it on a workspace nobody else uses: the admitted calls are real requests (with a {@code {}} body).
+     *
+     * @return what went wrong, empty when the endpoint refused every caller it should and admitted the workspace's own
+     */
     public static List<String> refusalsOf(String method, String path, String workspaceId) {
         List<String> problems = new ArrayList<>();
         expect(problems, method, path, null, 401, "no token");
@@ -28,6 +33,8 @@ public final class Tenancy {
         expect(problems, method, path, TestTokens.forWorkspace(workspaceId + "_other"), 403, "another workspace's token");
         expect(problems, method, path, TestTokens.clerkTokenClaimingServiceRole(), 403,
                 "a Clerk token whose groups claim phone-service");
+        expectAdmitted(problems, method, path, TestTokens.forWorkspace(workspaceId), "the workspace's own token");
+        expectAdmitted(problems, method, path, TestTokens.forWorkspaceV2(workspaceId), "the workspace's own token (v2 shape)");
         return problems;
     }
 
@@ -44,11 +51,16 @@ public final class Tenancy {
         expect(problems, method, path, TestTokens.forServiceAudience(List.of("some-other-service")), 401,
                 "a service token for another audience");
         expect(problems, method, path, TestTokens.longLivedServiceToken(), 401, "a service token living a day");
-        int admitted = call(method, path, TestTokens.forServiceAudience(List.of(service)));
-        if (admitted == 401 || admitted == 403) {
-            problems.add(method + " " + path + " refused a service token for " + service + " with " + admitted);
-        }
+        expectAdmitted(problems, method, path, TestTokens.forServiceAudience(List.of(service)), "a service token for " + service);
         return problems;
+    }
+
+    /** Past authorisation: whatever the endpoint then answers (200, 400 for the empty body, 404), not 401 or 403. */
+    private static void expectAdmitted(List<String> problems, String method, String path, String token, String who) {
+        int admitted = call(method, path, token);
+        if (admitted == 401 || admitted == 403) {
+            problems.add(method + " " + path + " refused " + who + " with " + admitted);
+        }
     }
 
     private static int call(String method, String path, String token) {
