@@ -41,7 +41,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +63,6 @@ class OutboundFlowTest {
 
     static final Duration WAIT = Duration.ofSeconds(45);
     static final String SHARED = "+14056940235";
-    static final AtomicInteger NEXT = new AtomicInteger(200);
     static final String PERSON = "+14155550100";
     static TopicProbe results;
 
@@ -86,7 +84,7 @@ class OutboundFlowTest {
     }
 
     static String newNumber() {
-        return "+1646555" + String.format("%04d", NEXT.incrementAndGet());
+        return ai.galaxyco.phone.testsupport.TestNumbers.next("+1646555", 4);
     }
 
     /** A workspace with a dedicated number, known both to the sandbox (it "bought" it) and to outbound. */
@@ -221,7 +219,7 @@ class OutboundFlowTest {
         String org = newOrg();
         String main = proWorkspaceWithNumber(org, newNumber());
         String sales = workspaceWithNumber(org, newNumber(), "Sales");
-        String wroteToSales = "+14155550" + String.format("%03d", NEXT.incrementAndGet() % 1000);
+        String wroteToSales = ai.galaxyco.phone.testsupport.TestNumbers.next("+1415557", 4);
         String eventId = "routing:" + UUID.randomUUID();
         TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage("SM" + UUID.randomUUID(), WorkspaceId.of(org),
                 UUID.randomUUID().toString(), PhoneNumber.parse(sales), "Sales", PhoneNumber.parse(wroteToSales), Channel.SMS,

@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +46,6 @@ import org.junit.jupiter.api.Test;
 class RegistrationHoldTest {
 
     static final Duration WAIT = Duration.ofSeconds(45);
-    static final AtomicInteger NEXT = new AtomicInteger(100);
     static TopicProbe registrationRequests;
 
     @Inject
@@ -68,7 +66,7 @@ class RegistrationHoldTest {
     }
 
     static String newNumber() {
-        return "+1718555" + String.format("%04d", NEXT.incrementAndGet());
+        return ai.galaxyco.phone.testsupport.TestNumbers.next("+1718555", 4);
     }
 
     /** What provisioning publishes; waits until outbound's copy shows that state. */

@@ -206,7 +206,7 @@ class NumberHealthTest {
     void aTollFreeNumberWaitsForAnOperatorToConfirmItsVerification() {
         String org = newOrg();
         // a toll-free number libphonenumber knows as one: its exchange (the next three digits) starts with 2-9
-        String e164 = "+1833" + (2000000 + new java.util.Random().nextInt(8000000));
+        String e164 = ai.galaxyco.phone.testsupport.TestNumbers.next("+18332", 6);
         // bought as SignalWire knows it (so reconciliation, run by other tests, finds it where it should be)
         String sid = SandboxControl.addNumber(e164, ProvisioningFlowTest.tag(org)).path("sid").asText();
         QuarkusTransaction.requiringNew().run(() -> {

@@ -58,7 +58,7 @@ class BatchRoutingTest {
     EntityManager em;
 
     static PhoneNumber newNumber() {
-        return PhoneNumber.parse("+1646555" + String.format("%04d", (int) (Math.random() * 10_000)));
+        return PhoneNumber.parse(ai.galaxyco.phone.testsupport.TestNumbers.next("+1646555", 4));
     }
 
     static String org() {

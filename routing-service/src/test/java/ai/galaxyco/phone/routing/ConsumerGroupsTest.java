@@ -37,7 +37,7 @@ class ConsumerGroupsTest {
 
     @Test
     void eachChannelCommitsInAGroupOfItsOwn() throws Exception {
-        String number = "+1646555" + (1000 + new java.util.Random().nextInt(8999));
+        String number = ai.galaxyco.phone.testsupport.TestNumbers.next("+1646555", 4);
         var a = new NumberAssignment(PhoneNumber.parse(number), WorkspaceId.of("org_groups"), "Main", false, "sid", null, Instant.now());
         TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, a.key(), a, UUID.randomUUID().toString());
         try (Admin admin = admin()) {

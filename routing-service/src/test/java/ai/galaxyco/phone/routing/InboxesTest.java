@@ -52,7 +52,7 @@ class InboxesTest {
         PhoneNumber support = newNumber();
         assign(sales, org, "Sales");
         assign(support, org, "Support");
-        PhoneNumber person = PhoneNumber.parse("+14155554" + String.format("%03d", RoutingFlowTest.NEXT.incrementAndGet() % 1000));
+        PhoneNumber person = PhoneNumber.parse(ai.galaxyco.phone.testsupport.TestNumbers.next("+1415557", 4));
         inbound(person, sales, "Do you ship to Canada?", "SM" + UUID.randomUUID());
         inbound(person, support, "My order is late", "SM" + UUID.randomUUID());
         await().atMost(WAIT).until(() -> get(org, "/conversations").getList("items").size() == 2);
@@ -87,7 +87,7 @@ class InboxesTest {
         String org = newOrg();
         PhoneNumber number = newNumber();
         assign(number, org, "Sales");
-        PhoneNumber person = PhoneNumber.parse("+14155555" + String.format("%03d", RoutingFlowTest.NEXT.incrementAndGet() % 1000));
+        PhoneNumber person = PhoneNumber.parse(ai.galaxyco.phone.testsupport.TestNumbers.next("+1415557", 4));
         inbound(person, number, "Hi", "SM" + UUID.randomUUID());
         await().atMost(WAIT).until(() -> get(org, "/conversations?inbox=Sales").getList("items").size() == 1);
 

@@ -34,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +55,6 @@ class RoutingFlowTest {
 
     static final Duration WAIT = Duration.ofSeconds(45);
     static final PhoneNumber SHARED = PhoneNumber.parse("+14056940235");
-    static final AtomicInteger NEXT = new AtomicInteger(100);
     static TopicProbe routed;
     static TopicProbe consent;
 
@@ -77,7 +75,7 @@ class RoutingFlowTest {
     }
 
     static PhoneNumber newNumber() {
-        return PhoneNumber.parse("+1212555" + String.format("%04d", NEXT.incrementAndGet()));
+        return PhoneNumber.parse(ai.galaxyco.phone.testsupport.TestNumbers.next("+1212555", 4));
     }
 
     @Inject
@@ -166,7 +164,7 @@ class RoutingFlowTest {
     void replyToTheSharedNumberGoesToTheWorkspaceThatWroteLast() {
         String first = newOrg();
         String second = newOrg();
-        PhoneNumber person = PhoneNumber.parse("+14155550" + String.format("%03d", NEXT.incrementAndGet() % 1000));
+        PhoneNumber person = PhoneNumber.parse(ai.galaxyco.phone.testsupport.TestNumbers.next("+1415557", 4));
         sentFromShared(first, person, "m-" + first);
         sentFromShared(second, person, "m-" + second);
         await().atMost(WAIT).until(() -> conversations(second).getList("items").size() == 1);
@@ -184,7 +182,7 @@ class RoutingFlowTest {
     void aMessageTheCarrierDidNotAcceptNeverCapturesAnotherWorkspacesContact() {
         String owner = newOrg();
         String intruder = newOrg();
-        PhoneNumber person = PhoneNumber.parse("+14155551" + String.format("%03d", NEXT.incrementAndGet() % 1000));
+        PhoneNumber person = PhoneNumber.parse(ai.galaxyco.phone.testsupport.TestNumbers.next("+1415557", 4));
         sentFromShared(owner, person, "m-" + owner);
         sentFromShared(intruder, person, "m1-" + intruder, "FAILED");
         sentFromShared(intruder, person, "m2-" + intruder, "SENDING");
@@ -198,7 +196,7 @@ class RoutingFlowTest {
     void aContactTalkingToAWorkspaceStaysWithItWhenAnotherWritesToThem() {
         String talking = newOrg();
         String other = newOrg();
-        PhoneNumber person = PhoneNumber.parse("+14155552" + String.format("%03d", NEXT.incrementAndGet() % 1000));
+        PhoneNumber person = PhoneNumber.parse(ai.galaxyco.phone.testsupport.TestNumbers.next("+1415557", 4));
         sentFromShared(talking, person, "m-" + talking);
         await().atMost(WAIT).until(() -> conversations(talking).getList("items").size() == 1);
         String reply = inbound(person, SHARED, "Yes, Tuesday works", "SM" + UUID.randomUUID());
@@ -215,7 +213,7 @@ class RoutingFlowTest {
         String org = newOrg();
         PhoneNumber ours = newNumber();
         assign(ours, org);
-        PhoneNumber person = PhoneNumber.parse("+14155553" + String.format("%03d", NEXT.incrementAndGet() % 1000));
+        PhoneNumber person = PhoneNumber.parse(ai.galaxyco.phone.testsupport.TestNumbers.next("+1415557", 4));
         for (int i = 0; i < 3; i++) {
             inbound(person, ours, "page " + i, "SMpage" + i + UUID.randomUUID());
             int sent = i + 1;

@@ -132,7 +132,7 @@ class ProvisioningSafetyTest {
     }
 
     static String randomNumber() {
-        return "+1312" + (2000000 + (int) (Math.random() * 7999999));
+        return ai.galaxyco.phone.testsupport.TestNumbers.next("+13122", 6);
     }
 
     // ------------------------------------------------------------------------ 1: deployments and orphans
@@ -167,7 +167,7 @@ class ProvisioningSafetyTest {
     void theSafetyBrakeRefusesAPassThatWouldQuarantineTooManyUntilAnOperatorConfirms() {
         List<String> orphans = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            String e164 = "+1646777" + String.format("%04d", (int) (Math.random() * 9999));
+            String e164 = ai.galaxyco.phone.testsupport.TestNumbers.next("+1646777", 4);
             orphans.add(e164);
             SandboxControl.addNumber(e164, tag(newOrg()));
         }
