@@ -235,6 +235,36 @@ final class RunningSystem implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Starts a process of {@code module} named {@code name} with exactly {@code env} (its ports are added: the ones it
+     * had, if it ran before under that name), and waits until it is ready.
+     */
+    void startExtra(String name, String module, Map<String, String> env) throws Exception {
+        if (!ports.containsKey(name)) {
+            ports.put(name, freePort());
+            managementPorts.put(name, freePort());
+        }
+        Map<String, String> withPorts = new HashMap<>(env);
+        withPorts.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(name)));
+        withPorts.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(name)));
+        environments.put(name, withPorts);
+        processes.put(name, launch(module, withPorts, Files.createTempFile(Path.of("target", "e2e-logs"), name + "-", ".log")));
+        awaitReady(name, Duration.ofSeconds(120));
+    }
+
+    /**
+     * Starts {@code name} again after a {@link #kill}, on its ports, with its environment changed by {@code changes};
+     * waits until it is ready.
+     */
+    void restart(String name, Map<String, String> changes) throws Exception {
+        Map<String, String> env = new HashMap<>(environments.get(name));
+        env.putAll(changes);
+        environments.put(name, env);
+        String module = name.replaceAll("-\\d+$", "");
+        processes.put(name, launch(module, env, Path.of("target", "e2e-logs", name + "-restarted.log")));
+        awaitReady(name, Duration.ofSeconds(120));
+    }
+
     /** kill -9 of one instance (SIGKILL: no shutdown hook, no goodbye to the consumer group); it is forgotten. */
     void kill(String name) throws InterruptedException {
         Process process = processes.remove(name);

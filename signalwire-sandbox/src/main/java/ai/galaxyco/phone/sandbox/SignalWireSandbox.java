@@ -174,6 +174,14 @@ public final class SignalWireSandbox implements AutoCloseable {
     }
 
     /**
+     * Makes the next {@code count} requests whose form has {@code key=value} take effect (the message is sent, the number
+     * bought) and then hang past any client timeout: the client that made it can die waiting, as in a crash mid-request.
+     */
+    public void takeEffectThenHang(String pathPart, String key, String value, int count) {
+        faults.add(new Fault(pathPart, key, value, 0, 0, null, true, true, new int[] {count}));
+    }
+
+    /**
      * Makes the next {@code count} matching purchases or sends take effect and then answer {@code status} anyway:
      * an answer lost after the work was done, the ambiguous case a client must look up before it retries.
      */
@@ -256,6 +264,9 @@ public final class SignalWireSandbox implements AutoCloseable {
             Fault fault = takeFault(path, form);
             if (fault != null) {
                 if (fault.hang()) {
+                    if (fault.afterEffect()) {
+                        takeEffect(exchange.getRequestMethod(), m, form);
+                    }
                     sleep(Duration.ofSeconds(60));
                     return;
                 }
