@@ -111,7 +111,7 @@ class RegistrationHoldTest {
 
         assign(org, number, MessagingState.SENDABLE);
         await().atMost(WAIT).until(() -> sentFrom(number) >= 1);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> sentFrom(number) == 1); // once
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> sentFrom(number) == 1); // once
         await().atMost(WAIT).until(() -> !"QUEUED".equals(message(org, id).getString("status")));
         assertEquals(null, message(org, id).getString("reason"));
     }
@@ -153,7 +153,7 @@ class RegistrationHoldTest {
         assign(org, number, MessagingState.PENDING_REGISTRATION);
         assign(org, number, MessagingState.SENDABLE);
         await().atMost(WAIT).until(() -> sentFrom(number) == 3);
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> sentFrom(number) == 3); // once each
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> sentFrom(number) == 3); // once each
         assertEquals(null, message(org, first).getString("reason"));
     }
 

@@ -281,7 +281,7 @@ class SignalWireWebhookTest {
             assertEquals(assignment, event.numberAssignmentId());
             assertEquals("+12125550143", event.phoneNumber().e164());
             assertEquals(java.time.Instant.parse("2026-11-25T10:00:00Z"), event.eventAt());
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofSeconds(1)).atMost(WAIT)
                     .until(() -> registry.records(r -> order.equals(r.key())).size() == 1);
         }
     }

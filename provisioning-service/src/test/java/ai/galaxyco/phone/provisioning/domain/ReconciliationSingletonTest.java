@@ -75,7 +75,7 @@ class ReconciliationSingletonTest {
         assertFalse(singleton.runOncePer(job, period, runs::incrementAndGet), "the second instance's turn in the same period");
         assertEquals(1, runs.get());
         // the next period: whichever instance fires first runs it, the other skips
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(100))
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(100))
                 .until(() -> singleton.runOncePer(job, period, runs::incrementAndGet));
         assertFalse(singleton.runOncePer(job, period, runs::incrementAndGet));
         assertEquals(2, runs.get());
