@@ -87,7 +87,11 @@ class ProvisioningFlowTest {
     }
 
     static void lifecycle(String eventId, String org, Kind kind, Plan plan, long version) {
-        var event = new WorkspaceLifecycleEvent(WorkspaceId.of(org), kind, plan, "646", "Acme", version, "test", Instant.now());
+        lifecycle(eventId, org, kind, plan, version, "646");
+    }
+
+    static void lifecycle(String eventId, String org, Kind kind, Plan plan, long version, String areaCode) {
+        var event = new WorkspaceLifecycleEvent(WorkspaceId.of(org), kind, plan, areaCode, "Acme", version, "test", Instant.now());
         TopicProbe.publish(Topics.WORKSPACE_LIFECYCLE, org, event, eventId);
     }
 
@@ -207,8 +211,9 @@ class ProvisioningFlowTest {
     @Test
     void failedPurchaseIsRetriedAndVisible() {
         String org = newOrg();
-        SandboxControl.failNext("/AvailablePhoneNumbers", 2, 500, 20500);
-        lifecycle("clerk:f_" + org, org, Kind.CREATED, Plan.PRO, 1);
+        // the failures are this workspace's only: no other purchase of the module's tests searches area code 628
+        SandboxControl.failNext("/AvailablePhoneNumbers", "AreaCode", "628", 2, 500, 20500);
+        lifecycle("clerk:f_" + org, org, Kind.CREATED, Plan.PRO, 1, "628");
         await().atMost(WAIT).until(() -> workspace(org) != null && workspace(org).status == Workspace.Status.ACTIVE);
         await().atMost(WAIT).until(() -> resultsFor(org, ProvisioningResult.Status.FAILED).size() >= 1); // failures are published
         assertTrue(workspace(org).attempts >= 2);

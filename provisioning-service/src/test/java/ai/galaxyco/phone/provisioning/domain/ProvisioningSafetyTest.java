@@ -272,7 +272,7 @@ class ProvisioningSafetyTest {
     @Test
     void aPurchaseWhoseAnswerWasLostIsAdoptedNotBoughtAgain() {
         String org = newOrg();
-        SandboxControl.loseAnswerOfNext("/IncomingPhoneNumbers", 1, 500);
+        SandboxControl.loseAnswerOfNext("/IncomingPhoneNumbers", "FriendlyName", tag(org), 1, 500); // this purchase's only
         lifecycle(org, Kind.CREATED, Plan.PRO, 1, "clerk:organization.created");
         await().atMost(WAIT).until(() -> active(org));
         assertEquals(1, ownedBy(org).size(), "one number, not two");
