@@ -275,7 +275,7 @@ class UsageLedgerTest {
      * One workspace across April and May 2026 (months no other test uses, both past, so the clock does not cut them):
      * a number held from noon on 20 April to 6 am on 10 May is prorated by the hour on each side of the month boundary;
      * the plan changes mid-May and the plan at the month's end earns; May's revenue is split between two channels in
-     * proportion to their cost (SMS 0.0079, WhatsApp 0.0050 of 0.0129).
+     * proportion to their cost (SMS 0.0079, WhatsApp 0.0050 of 0.0129). The workspace is deleted in June.
      */
     @Test
     void revenueIsSplitByChannelShareAndNumbersAndPlansAreProratedAcrossTheMonthBoundary() {
@@ -287,6 +287,9 @@ class UsageLedgerTest {
                 Plan.PRO, number, "PNmay", 1, null, null, boughtAt), UUID.randomUUID().toString());
         TopicProbe.publish(Topics.PROVISIONING_RESULTS, org, new ProvisioningResult(workspace, ProvisioningResult.Status.ACTIVE,
                 Plan.ENTERPRISE, number, "PNmay", 1, null, null, Instant.parse("2026-05-20T00:00:00Z")), UUID.randomUUID().toString());
+        // deleted in June, so it is no workspace of any later month (the generated August counts its own exactly)
+        TopicProbe.publish(Topics.PROVISIONING_RESULTS, org, new ProvisioningResult(workspace, ProvisioningResult.Status.REMOVED,
+                Plan.ENTERPRISE, null, null, 0, null, null, Instant.parse("2026-06-10T00:00:00Z")), UUID.randomUUID().toString());
         TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, number.e164(), new NumberAssignment(number, workspace, "Main", false, "PNmay",
                 null, boughtAt), UUID.randomUUID().toString());
         TopicProbe.send(Topics.NUMBER_ASSIGNMENTS.name(), number.e164(), null, java.util.Map.of("ce_id", UUID.randomUUID().toString(),
