@@ -57,8 +57,22 @@ final class Load {
         client.close();
     }
 
+    /**
+     * The {@code i}-th request of an open loop, told when it was meant to leave ({@link System#nanoTime()}): latency is
+     * measured from then, so a stall of the load generator itself counts against the system instead of hiding it.
+     */
+    interface Scheduled {
+        Prepared at(int i, long intendedNanos);
+    }
+
     /** Open loop that records each request's HTTP status (-1: no answer) in {@code statuses[i]}. */
     void openLoopRecording(int ratePerSecond, int seconds, IntFunction<Prepared> requests, int[] statuses)
+            throws InterruptedException {
+        openLoopRecording(ratePerSecond, seconds, (i, intended) -> requests.apply(i), statuses);
+    }
+
+    /** Open loop that records each request's HTTP status (-1: no answer) in {@code statuses[i]}. */
+    void openLoopRecording(int ratePerSecond, int seconds, Scheduled requests, int[] statuses)
             throws InterruptedException {
         int total = ratePerSecond * seconds;
         CountDownLatch finished = new CountDownLatch(total);
@@ -69,7 +83,7 @@ final class Load {
             long now = System.nanoTime();
             while (issued.get() < total && started + (long) (issued.get() * intervalNanos) <= now) {
                 int i = issued.getAndIncrement();
-                status(requests.apply(i)).onComplete(ar -> {
+                status(requests.at(i, started + (long) (i * intervalNanos))).onComplete(ar -> {
                     statuses[i] = ar.succeeded() ? ar.result() : -1;
                     finished.countDown();
                 });
@@ -81,6 +95,11 @@ final class Load {
 
     /** {@link #openLoopRecording} on a thread of its own, started; join it to wait for the last answer. */
     Thread openLoopInBackground(int ratePerSecond, int seconds, IntFunction<Prepared> requests, int[] statuses) {
+        return openLoopInBackground(ratePerSecond, seconds, (i, intended) -> requests.apply(i), statuses);
+    }
+
+    /** {@link #openLoopRecording(int, int, Scheduled, int[])} on a thread of its own, started. */
+    Thread openLoopInBackground(int ratePerSecond, int seconds, Scheduled requests, int[] statuses) {
         Thread sender = new Thread(() -> {
             try {
                 openLoopRecording(ratePerSecond, seconds, requests, statuses);
