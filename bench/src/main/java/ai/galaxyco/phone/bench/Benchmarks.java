@@ -283,10 +283,10 @@ public final class Benchmarks {
             partitions.forEach(consumer::position);
             Load load = new Load(vertx, stack.get("GATEWAY_URL"), 64);
             // latency from each request's intended start (coordinated omission: a late send does not shorten it)
-            Thread sender = load.openLoopInBackground(rate, seconds, (i, intended) -> {
+            Thread sender = load.openLoopInBackground(rate, seconds, (i, intendedStart) -> {
                 String sid = sidPrefix + (base + i);
-                sentWallMillis.put(sid, System.currentTimeMillis() - (System.nanoTime() - intended) / 1_000_000);
-                sentAt.put(sid, intended);
+                sentWallMillis.put(sid, System.currentTimeMillis() - (System.nanoTime() - intendedStart) / 1_000_000);
+                sentAt.put(sid, intendedStart);
                 return requests.get(i);
             }, statuses);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds + 60);
