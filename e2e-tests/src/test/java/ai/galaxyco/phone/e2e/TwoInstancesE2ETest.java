@@ -46,6 +46,8 @@ class TwoInstancesE2ETest {
     static final int WORKSPACES = 6;
     /** inbound-messages' partitions in the test broker (KafkaKRaftResource): one per routing instance. */
     static final int INBOUND_PARTITIONS = 2;
+    /** outbound's LaneOwnership.BUCKETS: sender numbers hash into these, shared out among the live instances. */
+    static final int LANE_BUCKETS = 64;
     static final int INBOUND_PER_WORKSPACE = 40;
     static final int OUTBOUND_PER_WORKSPACE = 4;
     static RunningSystem system;
@@ -74,7 +76,10 @@ class TwoInstancesE2ETest {
     @Test
     void twoInstancesLoseNothingDuplicateNothingAndKeepEachNumbersPace() throws Exception {
         String routing2 = secondInstance("routing-service");
-        secondInstance("outbound-service");
+        String outbound2 = secondInstance("outbound-service");
+        // each outbound instance holds its fair share of the 64 sender buckets before any message is queued
+        await().atMost(WAIT).until(() -> meter("outbound-service", "outbound_lanes_owned") == LANE_BUCKETS / 2
+                && meter(outbound2, "outbound_lanes_owned") == LANE_BUCKETS / 2);
 
         Map<String, String> numberOf = new HashMap<>();
         for (int w = 0; w < WORKSPACES; w++) {
@@ -86,8 +91,11 @@ class TwoInstancesE2ETest {
         for (String org : numberOf.keySet()) {
             numberOf.put(org, await().atMost(WAIT).until(() -> SeedProcedureE2ETest.activeNumber(org), n -> n != null));
         }
-        // the flood is keyed by the called number: it must reach both partitions, so that both routing instances work
-        while (numberOf.values().stream().map(TwoInstancesE2ETest::inboundPartition).distinct().count() < INBOUND_PARTITIONS) {
+        // both instances of each service must have work: the flood is keyed by the called number, so it must reach both
+        // partitions; outbound sends from a number on the instance holding its bucket, so the numbers' buckets must be
+        // held by both instances (two database sessions)
+        while (numberOf.values().stream().map(TwoInstancesE2ETest::inboundPartition).distinct().count() < INBOUND_PARTITIONS
+                || laneHolders(numberOf.values()) < 2) {
             String org = SeedProcedureE2ETest.newOrg("twin");
             assertEquals(204, SeedProcedureE2ETest.clerk("msg_" + UUID.randomUUID(), "organization.created", org, "pro",
                     System.currentTimeMillis()));
@@ -125,7 +133,7 @@ class TwoInstancesE2ETest {
             if (i == total / 2) {
                 await().atMost(WAIT).until(() -> sent.get() >= total / 2);
                 // routing-service-2 did its share before it dies: it owned a partition and stored messages from it
-                await().atMost(WAIT).until(() -> routed(routing2) > 0);
+                await().atMost(WAIT).until(() -> meter(routing2, "routing_messages_total", "outcome=\"routed\"") > 0);
                 system.kill(routing2);
             }
         }
@@ -169,6 +177,8 @@ class TwoInstancesE2ETest {
                 .filter(r -> r.param("Body") != null && r.param("Body").startsWith("pace " + run)).toList();
         assertEquals(workspaces * OUTBOUND_PER_WORKSPACE, sends.size(), "one SignalWire request per message");
         assertEquals(sends.size(), sends.stream().map(r -> r.param("Body")).distinct().count(), "no message sent twice");
+        assertTrue(meter("outbound-service", "outbound_sent_total") > 0, "outbound-service sent its share");
+        assertTrue(meter(outbound2, "outbound_sent_total") > 0, "outbound-service-2 sent its share");
 
         // pacing: a long code sends one segment per second. outbound's own departure times are the guarantee (never
         // closer than 1 s); the sandbox's receive times must agree up to its own jitter on a busy machine (0.9 s), and two
@@ -257,15 +267,35 @@ class TwoInstancesE2ETest {
                 number.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % INBOUND_PARTITIONS;
     }
 
-    /** Messages one routing instance has routed into a workspace since it started (its own counter). */
-    static double routed(String instance) throws Exception {
-        Matcher m = Pattern.compile("routing_messages_total\\{[^}]*outcome=\"routed\"[^}]*\\}\\s+(\\S+)")
-                .matcher(system.operations(instance, "/q/metrics").body());
-        double routed = 0;
+    /** One instance's meter, summed over its series whose labels contain every one of {@code labels}. */
+    static double meter(String instance, String name, String... labels) throws Exception {
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})?\\s+(\\S+)").matcher(system.operations(instance, "/q/metrics").body());
+        double sum = 0;
         while (m.find()) {
-            routed += Double.parseDouble(m.group(1));
+            String series = m.group(1) == null ? "" : m.group(1);
+            if (java.util.Arrays.stream(labels).allMatch(series::contains)) {
+                sum += Double.parseDouble(m.group(2));
+            }
         }
-        return routed;
+        return sum;
+    }
+
+    /**
+     * How many outbound instances hold the lanes of these sender numbers: outbound's LaneOwnership hashes a number into
+     * one of 64 buckets ({@code mod(abs(hashtext(number)), 64)}) and an instance holds a bucket by a session advisory lock
+     * of class 0x4744, so the distinct sessions holding the numbers' buckets are the distinct instances.
+     */
+    static int laneHolders(java.util.Collection<String> numbers) throws Exception {
+        try (Connection db = system.database("outbound-service"); PreparedStatement q = db.prepareStatement(
+                "select count(distinct l.pid) from pg_locks l where l.locktype = 'advisory' and l.granted and l.classid = 18244 "
+                        + "and l.database = (select oid from pg_database where datname = current_database()) and l.objid in "
+                        + "(select mod(abs(hashtext(n)::bigint), 64) from unnest(?::text[]) n)")) {
+            q.setArray(1, db.createArrayOf("text", numbers.toArray()));
+            try (ResultSet rows = q.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
     }
 
     /** This run's routed events on the topic: the distinct event ids (ce_id) seen for each provider sid. */
