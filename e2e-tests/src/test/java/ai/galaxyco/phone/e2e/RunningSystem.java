@@ -223,16 +223,27 @@ final class RunningSystem implements AutoCloseable {
      * (readiness includes having joined every consumer group).
      */
     String startInstance(String service, int k) throws Exception {
-        String name = service + "-" + k;
-        Map<String, String> env = new HashMap<>(environments.get(service));
-        ports.put(name, freePort());
-        managementPorts.put(name, freePort());
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(name)));
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(name)));
-        environments.put(name, env);
-        processes.put(name, launch(service, env, Path.of("target", "e2e-logs", name + ".log")));
-        awaitReady(name, Duration.ofSeconds(120));
-        return name;
+        return startInstances(List.of(service), k).get(0);
+    }
+
+    /** {@link #startInstance} of several services at once: all are launched, then each is waited for. */
+    List<String> startInstances(List<String> services, int k) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (String service : services) {
+            String name = service + "-" + k;
+            Map<String, String> env = new HashMap<>(environments.get(service));
+            ports.put(name, freePort());
+            managementPorts.put(name, freePort());
+            env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(name)));
+            env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(name)));
+            environments.put(name, env);
+            processes.put(name, launch(service, env, Path.of("target", "e2e-logs", name + ".log")));
+            names.add(name);
+        }
+        for (String name : names) {
+            awaitReady(name, Duration.ofSeconds(120));
+        }
+        return names;
     }
 
     /**

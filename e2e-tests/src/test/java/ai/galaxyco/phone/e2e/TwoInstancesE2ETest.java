@@ -75,8 +75,9 @@ class TwoInstancesE2ETest {
 
     @Test
     void twoInstancesLoseNothingDuplicateNothingAndKeepEachNumbersPace() throws Exception {
-        String routing2 = secondInstance("routing-service");
-        String outbound2 = secondInstance("outbound-service");
+        List<String> seconds = secondInstances("routing-service", "outbound-service");
+        String routing2 = seconds.get(0);
+        String outbound2 = seconds.get(1);
         // each outbound instance holds its fair share of the 64 sender buckets before any message is queued
         await().atMost(WAIT).until(() -> meter("outbound-service", "outbound_lanes_owned") == LANE_BUCKETS / 2
                 && meter(outbound2, "outbound_lanes_owned") == LANE_BUCKETS / 2);
@@ -199,13 +200,14 @@ class TwoInstancesE2ETest {
     }
 
     /**
-     * The kit's processed-event retention runs every 2 s here (GALAXYCO_RETENTION_INTERVAL): with two routing instances
-     * each scheduler fires every 2 s, and the job runs once per period between them, not once per instance.
+     * The kit's processed-event retention runs every 2 s here (GALAXYCO_RETENTION_INTERVAL): with two outbound instances
+     * (the other test's, when it ran first) each scheduler fires every 2 s, and the job runs once per period between
+     * them, not once per instance.
      */
     @Test
     void aPeriodicSingletonJobRunsOncePerPeriodAcrossTwoInstances() throws Exception {
-        String second = secondInstance("routing-service");
-        List<String> instances = List.of("routing-service", second);
+        String second = secondInstances("outbound-service").get(0);
+        List<String> instances = List.of("outbound-service", second);
         Map<String, double[]> before = new HashMap<>();
         for (String instance : instances) {
             before.put(instance, retentionTurns(instance));
@@ -230,10 +232,14 @@ class TwoInstancesE2ETest {
         assertTrue(ran < turns, "some turns were skipped: " + ran + " of " + turns);
     }
 
-    /** The running second instance of {@code service}, started if there is none (the other test may have killed it). */
-    static String secondInstance(String service) throws Exception {
-        String name = service + "-2";
-        return system.processes.containsKey(name) ? name : system.startInstance(service, 2);
+    /**
+     * The running second instances of {@code services}, those not running started side by side (the other test may
+     * have started or killed them).
+     */
+    static List<String> secondInstances(String... services) throws Exception {
+        List<String> missing = java.util.Arrays.stream(services).filter(s -> !system.processes.containsKey(s + "-2")).toList();
+        system.startInstances(missing, 2);
+        return java.util.Arrays.stream(services).map(s -> s + "-2").toList();
     }
 
     /** The retention job's turns on one instance: {ran, skipped (another ran it this period or runs it now)}. */
