@@ -288,8 +288,11 @@ class OutboundFlowTest {
         String person = "+14155550177";
         TopicProbe.publish(Topics.CONSENT_CHANGES, number, new ConsentChanged(PhoneNumber.parse(number), PhoneNumber.parse(person),
                 WorkspaceId.of(org), ConsentChanged.Kind.OPT_OUT, "STOP", "SM1" + org, Instant.now()), UUID.randomUUID().toString());
-        await().atMost(WAIT).untilAsserted(() -> send(org, Map.of("to", person, "body", "promo"), null).statusCode(422)
-                .body("code", equalTo("recipient_opted_out")));
+        // waited for without sending: a send tried before the opt-out arrived would be accepted, and sent
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(TestTokens.forWorkspace(org))
+                .get("/api/workspaces/" + org + "/contacts/" + person + "/consent").then().statusCode(200)
+                .body("numbers.find { it.phoneNumber == '" + number + "' }.optedOut", equalTo(true)));
+        send(org, Map.of("to", person, "body", "promo"), null).statusCode(422).body("code", equalTo("recipient_opted_out"));
         // what the console's composer reads: opted out from this number, with the keyword that did it
         given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/contacts/" + person + "/consent")
                 .then().statusCode(200).body("contact", equalTo(person))
@@ -470,7 +473,8 @@ class OutboundFlowTest {
             for (int i = 0; i < n; i++) {
                 send(org, Map.of("to", PERSON, "body", "paced " + i), null).statusCode(202);
             }
-            await().atMost(WAIT).until(() -> messagesFrom(number).size() == n);
+            // each departure is recorded with SignalWire's answer, a moment after the sandbox saw the request
+            await().atMost(WAIT).until(() -> messagesFrom(number).size() == n && departures(number).size() == n);
         } finally {
             SandboxControl.settings(Map.of("requestLatencyMs", 0, "requestLatencySpreadMs", 0));
         }
