@@ -38,6 +38,7 @@ import org.yaml.snakeyaml.Yaml;
  * misspelt variable, an empty default or a missing setting fails here. Then a user token minted with the profile's
  * demo key is accepted, so its JWT settings work too.
  */
+@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT) // its own broker and processes
 class ComposeParityE2ETest {
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
