@@ -38,7 +38,6 @@ import org.yaml.snakeyaml.Yaml;
  * misspelt variable, an empty default or a missing setting fails here. Then a user token minted with the profile's
  * demo key is accepted, so its JWT settings work too.
  */
-@org.junit.jupiter.api.parallel.Execution(org.junit.jupiter.api.parallel.ExecutionMode.CONCURRENT) // its own broker and processes
 class ComposeParityE2ETest {
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -183,7 +182,7 @@ class ComposeParityE2ETest {
                         "signalwire-sandbox-.*\\.jar")).findFirst().orElseThrow()
                 : ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         // exactly compose's environment: nothing leaks in from the machine running the tests
         Map<String, String> inherited = builder.environment();
         String path = inherited.get("PATH");
