@@ -105,6 +105,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         var command = new java.util.ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
+        command.add("-XX:TieredStopAtLevel=1"); // C1 only, as the test JVMs: a broker that lives a minute or two
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
