@@ -233,13 +233,7 @@ final class RunningSystem implements AutoCloseable {
         List<String> names = new ArrayList<>();
         for (String service : services) {
             String name = service + "-" + k;
-            Map<String, String> env = new HashMap<>(environments.get(service));
-            ports.put(name, freePort());
-            managementPorts.put(name, freePort());
-            env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(name)));
-            env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(name)));
-            environments.put(name, env);
-            processes.put(name, launch(service, env, Path.of("target", "e2e-logs", name + ".log")));
+            launchNamed(name, service, environments.get(service));
             names.add(name);
         }
         for (String name : names) {
@@ -253,15 +247,7 @@ final class RunningSystem implements AutoCloseable {
      * had, if it ran before under that name), and waits until it is ready.
      */
     void startExtra(String name, String module, Map<String, String> env) throws Exception {
-        if (!ports.containsKey(name)) {
-            ports.put(name, freePort());
-            managementPorts.put(name, freePort());
-        }
-        Map<String, String> withPorts = new HashMap<>(env);
-        withPorts.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(name)));
-        withPorts.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(name)));
-        environments.put(name, withPorts);
-        processes.put(name, launch(module, withPorts, Files.createTempFile(Path.of("target", "e2e-logs"), name + "-", ".log")));
+        launchNamed(name, module, env);
         awaitReady(name, Duration.ofSeconds(120));
     }
 
@@ -272,10 +258,26 @@ final class RunningSystem implements AutoCloseable {
     void restart(String name, Map<String, String> changes) throws Exception {
         Map<String, String> env = new HashMap<>(environments.get(name));
         env.putAll(changes);
-        environments.put(name, env);
-        String module = name.replaceAll("-\\d+$", "");
-        processes.put(name, launch(module, env, Path.of("target", "e2e-logs", name + "-restarted.log")));
-        awaitReady(name, Duration.ofSeconds(120));
+        startExtra(name, name.replaceAll("-\\d+$", ""), env);
+    }
+
+    /**
+     * Launches {@code module} as the process {@code name} with {@code env} and its own ports (kept from an earlier run
+     * under that name), recording both; its output goes to target/e2e-logs/{@code name}.log, or a fresh file beside it
+     * when that one is taken by an earlier run.
+     */
+    private void launchNamed(String name, String module, Map<String, String> env) throws IOException {
+        if (!ports.containsKey(name)) {
+            ports.put(name, freePort());
+            managementPorts.put(name, freePort());
+        }
+        Map<String, String> withPorts = new HashMap<>(env);
+        withPorts.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(name)));
+        withPorts.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPorts.get(name)));
+        environments.put(name, withPorts);
+        Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
+        Path log = Files.exists(logs.resolve(name + ".log")) ? Files.createTempFile(logs, name + "-", ".log") : logs.resolve(name + ".log");
+        processes.put(name, launch(module, withPorts, log));
     }
 
     /** kill -9 of one instance (SIGKILL: no shutdown hook, no goodbye to the consumer group); it is forgotten. */
