@@ -483,8 +483,10 @@ class OutboundFlowTest {
         assertEquals(n, departed.size());
         assertTrue(minimumSpacing(departed) >= limitMillis, "minimum spacing at departure " + minimumSpacing(departed)
                 + " ms, limit " + limitMillis + " ms");
+        // and slow answers do not serialise the sends: waiting for each answer before the next slot would give
+        // 1 / (limit + 550 ms average latency), about 0.65 of the rate; a busy CI JVM has measured 0.949 when paced right
         double achieved = (n - 1) / (span(departed) / 1000.0);
-        assertTrue(achieved >= 0.95 * rate, "achieved " + achieved + " msg/s of " + rate + " allowed");
+        assertTrue(achieved >= 0.85 * rate, "achieved " + achieved + " msg/s of " + rate + " allowed");
         // what the carrier would see: the sandbox's receive times, in this busy JVM, agree up to a scheduling jitter
         List<Long> received = messagesFrom(number).stream().map(r -> r.path("atMillis").asLong()).sorted().toList();
         assertTrue(minimumSpacing(received) >= limitMillis - RECEIVE_JITTER_MILLIS, "minimum spacing at the sandbox "
