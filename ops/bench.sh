@@ -6,8 +6,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-hash=$( (git ls-files -co --exclude-standard -z -- pom.xml bench shared-model service-kit test-support signalwire-sandbox \
-  2>/dev/null || find bench shared-model service-kit test-support signalwire-sandbox pom.xml -type f -not -path '*/target/*' -print0) \
+hash=$( (git ls-files -co --exclude-standard -z -- pom.xml bench shared-model service-kit-core service-kit test-support signalwire-sandbox \
+  2>/dev/null || find bench shared-model service-kit-core service-kit test-support signalwire-sandbox pom.xml -type f -not -path '*/target/*' -print0) \
   | sort -z | xargs -0 sha1sum 2>/dev/null | sha1sum | cut -c1-40)
 if [ ! -d bench/target/lib ] || [ ! -f bench/target/bench-1.0.0-SNAPSHOT.jar ] \
    || [ "$hash" != "$(cat bench/target/.source-hash 2>/dev/null)" ]; then

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.signature.SignalWireSignature;
@@ -142,8 +143,10 @@ class HostileInputTest {
     @Test
     void operationsEndpointsAnswerOnlyOnTheManagementPort() {
         for (String path : List.of("/q/health", "/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
-            given().get(path).then().statusCode(404);
+            given().get(path).then().statusCode(404).contentType("application/problem+json").body("code", equalTo("not_found"));
         }
+        given().get("/api/webhooks/clerk").then().statusCode(405).contentType("application/problem+json")
+                .body("code", equalTo("method_not_allowed"));
         given().get(operations + "health/ready").then().statusCode(200);
         given().get(operations + "metrics").then().statusCode(200).body(containsString("jvm_"));
         given().get(operations + "openapi").then().statusCode(200).body(containsString("/api/webhooks/clerk"));

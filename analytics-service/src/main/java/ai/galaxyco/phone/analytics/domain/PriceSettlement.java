@@ -2,6 +2,7 @@ package ai.galaxyco.phone.analytics.domain;
 
 import ai.galaxyco.phone.analytics.config.AnalyticsConfig;
 import ai.galaxyco.phone.analytics.signalwire.PricesApi;
+import ai.galaxyco.phone.kit.domain.Backoff;
 import ai.galaxyco.phone.kit.domain.ClusterSingleton;
 import ai.galaxyco.phone.kit.signalwire.SignalWireException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -149,7 +150,6 @@ public class PriceSettlement {
 
     /** The settle delay, doubled after every look that found no price, at most six hours. */
     Duration waitAfter(int checks) {
-        Duration wait = config.delay().multipliedBy(1L << Math.min(checks, 16));
-        return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT : wait;
+        return new Backoff(config.delay(), LONGEST_WAIT).delay(checks + 1);
     }
 }

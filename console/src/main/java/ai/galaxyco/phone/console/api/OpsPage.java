@@ -73,9 +73,10 @@ public class OpsPage {
     private final ObjectMapper json;
     private final ConsoleConfig config;
     private final Optional<LocalTokens> localServiceTokens;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public OpsPage(Operators operators, ServiceApis apis, ObjectMapper json, ConsoleConfig config) {
+    public OpsPage(Operators operators, ServiceApis apis, ObjectMapper json, ConsoleConfig config, Clock clock) {
+        this.clock = clock;
         this.operators = operators;
         this.apis = apis;
         this.json = json;

@@ -57,11 +57,11 @@ public class SignInPage {
     private final Optional<LocalTokens> userTokens;
     private final Optional<LocalTokens> serviceTokens;
 
-    public SignInPage(SignedInUsers users, ServiceApis apis, ConsoleConfig config) {
+    public SignInPage(SignedInUsers users, ServiceApis apis, ConsoleConfig config, Clock clock) {
         this.users = users;
         this.apis = apis;
         this.config = config;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
         boolean prod = ConfigUtils.getProfiles().contains("prod");
         if (prod && config.localSignIn().userKey().isPresent()) {
             LOG.warn("CONSOLE_LOCAL_SIGNING_KEY is ignored in the prod profile: users sign in through Clerk");

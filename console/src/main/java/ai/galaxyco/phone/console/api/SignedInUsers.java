@@ -2,11 +2,10 @@ package ai.galaxyco.phone.console.api;
 
 import ai.galaxyco.phone.console.config.ConsoleConfig;
 import ai.galaxyco.phone.console.domain.SignedInUser;
+import ai.galaxyco.phone.kit.api.ClerkClaims;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.Optional;
 import java.util.Set;
@@ -60,13 +59,12 @@ public class SignedInUsers {
             throw new SignInRequired("the session is not valid or has expired");
         }
         if (authorizedParties.isPresent()) {
-            Object azp = jwt.getClaim("azp");
-            String party = azp instanceof JsonString s ? s.getString() : azp == null ? null : azp.toString();
+            String party = ClerkClaims.authorizedParty(jwt::getClaim);
             if (party == null || !authorizedParties.get().contains(party)) {
                 throw new SignInRequired("the session was issued for another front end (" + party + ")");
             }
         }
-        String organization = organization(jwt);
+        String organization = ClerkClaims.organization(jwt::getClaim);
         if (organization == null) {
             throw new SignInRequired("the session has no active workspace");
         }
@@ -90,14 +88,5 @@ public class SignedInUsers {
         }
         var cookie = headers.getCookies().get(cookieName);
         return cookie == null || cookie.getValue().isBlank() ? Optional.empty() : Optional.of(cookie.getValue());
-    }
-
-    /** {@code org_id}, or {@code o.id} in Clerk's v2 session tokens. */
-    private static String organization(JsonWebToken jwt) {
-        Object orgId = jwt.getClaim("org_id");
-        if (orgId != null) {
-            return orgId instanceof JsonString s ? s.getString() : orgId.toString();
-        }
-        return jwt.getClaim("o") instanceof JsonObject o && o.get("id") instanceof JsonString id ? id.getString() : null;
     }
 }

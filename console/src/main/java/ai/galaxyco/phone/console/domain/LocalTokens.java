@@ -1,10 +1,9 @@
 package ai.galaxyco.phone.console.domain;
 
+import ai.galaxyco.phone.kit.config.KeyText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -27,10 +26,10 @@ public final class LocalTokens {
         this.key = key;
     }
 
-    /** @param pemOrPath a PKCS#8 private key in PEM (as {@code openssl genpkey} writes it), or the path of a file holding one */
+    /** @param pemOrPath a PKCS#8 private key in PEM (as {@code openssl genpkey} writes it), or where to read one (see {@link KeyText}) */
     public static LocalTokens from(String pemOrPath) {
         try {
-            String pem = pemOrPath.contains("-----BEGIN") ? pemOrPath : Files.readString(Path.of(pemOrPath.replaceFirst("^file:", "")));
+            String pem = KeyText.read(pemOrPath);
             byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").trim());
             return new LocalTokens(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)));
         } catch (IOException e) {

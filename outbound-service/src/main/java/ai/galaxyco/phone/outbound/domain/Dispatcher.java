@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.outbound.domain;
 
+import ai.galaxyco.phone.kit.domain.Backoff;
 import ai.galaxyco.phone.kit.signalwire.SignalWireException;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.outbound.config.OutboundConfig;
@@ -28,7 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Sends queued messages, driven from the database so that an accepted message survives a crash. Each
@@ -471,10 +471,8 @@ public class Dispatcher {
         });
     }
 
-    /** Exponential backoff with full jitter, so retries from many messages do not arrive together. */
+    /** With jitter, so retries from many messages that failed together do not arrive together. */
     Duration backoff(int attempts) {
-        long cap = Math.min(config.maxRetryDelay().toMillis(),
-                config.initialRetryDelay().toMillis() * (1L << Math.min(attempts - 1, 20)));
-        return Duration.ofMillis(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
+        return new Backoff(config.initialRetryDelay(), config.maxRetryDelay()).jittered(attempts);
     }
 }

@@ -101,7 +101,7 @@ public class OutboundConsumers {
     @Blocking
     public void request(ConsumerRecord<String, String> record) {
         OutboundRequest request = EventJson.read(record.value(), OutboundRequest.class);
-        Duration backoff = Duration.ofMillis(200);
+        int outageRetries = 0;
         while (true) {
             try {
                 messages.accept(new SendCommand(request.workspaceId().value(), request.to(), request.body(), request.mediaUrls(),
@@ -120,8 +120,7 @@ public class OutboundConsumers {
                     throw e;
                 }
                 Log.warnf("outbound-requests waiting for the database (request %s): %s", request.requestId(), e.getMessage());
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : backoff.multipliedBy(2);
+                sleep(IdempotentConsumer.RETRY.delay(++outageRetries));
             }
         }
     }

@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.outbound.messaging;
 
+import ai.galaxyco.phone.kit.domain.Backoff;
 import ai.galaxyco.phone.kit.messaging.CloudEventRecords;
 import ai.galaxyco.phone.kit.messaging.DeadLetters;
 import ai.galaxyco.phone.model.CloudEventHeaders;
@@ -7,8 +8,8 @@ import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.OutboundRequest;
 import ai.galaxyco.phone.outbound.config.OutboundConfig;
-import ai.galaxyco.phone.outbound.domain.MessageService;
 import ai.galaxyco.phone.outbound.domain.MessageService.SendCommand;
+import ai.galaxyco.phone.outbound.domain.MessageService;
 import ai.galaxyco.phone.outbound.domain.SendRefused;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -36,8 +37,7 @@ import org.apache.kafka.common.record.TimestampType;
 @ApplicationScoped
 public class ParkedRequests {
 
-    private static final Duration FIRST_RETRY = Duration.ofMillis(500);
-    private static final Duration MAX_RETRY = Duration.ofSeconds(15);
+    private static final Backoff RETRY = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
 
     private final MessageService messages;
     private final DeadLetters deadLetters;
@@ -70,7 +70,7 @@ public class ParkedRequests {
                 + "on conflict (request_id) do nothing")
                 .setParameter(1, request.requestId()).setParameter(2, record.key()).setParameter(3, record.value())
                 .setParameter(4, CloudEventRecords.eventId(record)).setParameter(5, Timestamp.from(now))
-                .setParameter(6, Timestamp.from(now.plus(FIRST_RETRY))).setParameter(7, refusal.code() + ": " + refusal.getMessage())
+                .setParameter(6, Timestamp.from(now.plus(RETRY.delay(1)))).setParameter(7, refusal.code() + ": " + refusal.getMessage())
                 .executeUpdate());
         registry.counter("outbound.requests.parked", "error", refusal.code()).increment();
         Log.infof("Request %s waits (%s): %s", request.requestId(), refusal.code(), refusal.getMessage());
@@ -110,8 +110,7 @@ public class ParkedRequests {
         }
         SendRefused e = refusal.get();
         if (passes(e) && now.isBefore(parkedAt.plus(config.senderWait()))) {
-            Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(attempts, 5));
-            Instant next = now.plus(backoff.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff);
+            Instant next = now.plus(RETRY.delay(attempts + 1));
             QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update parked_request set attempts = attempts + 1, "
                     + "next_attempt_at = ?2, last_error = ?3 where request_id = ?1").setParameter(1, requestId)
                     .setParameter(2, Timestamp.from(next)).setParameter(3, e.code() + ": " + e.getMessage()).executeUpdate());

@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.provisioning.domain;
 
+import ai.galaxyco.phone.kit.domain.Backoff;
 import ai.galaxyco.phone.model.values.MessagingState;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.Plan;
@@ -7,8 +8,8 @@ import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
+import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -178,9 +179,7 @@ public class NumberRegistration {
     }
 
     Duration backoff(int attempts) {
-        long factor = 1L << Math.min(Math.max(attempts - 1, 0), 20);
-        Duration delay = config.registrationRetryDelay().multipliedBy(factor);
-        return delay.compareTo(config.registrationMaxRetryDelay()) > 0 ? config.registrationMaxRetryDelay() : delay;
+        return new Backoff(config.registrationRetryDelay(), config.registrationMaxRetryDelay()).delay(attempts);
     }
 
     private static String truncate(String s) {

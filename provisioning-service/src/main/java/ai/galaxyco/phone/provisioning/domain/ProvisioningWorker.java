@@ -1,10 +1,11 @@
 package ai.galaxyco.phone.provisioning.domain;
 
+import ai.galaxyco.phone.kit.domain.Backoff;
 import ai.galaxyco.phone.kit.signalwire.SignalWireException;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
-import ai.galaxyco.phone.provisioning.signalwire.NumbersApi;
 import ai.galaxyco.phone.provisioning.signalwire.NumbersApi.OwnedNumber;
+import ai.galaxyco.phone.provisioning.signalwire.NumbersApi;
 import ai.galaxyco.phone.provisioning.signalwire.RegistryApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -400,9 +401,7 @@ public class ProvisioningWorker {
     // ---------------------------------------------------------------- helpers
 
     Duration backoff(int attempts) {
-        long factor = 1L << Math.min(Math.max(attempts - 1, 0), 20);
-        Duration delay = config.initialRetryDelay().multipliedBy(factor);
-        return delay.compareTo(config.maxRetryDelay()) > 0 ? config.maxRetryDelay() : delay;
+        return new Backoff(config.initialRetryDelay(), config.maxRetryDelay()).delay(attempts);
     }
 
     private static ProvisioningAttempt attempt(String workspaceId, String kind, Instant now) {

@@ -1,6 +1,7 @@
 package ai.galaxyco.phone.kit.api;
 
 import ai.galaxyco.phone.kit.config.AuthConfig;
+import ai.galaxyco.phone.kit.config.KeyText;
 import jakarta.annotation.Priority;
 import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
@@ -13,12 +14,7 @@ import jakarta.inject.Singleton;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonReader;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.Base64;
@@ -64,8 +60,7 @@ public class CallerTokens extends JWTCallerPrincipalFactory {
         JWTCallerPrincipal user = verifier.parse(token, userTokens);
         Optional<Set<String>> parties = config.authorizedParties();
         if (parties.isPresent()) {
-            Object azp = user.getClaim("azp");
-            String party = azp == null ? null : azp.toString().replace("\"", "");
+            String party = ClerkClaims.authorizedParty(user::getClaim);
             if (party == null || !parties.get().contains(party)) {
                 throw new ParseException("the token's authorised party (azp) " + party + " is not in CLERK_AUTHORIZED_PARTIES");
             }
@@ -82,32 +77,12 @@ public class CallerTokens extends JWTCallerPrincipalFactory {
 
     /** PEM or JWK text as given, or else a location (file:, classpath:, http(s): or a path) to read it from. */
     static PublicKey readKey(String keyOrLocation) {
-        String trimmed = keyOrLocation.trim();
         try {
-            String key = trimmed.startsWith("-----BEGIN") || trimmed.startsWith("{") ? trimmed : read(trimmed);
-            return KeyUtils.decodePublicKey(key);
+            return KeyUtils.decodePublicKey(KeyText.read(keyOrLocation));
         } catch (Exception e) {
             throw new IllegalStateException("SERVICE_JWT_PUBLIC_KEY is neither a public key (PEM or JWK) nor a readable "
                     + "location of one: " + e, e);
         }
-    }
-
-    private static String read(String location) throws IOException {
-        if (location.startsWith("classpath:")) {
-            try (InputStream in = Thread.currentThread().getContextClassLoader()
-                    .getResourceAsStream(location.substring("classpath:".length()).replaceFirst("^/", ""))) {
-                if (in == null) {
-                    throw new IOException(location + " is not on the class path");
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        }
-        if (location.matches("^(file|https?):.*")) {
-            try (InputStream in = URI.create(location).toURL().openStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        }
-        return Files.readString(Path.of(location));
     }
 
     /** The {@code iss} claim before any verification: used only to pick the key, never trusted on its own. */

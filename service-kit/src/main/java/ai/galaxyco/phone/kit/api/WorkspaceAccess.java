@@ -2,8 +2,6 @@ package ai.galaxyco.phone.kit.api;
 
 import ai.galaxyco.phone.kit.config.AuthConfig;
 import jakarta.enterprise.context.RequestScoped;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.ws.rs.ForbiddenException;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -39,7 +37,7 @@ public class WorkspaceAccess {
         if (isServiceCaller()) {
             return;
         }
-        String organization = organization();
+        String organization = ClerkClaims.organization(token::getClaim);
         if (organization == null || !organization.equals(workspaceId)) {
             throw new ForbiddenException("this token is not for workspace " + workspaceId);
         }
@@ -62,17 +60,5 @@ public class WorkspaceAccess {
             throw new ForbiddenException("this endpoint is for platform service tokens (issuer " + serviceIssuer
                     + "), not user tokens");
         }
-    }
-
-    private String organization() {
-        Object orgId = token.getClaim("org_id");
-        if (orgId != null) {
-            return orgId instanceof JsonString s ? s.getString() : orgId.toString();
-        }
-        Object o = token.getClaim("o");
-        if (o instanceof JsonObject object && object.get("id") instanceof JsonString id) {
-            return id.getString();
-        }
-        return null;
     }
 }

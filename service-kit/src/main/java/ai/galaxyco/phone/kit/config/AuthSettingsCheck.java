@@ -1,11 +1,7 @@
 package ai.galaxyco.phone.kit.config;
 
 import ai.galaxyco.phone.kit.api.CallerTokens;
-import io.quarkus.runtime.LaunchMode;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,22 +13,31 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * service key must be readable, and production needs Clerk's key (JWKS_URL or JWT_PUBLIC_KEY_LOCATION), its real
  * issuer (not the committed local default, unless GALAXYCO_ALLOW_DEV_SECRETS=true) and the front end's origins.
  */
-public class AuthSettingsCheck {
+@Singleton
+public class AuthSettingsCheck implements StartupCheck {
 
     /** The issuer application.properties falls back to: right for dev and tests, never for real users. */
     static final String LOCAL_DEFAULT_ISSUER = "https://clerk.galaxyco.local";
 
-    /** First among the start-up observers, so nothing waits on Kafka or topics before the refusal. */
-    void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event, AuthConfig config,
-            @ConfigProperty(name = "mp.jwt.verify.issuer") Optional<String> userIssuer,
+    private final AuthConfig config;
+    private final Optional<String> userIssuer;
+    private final Optional<String> userKeyLocation;
+    private final boolean allowDevSettings;
+
+    /** Takes {@link CallerTokens} so that an unreadable service key stops start-up too (it is read when created). */
+    public AuthSettingsCheck(AuthConfig config, @ConfigProperty(name = "mp.jwt.verify.issuer") Optional<String> userIssuer,
             @ConfigProperty(name = "mp.jwt.verify.publickey.location") Optional<String> userKeyLocation,
             @ConfigProperty(name = "GALAXYCO_ALLOW_DEV_SECRETS", defaultValue = "false") boolean allowDevSettings,
             CallerTokens createdNowSoAnUnreadableServiceKeyStopsStartUp) {
-        List<String> problems = problems(config, userIssuer, userKeyLocation, LaunchMode.current() == LaunchMode.NORMAL,
-                allowDevSettings);
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("cannot start: " + String.join("; ", problems));
-        }
+        this.config = config;
+        this.userIssuer = userIssuer;
+        this.userKeyLocation = userKeyLocation;
+        this.allowDevSettings = allowDevSettings;
+    }
+
+    @Override
+    public List<String> problems(boolean production) {
+        return problems(config, userIssuer, userKeyLocation, production, allowDevSettings);
     }
 
     static List<String> problems(AuthConfig config, Optional<String> userIssuer, Optional<String> userKeyLocation,

@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.kit.messaging;
 
+import ai.galaxyco.phone.kit.domain.Backoff;
 import ai.galaxyco.phone.model.EventJson.MalformedEventException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -26,8 +27,8 @@ import org.hibernate.Session;
 public class IdempotentConsumer {
 
     private static final int MAX_ATTEMPTS = 5;
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_OUTAGE_BACKOFF = Duration.ofSeconds(5);
+    /** Waits while the database is unreachable, and between attempts at an event that failed. */
+    public static final Backoff RETRY = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     private final EntityManager entityManager;
     private final MeterRegistry registry;
@@ -41,7 +42,7 @@ public class IdempotentConsumer {
     public boolean process(String consumer, ConsumerRecord<String, String> record,
             Consumer<ConsumerRecord<String, String>> handler) {
         String eventId = CloudEventRecords.eventId(record);
-        Duration backoff = FIRST_BACKOFF;
+        int outageRetries = 0;
         int attempt = 0;
         while (true) {
             try {
@@ -62,8 +63,7 @@ public class IdempotentConsumer {
                     // the event is fine and the database is away: wait for it rather than dead-letter a good event
                     count(consumer, "waiting_for_database");
                     Log.warnf("%s waiting for the database (event %s): %s", consumer, eventId, e.getMessage());
-                    sleep(backoff);
-                    backoff = min(backoff.multipliedBy(2), MAX_OUTAGE_BACKOFF);
+                    sleep(RETRY.delay(++outageRetries));
                     continue;
                 }
                 attempt++;
@@ -80,8 +80,7 @@ public class IdempotentConsumer {
                     throw e;
                 }
                 Log.warnf("%s failed on event %s (attempt %d), retrying: %s", consumer, eventId, attempt, e.getMessage());
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2);
+                sleep(RETRY.delay(attempt));
             }
         }
     }
@@ -124,7 +123,7 @@ public class IdempotentConsumer {
         if (records.isEmpty()) {
             return;
         }
-        Duration backoff = FIRST_BACKOFF;
+        int outageRetries = 0;
         while (true) {
             try {
                 processWholeBatch(consumer, records, batchHandler);
@@ -133,8 +132,7 @@ public class IdempotentConsumer {
                 if (isDatabaseOutage(batchFailure)) {
                     count(consumer, "waiting_for_database");
                     Log.warnf("%s waiting for the database (batch of %d): %s", consumer, records.size(), batchFailure.getMessage());
-                    sleep(backoff);
-                    backoff = min(backoff.multipliedBy(2), MAX_OUTAGE_BACKOFF);
+                    sleep(RETRY.delay(++outageRetries));
                     continue;
                 }
                 Log.warnf("%s: batch of %d failed (%s); processing its records one by one", consumer, records.size(),
@@ -241,10 +239,6 @@ public class IdempotentConsumer {
 
     private void count(String consumer, String outcome) {
         registry.counter("events.consumed", "consumer", consumer, "outcome", outcome).increment();
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static void sleep(Duration d) {

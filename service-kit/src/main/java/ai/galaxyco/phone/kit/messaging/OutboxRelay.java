@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.kit.messaging;
 
+import ai.galaxyco.phone.kit.domain.Backoff;
 import ai.galaxyco.phone.kit.domain.ClusterSingleton;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,7 +44,7 @@ public class OutboxRelay {
     private static final Duration BUSY_POLL = Duration.ofMillis(50);
     /** What {@link #publishBatch} returns when another instance holds the relay lock. */
     public static final int ANOTHER_RELAY = -1;
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final Backoff RETRY = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(10));
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
     private final Emitter<Record<String, String>> emitter;
@@ -87,11 +88,11 @@ public class OutboxRelay {
     }
 
     private void run() {
-        Duration backoff = Duration.ZERO;
+        int failedTurns = 0;
         while (running) {
             try {
-                if (!backoff.isZero()) {
-                    Thread.sleep(backoff.toMillis()); // back off after a failure, not on the happy path
+                if (failedTurns > 0) {
+                    Thread.sleep(RETRY.delay(failedTurns).toMillis()); // back off after a failure, not on the happy path
                 } else {
                     wakeUp.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
                 }
@@ -104,14 +105,14 @@ public class OutboxRelay {
                         wakeUp.tryAcquire(BUSY_POLL.toMillis(), TimeUnit.MILLISECONDS);
                     }
                 } while (running && (published == BATCH_SIZE || published == ANOTHER_RELAY && hasRows()));
-                backoff = Duration.ZERO;
+                failedTurns = 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
                 failures.increment();
-                backoff = backoff.isZero() ? Duration.ofMillis(250) : min(backoff.multipliedBy(2), MAX_BACKOFF);
-                Log.warnf("Outbox publish failed, retrying in %d ms: %s", backoff.toMillis(), e.getMessage());
+                failedTurns++;
+                Log.warnf("Outbox publish failed, retrying in %d ms: %s", RETRY.delay(failedTurns).toMillis(), e.getMessage());
             }
         }
     }
@@ -170,9 +171,5 @@ public class OutboxRelay {
                 });
         emitter.send(message);
         return ack;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -30,6 +30,13 @@ public interface SignalWireConfig {
     /** SIGNALWIRE_SIGNING_KEY: signs the webhooks SignalWire sends (checked by the gateway). */
     Optional<String> signingKey();
 
+    /**
+     * Whether the packaged application refuses to start without project, token and space: set by the services whose
+     * work is SignalWire calls (provisioning, outbound); analytics works without them (no price settlement).
+     */
+    @WithDefault("false")
+    boolean credentialsRequired();
+
     @WithDefault("5s")
     Duration connectTimeout();
 

@@ -85,29 +85,6 @@ public class SignalWireHttp {
         };
     }
 
-    /**
-     * Stops start-up of a service that calls SignalWire when its credentials are missing, naming the variables.
-     * Only in the prod profile (the packaged application); dev and test configure a sandbox themselves.
-     */
-    public void requireConfigured(String service) {
-        if (io.quarkus.runtime.LaunchMode.current() != io.quarkus.runtime.LaunchMode.NORMAL) {
-            return;
-        }
-        java.util.List<String> missing = new java.util.ArrayList<>();
-        if (config.projectId().isEmpty()) {
-            missing.add("SIGNALWIRE_PROJECT_ID");
-        }
-        if (config.token().isEmpty()) {
-            missing.add("SIGNALWIRE_TOKEN");
-        }
-        if (config.spaceUrl().isEmpty()) {
-            missing.add("SIGNALWIRE_SPACE_URL");
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException(service + " cannot start: set " + String.join(", ", missing));
-        }
-    }
-
     /** True when credentials and a space are configured. */
     public boolean isConfigured() {
         return config.projectId().isPresent() && config.token().isPresent() && config.spaceUrl().isPresent();

@@ -4,6 +4,7 @@ import ai.galaxyco.phone.gateway.config.GatewayConfig;
 import ai.galaxyco.phone.gateway.domain.ClerkEventMapper;
 import ai.galaxyco.phone.gateway.domain.InvalidWebhookException;
 import ai.galaxyco.phone.gateway.messaging.EventPublisher;
+import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.signature.SvixSignature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,18 +57,18 @@ public class ClerkWebhookResource {
                 .orElse(SvixSignature.Outcome.NO_MATCHING_SIGNATURE);
         if (outcome != SvixSignature.Outcome.VALID) {
             count("clerk", "refused_signature");
-            return done(WebhookResponses.error(401, "invalid_signature", "Svix signature check failed: " + outcome));
+            return done(ProblemException.response(401, "invalid_signature", "Svix signature check failed: " + outcome));
         }
         JsonNode envelope;
         try {
             envelope = json.readTree(body);
         } catch (java.io.IOException | RuntimeException e) {
             count("clerk", "malformed");
-            return done(WebhookResponses.error(400, "malformed_json", "body is not JSON: " + e.getMessage()));
+            return done(ProblemException.response(400, "malformed_json", "body is not JSON: " + e.getMessage()));
         }
         if (envelope == null || !envelope.isObject()) {
             count("clerk", "malformed");
-            return done(WebhookResponses.error(400, "malformed_json", "body must be a JSON object"));
+            return done(ProblemException.response(400, "malformed_json", "body must be a JSON object"));
         }
         try {
             var event = ClerkEventMapper.map(envelope, now);
@@ -84,11 +85,11 @@ public class ClerkWebhookResource {
                     .exceptionally(failure -> {
                         count("clerk", "unavailable");
                         Log.warnf("Clerk webhook %s neither published nor spooled, answering 503: %s", id, failure.getMessage());
-                        return WebhookResponses.error(503, "broker_unavailable", "try again later");
+                        return ProblemException.response(503, "broker_unavailable", "try again later");
                     });
         } catch (InvalidWebhookException e) {
             count("clerk", "invalid");
-            return done(WebhookResponses.error(400, "invalid_event", e.getMessage()));
+            return done(ProblemException.response(400, "invalid_event", e.getMessage()));
         }
     }
 

@@ -7,6 +7,7 @@ import ai.galaxyco.phone.gateway.domain.SignalWireRequest;
 import ai.galaxyco.phone.gateway.domain.VoiceResponses;
 import ai.galaxyco.phone.gateway.messaging.AssignmentView;
 import ai.galaxyco.phone.gateway.messaging.EventPublisher;
+import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.model.Topic;
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.CallStatusChanged;
@@ -20,8 +21,8 @@ import ai.galaxyco.phone.model.values.Channel;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
@@ -270,7 +271,7 @@ public class SignalWireWebhookResource {
         } catch (InvalidWebhookException e) {
             // unreadable bodies cannot be verified either: refuse without saying more than needed
             count(kind, "malformed");
-            return done(WebhookResponses.error(400, "malformed_request", e.getMessage()));
+            return done(ProblemException.response(400, "malformed_request", e.getMessage()));
         }
         String signedUrl = publicUrl(BASE + path) + (rawQuery == null ? "" : "?" + rawQuery);
         boolean valid = config.signalwireSigningKey()
@@ -278,14 +279,14 @@ public class SignalWireWebhookResource {
                 .orElse(false);
         if (!valid) {
             count(kind, "refused_signature");
-            return done(WebhookResponses.error(403, "invalid_signature", "X-SignalWire-Signature does not match " + signedUrl));
+            return done(ProblemException.response(403, "invalid_signature", "X-SignalWire-Signature does not match " + signedUrl));
         }
         Publication publication;
         try {
             publication = toEvent.apply(request);
         } catch (InvalidWebhookException e) {
             count(kind, "invalid");
-            return done(WebhookResponses.error(400, "invalid_request", e.getMessage()));
+            return done(ProblemException.response(400, "invalid_request", e.getMessage()));
         }
         if (publication.answerAtOnce()) {
             return done(answerAtOnce(kind, publication));
@@ -298,7 +299,7 @@ public class SignalWireWebhookResource {
                 .exceptionally(failure -> {
                     count(kind, "unavailable");
                     Log.warnf("SignalWire %s webhook neither published nor spooled, answering 503: %s", kind, failure.getMessage());
-                    return WebhookResponses.error(503, "broker_unavailable", "try again later");
+                    return ProblemException.response(503, "broker_unavailable", "try again later");
                 });
     }
 

@@ -1,33 +1,36 @@
 package ai.galaxyco.phone.gateway.config;
 
-import io.quarkus.runtime.LaunchMode;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
+import ai.galaxyco.phone.kit.config.StartupCheck;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * In the packaged application a missing or malformed secret stops start-up, naming the variable, instead of
  * surfacing as a 500 at the first webhook; and the development secret committed to this repository is refused
  * unless GALAXYCO_ALLOW_DEV_SECRETS=true says that is intended.
  */
-public class RequiredSecrets {
+@Singleton
+public class RequiredSecrets implements StartupCheck {
 
     /** The Clerk secret of the dev and test profiles: public, so never acceptable where real webhooks arrive. */
     static final String COMMITTED_DEV_CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-    void check(@Observes StartupEvent event, GatewayConfig config) {
-        if (LaunchMode.current() != LaunchMode.NORMAL) {
-            return;
-        }
-        boolean allowDev = ConfigProvider.getConfig().getOptionalValue("GALAXYCO_ALLOW_DEV_SECRETS", Boolean.class).orElse(false);
-        List<String> problems = problems(config.clerkWebhookSecret(), config.signalwireSigningKey(), allowDev);
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("webhook-gateway cannot start: " + String.join("; ", problems));
-        }
+    private final GatewayConfig config;
+    private final boolean allowDevSecrets;
+
+    public RequiredSecrets(GatewayConfig config,
+            @ConfigProperty(name = "GALAXYCO_ALLOW_DEV_SECRETS", defaultValue = "false") boolean allowDevSecrets) {
+        this.config = config;
+        this.allowDevSecrets = allowDevSecrets;
+    }
+
+    @Override
+    public List<String> problems(boolean production) {
+        return production ? problems(config.clerkWebhookSecret(), config.signalwireSigningKey(), allowDevSecrets) : List.of();
     }
 
     /** What is wrong with the secrets, each naming the variable to fix; empty when nothing is. */

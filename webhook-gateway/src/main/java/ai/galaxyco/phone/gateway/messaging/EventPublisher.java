@@ -1,7 +1,7 @@
 package ai.galaxyco.phone.gateway.messaging;
 
 import ai.galaxyco.phone.gateway.config.GatewayConfig;
-import ai.galaxyco.phone.model.CloudEventHeaders;
+import ai.galaxyco.phone.kit.messaging.CloudEventRecords;
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.Topic;
 import io.micrometer.core.instrument.Gauge;
@@ -10,10 +10,8 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.kafka.Record;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -159,11 +156,8 @@ public class EventPublisher {
      * delivery.timeout.ms: it keeps retrying until then, even when a caller stopped waiting earlier).
      */
     private CompletableFuture<Void> send(SpooledEvent record) {
-        RecordHeaders headers = new RecordHeaders();
-        CloudEventHeaders.binary(record.eventId(), record.eventType(), SOURCE, record.time())
-                .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-        var metadata = OutgoingKafkaRecordMetadata.<String>builder().withTopic(record.topic()).withKey(record.key())
-                .withHeaders(headers).build();
+        var metadata = CloudEventRecords.metadata(record.topic(), record.key(), record.eventId(), record.eventType(), SOURCE,
+                record.time());
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         Message<Record<String, String>> message = Message.of(Record.of(record.key(), record.payload()), Metadata.of(metadata))
                 .withAck(() -> {

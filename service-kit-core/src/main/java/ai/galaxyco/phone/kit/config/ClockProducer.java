@@ -5,7 +5,10 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
-/** The system clock in UTC; a test replaces it with its own {@code Clock} bean to move time. */
+/**
+ * The system clock in UTC, for every module (signature tolerances, outbox times, schedules); a test replaces it
+ * with its own {@code Clock} bean to move time.
+ */
 public class ClockProducer {
 
     @Produces

@@ -3,7 +3,10 @@ package ai.galaxyco.phone.kit.api;
 import ai.galaxyco.phone.model.api.Problem;
 import jakarta.ws.rs.core.Response;
 
-/** A refusal with its status and stable code; {@link ApiExceptionMappers} answers it as a problem document. */
+/**
+ * A refusal with its status and stable code; {@link ApiExceptionMappers} answers it as a problem document. The one
+ * place a problem answer is built: code that returns a {@code Response} instead of throwing uses {@link #response}.
+ */
 public class ProblemException extends RuntimeException {
 
     private final int status;
@@ -27,6 +30,11 @@ public class ProblemException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** The problem document answer of a refusal, for code that answers instead of throwing (the webhook gateway). */
+    public static Response response(int status, String code, String detail) {
+        return new ProblemException(status, code, detail).toResponse();
     }
 
     public Response toResponse() {

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.kit.api;
 
 import ai.galaxyco.phone.model.api.Problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -12,9 +13,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * One error shape for every answer that is not a success: an RFC 9457 problem document with a stable {@code code}.
- * Authentication failures reach these mappers because proactive authentication is off (service-kit's
- * microprofile-config.properties): otherwise Quarkus would answer them with an empty body before any mapper runs.
+ * Every module with an HTTP API gets them from the kit core (the webhook gateway too, for Quarkus' own 404, 405 and
+ * 415 and for failures). Authentication failures reach these mappers because proactive authentication is off
+ * (service-kit's microprofile-config.properties): otherwise Quarkus would answer them with an empty body first.
+ * The console answers people, not programs: it sets galaxyco.api.problem-mappers=false and renders its own pages.
  */
+@IfBuildProperty(name = "galaxyco.api.problem-mappers", stringValue = "true", enableIfMissing = true)
 public class ApiExceptionMappers {
 
     @ServerExceptionMapper
@@ -77,6 +81,6 @@ public class ApiExceptionMappers {
     }
 
     static Response problem(int status, String code, String detail) {
-        return Response.status(status).type(Problem.MEDIA_TYPE).entity(Problem.of(status, code, detail)).build();
+        return ProblemException.response(status, code, detail);
     }
 }
