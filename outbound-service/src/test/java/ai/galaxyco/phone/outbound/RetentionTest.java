@@ -28,6 +28,8 @@ class RetentionTest {
     @Inject
     Retention retention;
     @Inject
+    Retention.ProcessedEvents processedEvents;
+    @Inject
     StatusReportRetention statusReports;
     @Inject
     EntityManager em;
@@ -44,8 +46,8 @@ class RetentionTest {
                     + "(?1, 'sent', now() - interval '8 days'), (?2, 'sent', now() - interval '6 days')")
                     .setParameter(1, old).setParameter(2, recent).executeUpdate();
         });
-        assertTrue(retention.purgeProcessedEvents() >= 1);
-        assertTrue(statusReports.purge() >= 1);
+        assertTrue(retention.purge(processedEvents) >= 1);
+        assertTrue(retention.purge(statusReports) >= 1);
         assertEquals(0, count("processed_event", "event_id", old));
         assertEquals(1, count("processed_event", "event_id", recent));
         assertEquals(0, count("status_report", "provider_sid", old));

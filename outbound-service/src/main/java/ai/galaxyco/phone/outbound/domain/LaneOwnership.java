@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.outbound.domain;
 
+import ai.galaxyco.phone.kit.domain.AdvisoryLock;
 import ai.galaxyco.phone.outbound.config.OutboundConfig;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,8 +32,7 @@ import java.util.UUID;
 public class LaneOwnership {
 
     public static final int BUCKETS = 64;
-    /** The advisory-lock class of outbound's dispatch lanes ("GD"); ClusterSingleton uses "GC". */
-    private static final int LOCK_CLASS = 0x4744;
+    private static final AdvisoryLock LANE_LOCK = AdvisoryLock.DISPATCH_LANE;
     private static final Duration REFRESH = Duration.ofSeconds(1);
     /** An instance not heard of this long is gone (its row is kept a while longer for the handover check). */
     private static final Duration ALIVE = Duration.ofSeconds(5);
@@ -88,14 +88,14 @@ public class LaneOwnership {
             while (owned.size() > target) {
                 int bucket = owned.lastKey();
                 owned.remove(bucket); // stop claiming from it before another instance can take it
-                advisory("select pg_advisory_unlock(?, ?)", bucket);
+                LANE_LOCK.unlock(connection, bucket);
             }
             // the first buckets ever taken while no other instance was heard of lately need no handover
             boolean alone = count("select count(*) from dispatcher_instance where id <> ? and seen_at > now() - make_interval(secs => ?)",
                     instanceId, ALIVE.plus(handover).toSeconds()) == 0;
             Instant usableFrom = alone && owned.isEmpty() ? now : now.plus(handover);
             for (int bucket = 0; bucket < BUCKETS && owned.size() < target; bucket++) {
-                if (!owned.containsKey(bucket) && advisory("select pg_try_advisory_lock(?, ?)", bucket)) {
+                if (!owned.containsKey(bucket) && LANE_LOCK.tryLock(connection, bucket)) {
                     owned.put(bucket, usableFrom);
                 }
             }
@@ -162,16 +162,6 @@ public class LaneOwnership {
             try (ResultSet result = statement.executeQuery()) {
                 result.next();
                 return result.getInt(1);
-            }
-        }
-    }
-
-    private boolean advisory(String sql, int bucket) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setInt(1, LOCK_CLASS);
-            statement.setInt(2, bucket);
-            try (ResultSet result = statement.executeQuery()) {
-                return result.next() && result.getBoolean(1);
             }
         }
     }

@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.outbound.domain;
 
+import ai.galaxyco.phone.kit.domain.AdvisoryLock;
 import ai.galaxyco.phone.model.events.MessageStatusChanged;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,8 +44,7 @@ public class StatusService {
      * could miss the other and the report would wait forever).
      */
     public void lockSid(String providerSid) {
-        em.createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtext(?1))) locked").setParameter(1, providerSid)
-                .getSingleResult();
+        AdvisoryLock.PROVIDER_SID.lockForTransaction(em, providerSid);
     }
 
     /** Applies reports that wait for a sid which has become known meanwhile; returns how many messages moved. */

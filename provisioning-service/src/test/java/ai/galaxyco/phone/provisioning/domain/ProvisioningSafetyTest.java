@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.galaxyco.phone.kit.messaging.Retention;
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.WorkspaceLifecycleEvent;
 import ai.galaxyco.phone.model.events.WorkspaceLifecycleEvent.Kind;
@@ -352,6 +353,8 @@ class ProvisioningSafetyTest {
 
     @Inject
     AttemptRetention attemptRetention;
+    @Inject
+    Retention retention;
 
     @Test
     void oldFinishedAttemptsAreDeletedButEachWorkspaceKeepsItsNewestAndRunningOnes() {
@@ -366,7 +369,7 @@ class ProvisioningSafetyTest {
             attempt(quiet, old, "SUCCEEDED");
             attempt(busy, clock.instant(), "SUCCEEDED");
         });
-        attemptRetention.purge();
+        retention.purge(attemptRetention);
         long busyLeft = QuarkusTransaction.requiringNew().call(() -> ProvisioningAttempt.count("workspaceId", busy));
         assertEquals(config.attemptsKept() + 1, busyLeft, "the newest " + config.attemptsKept() + " and the running one stay");
         assertEquals(1, QuarkusTransaction.requiringNew().call(() -> ProvisioningAttempt.count("workspaceId = ?1 and outcome is null", busy)));

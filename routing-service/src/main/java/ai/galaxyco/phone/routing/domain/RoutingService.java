@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.routing.domain;
 
+import ai.galaxyco.phone.kit.domain.AdvisoryLock;
 import ai.galaxyco.phone.kit.messaging.AssignmentTable;
 import ai.galaxyco.phone.kit.messaging.Outbox;
 import ai.galaxyco.phone.model.EventJson;
@@ -50,8 +51,6 @@ public class RoutingService {
     private static final java.util.Set<String> CARRIER_ACCEPTED = java.util.Set.of("SENT", "DELIVERED");
     /** How long before a number's assignment an unrouted message to it may have arrived and still be its owner's. */
     private static final java.time.Duration UNROUTED_CATCH_UP_MARGIN = java.time.Duration.ofMinutes(5);
-    /** Advisory-lock class of routing's per-number locks ("GR"), apart from ClusterSingleton's. */
-    private static final int NUMBER_LOCK_CLASS = 0x4752;
 
     public RoutingService(EntityManager em, Outbox outbox, AssignmentTable assignments, RoutingConfig config, Clock clock,
             MeterRegistry registry) {
@@ -180,8 +179,7 @@ public class RoutingService {
 
     /** A transaction-scoped lock on one of our numbers, held until commit (by every routing instance alike). */
     private void lockNumber(PhoneNumber number) {
-        em.createNativeQuery("select 1 from pg_advisory_xact_lock(?1, hashtext(?2))").setParameter(1, NUMBER_LOCK_CLASS)
-                .setParameter(2, number.e164()).getSingleResult();
+        AdvisoryLock.ROUTED_NUMBER.lockForTransaction(em, number.e164());
     }
 
     private boolean alreadyStored(String providerSid) {

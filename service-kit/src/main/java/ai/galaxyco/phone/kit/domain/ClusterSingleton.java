@@ -22,8 +22,7 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class ClusterSingleton {
 
-    /** The advisory-lock class of GalaxyCo jobs ("GC"), so the second key is free for the job's name. */
-    public static final int LOCK_CLASS = 0x4743;
+    private static final AdvisoryLock JOB_LOCK = AdvisoryLock.CLUSTER_JOB;
 
     /** A period counts as claimed by a run that started within this share of it (schedulers drift a little). */
     private static final double PERIOD_SLACK = 0.9;
@@ -41,9 +40,9 @@ public class ClusterSingleton {
      * {@code period} ago; false when skipped. The last start is kept in {@code cluster_job} (kit migration).
      */
     public boolean runOncePer(String name, Duration period, Runnable job) {
-        int key = keyOf(name);
+        int key = AdvisoryLock.keyOf(name);
         try (Connection connection = dataSource.getConnection()) {
-            if (!advisory(connection, "select pg_try_advisory_lock(?, ?)", key)) {
+            if (!JOB_LOCK.tryLock(connection, key)) {
                 count(name, "skipped_running");
                 return false;
             }
@@ -56,7 +55,7 @@ public class ClusterSingleton {
                 count(name, "ran");
                 return true;
             } finally {
-                advisory(connection, "select pg_advisory_unlock(?, ?)", key);
+                JOB_LOCK.unlock(connection, key);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the cluster lock of " + name + " could not be taken: " + e.getMessage(), e);
@@ -91,9 +90,9 @@ public class ClusterSingleton {
 
     /** {@link #runAlone} with a result; empty when another instance holds the job. */
     public <T> Optional<T> callAlone(String name, Supplier<T> job) {
-        int key = keyOf(name);
+        int key = AdvisoryLock.keyOf(name);
         try (Connection connection = dataSource.getConnection()) {
-            if (!advisory(connection, "select pg_try_advisory_lock(?, ?)", key)) {
+            if (!JOB_LOCK.tryLock(connection, key)) {
                 count(name, "skipped_running");
                 return Optional.empty();
             }
@@ -101,25 +100,10 @@ public class ClusterSingleton {
                 count(name, "ran");
                 return Optional.ofNullable(job.get());
             } finally {
-                advisory(connection, "select pg_advisory_unlock(?, ?)", key);
+                JOB_LOCK.unlock(connection, key);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the cluster lock of " + name + " could not be taken: " + e.getMessage(), e);
         }
-    }
-
-    private static boolean advisory(Connection connection, String sql, int key) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setInt(1, LOCK_CLASS);
-            statement.setInt(2, key);
-            try (ResultSet result = statement.executeQuery()) {
-                return result.next() && result.getBoolean(1);
-            }
-        }
-    }
-
-    /** A stable key per name (String.hashCode is specified, so every instance and version agrees on it). */
-    static int keyOf(String name) {
-        return name.hashCode();
     }
 }

@@ -1,7 +1,7 @@
 package ai.galaxyco.phone.kit.messaging;
 
+import ai.galaxyco.phone.kit.domain.AdvisoryLock;
 import ai.galaxyco.phone.kit.domain.Backoff;
-import ai.galaxyco.phone.kit.domain.ClusterSingleton;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -51,7 +51,7 @@ public class OutboxRelay {
     private final EntityManager entityManager;
     private final String source;
     /** Per service: services sharing one database (schemas of one DATABASE_URL) relay independently. */
-    private final int relayLock;
+    private final String relayLock;
     private final Counter published;
     private final Counter failures;
     private final Semaphore wakeUp = new Semaphore(0);
@@ -63,7 +63,7 @@ public class OutboxRelay {
         this.emitter = emitter;
         this.entityManager = entityManager;
         this.source = "/galaxyco-phone/" + applicationName;
-        this.relayLock = ("outbox-relay:" + applicationName).hashCode();
+        this.relayLock = "outbox-relay:" + applicationName;
         this.published = registry.counter("outbox.published");
         this.failures = registry.counter("outbox.publish.failures");
     }
@@ -123,8 +123,7 @@ public class OutboxRelay {
      */
     public int publishBatch() {
         return QuarkusTransaction.requiringNew().timeout((int) ACK_TIMEOUT.multipliedBy(2).toSeconds()).call(() -> {
-            if (!Boolean.TRUE.equals(entityManager.createNativeQuery("select pg_try_advisory_xact_lock(?1, ?2)")
-                    .setParameter(1, ClusterSingleton.LOCK_CLASS).setParameter(2, relayLock).getSingleResult())) {
+            if (!AdvisoryLock.CLUSTER_JOB.tryLockForTransaction(entityManager, relayLock)) {
                 return ANOTHER_RELAY;
             }
             @SuppressWarnings("unchecked")

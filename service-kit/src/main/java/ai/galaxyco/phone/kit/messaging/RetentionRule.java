@@ -1,0 +1,24 @@
+package ai.galaxyco.phone.kit.messaging;
+
+import jakarta.persistence.EntityManager;
+import java.sql.Timestamp;
+import java.time.Duration;
+
+/**
+ * A table kept from growing forever. A module declares one as a bean; {@link Retention} runs every rule hourly, on
+ * one instance at a time, deleting in small transactions so a large backlog never holds one long one.
+ */
+public interface RetentionRule {
+
+    /** The cluster job's name (also in the log): stable, since {@code cluster_job} remembers each job's last run. */
+    String jobName();
+
+    /** What is deleted, for the log line: "processed-event ids", "status reports". */
+    String rows();
+
+    /** How long a row is kept. */
+    Duration keptFor();
+
+    /** Deletes at most {@code batch} rows older than {@code cutoff}; returns how many it deleted. */
+    int deleteBatch(EntityManager em, Timestamp cutoff, int batch);
+}
