@@ -204,7 +204,7 @@ final class AnalyticsBench {
         return plan.lines().filter(l -> l.startsWith("Execution Time")).map(l -> l.replaceAll("[^0-9.]", "")).findFirst().orElse("?");
     }
 
-    private static void send(KafkaProducer<String, String> producer, Topic topic, String key, String eventId, Object event) {
+    private static void send(KafkaProducer<String, String> producer, Topic<?> topic, String key, String eventId, Object event) {
         ProducerRecord<String, String> record = new ProducerRecord<>(topic.name(), key, EventJson.write(event));
         CloudEventHeaders.binary(eventId, topic.eventType(), "/galaxyco-phone/bench", Instant.now())
                 .forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));

@@ -2,7 +2,6 @@ package ai.galaxyco.phone.bench;
 
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.Topics;
-import ai.galaxyco.phone.model.events.InboundMessage;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.signature.SignalWireSignature;
@@ -296,13 +295,13 @@ public final class Benchmarks {
                     long now = System.nanoTime();
                     long nowMillis = System.currentTimeMillis();
                     if (r.topic().equals(Topics.INBOUND_MESSAGES.name())) {
-                        String sid = EventJson.read(r.value(), InboundMessage.class).messageSid();
+                        String sid = Topics.INBOUND_MESSAGES.read(r.value()).messageSid();
                         if (sentAt.containsKey(sid)) {
                             inboundRecordMillis.putIfAbsent(sid, r.timestamp());
                         }
                         continue;
                     }
-                    RoutedMessage m = EventJson.read(r.value(), RoutedMessage.class);
+                    RoutedMessage m = Topics.ROUTED_MESSAGES.read(r.value());
                     Long start = sentAt.get(m.messageSid());
                     if (start == null) {
                         continue;
@@ -427,7 +426,7 @@ public final class Benchmarks {
             while (active.size() < workspaces && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.key() != null && r.key().startsWith(prefix)
-                            && EventJson.read(r.value(), ProvisioningResult.class).status() == ProvisioningResult.Status.ACTIVE) {
+                            && Topics.PROVISIONING_RESULTS.read(r.value()).status() == ProvisioningResult.Status.ACTIVE) {
                         active.add(r.key());
                     }
                 }

@@ -4,7 +4,6 @@ import ai.galaxyco.phone.model.CloudEventHeaders;
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.OutboundRequest;
-import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.values.WorkspaceId;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
@@ -104,7 +103,7 @@ final class ScaleBench {
                     System.out.printf("killed %s at %.1f s%n", SECOND_INSTANCES, (System.currentTimeMillis() - started) / 1000.0);
                 }
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                    String sid = EventJson.read(r.value(), RoutedMessage.class).messageSid();
+                    String sid = Topics.ROUTED_MESSAGES.read(r.value()).messageSid();
                     if (sid.startsWith(sidPrefix)) {
                         if (routed.add(sid)) {
                             lastRouted = System.currentTimeMillis();

@@ -13,9 +13,9 @@ import ai.galaxyco.phone.model.events.MessageStatusChanged;
 import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundRequest;
 import ai.galaxyco.phone.model.events.OutboundResult;
+import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RegistrationRequested;
 import ai.galaxyco.phone.model.events.RegistryStatusChanged;
-import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.events.WorkspaceLifecycleEvent;
 import ai.galaxyco.phone.model.values.Channel;
@@ -52,7 +52,7 @@ class GoldenEventsTest {
     static final ObjectMapper TREE = new ObjectMapper()
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    static Map<Topic, Object> samples() {
+    static Map<Topic<?>, Object> samples() {
         var media = List.of(new MediaItem("https://files.signalwire.com/m/1.jpg", "image/jpeg"));
         return Map.ofEntries(
                 Map.entry(Topics.WORKSPACE_LIFECYCLE, new WorkspaceLifecycleEvent(WS, WorkspaceLifecycleEvent.Kind.CREATED,

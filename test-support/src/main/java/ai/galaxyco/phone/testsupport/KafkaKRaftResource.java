@@ -58,7 +58,7 @@ public class KafkaKRaftResource implements QuarkusTestResourceLifecycleManager {
     static void createTopics(String bootstrapServers) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             List<NewTopic> topics = new ArrayList<>();
-            for (Topic topic : Topics.ALL) {
+            for (Topic<?> topic : Topics.ALL) {
                 NewTopic t = new NewTopic(topic.name(), 2, (short) 1);
                 if (topic.compacted()) {
                     t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));

@@ -37,12 +37,12 @@ public final class TopicProbe implements AutoCloseable {
         consumer.subscribe(List.of(topic));
     }
 
-    public static TopicProbe of(Topic topic) {
+    public static TopicProbe of(Topic<?> topic) {
         return of(topic.name());
     }
 
     /** A probe on another broker than the service's (e.g. a {@link KafkaBrokerProcess}). */
-    public static TopicProbe on(String bootstrapServers, Topic topic) {
+    public static TopicProbe on(String bootstrapServers, Topic<?> topic) {
         return new TopicProbe(bootstrapServers, topic.name());
     }
 
@@ -70,13 +70,13 @@ public final class TopicProbe implements AutoCloseable {
     }
 
     /** Writes an event as a CloudEvent (binary mode) with the given id, as the producing service would. */
-    public static void publish(Topic topic, String key, Object event, String eventId) {
+    public static void publish(Topic<?> topic, String key, Object event, String eventId) {
         send(topic.name(), key, event == null ? null : ai.galaxyco.phone.model.EventJson.write(event),
                 ai.galaxyco.phone.model.CloudEventHeaders.binary(eventId, topic.eventType(), "/test", java.time.Instant.now()));
     }
 
     /** Writes many events through one producer (each with a fresh event id), for tests that generate a month's worth. */
-    public static void publishAll(Topic topic, List<Map.Entry<String, Object>> keyedEvents) {
+    public static void publishAll(Topic<?> topic, List<Map.Entry<String, Object>> keyedEvents) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer())) {

@@ -5,13 +5,7 @@ import ai.galaxyco.phone.kit.messaging.CloudEventRecords;
 import ai.galaxyco.phone.kit.messaging.DeadLetters;
 import ai.galaxyco.phone.kit.messaging.IdempotentConsumer;
 import ai.galaxyco.phone.model.CloudEventHeaders;
-import ai.galaxyco.phone.model.EventJson;
-import ai.galaxyco.phone.model.events.CallStatusChanged;
-import ai.galaxyco.phone.model.events.InboundCall;
-import ai.galaxyco.phone.model.events.NumberAssignment;
-import ai.galaxyco.phone.model.events.OutboundResult;
-import ai.galaxyco.phone.model.events.ProvisioningResult;
-import ai.galaxyco.phone.model.events.RoutedMessage;
+import ai.galaxyco.phone.model.Topics;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -41,7 +35,7 @@ public class LedgerConsumers {
     @Blocking
     public void outboundResults(ConsumerRecords<String, String> records) {
         idempotent.processBatchAtOnce("analytics.outbound-results", records,
-                fresh -> ledger.recordOutbound(fresh.stream().map(r -> EventJson.read(r.value(), OutboundResult.class)).toList()),
+                fresh -> ledger.recordOutbound(fresh.stream().map(r -> Topics.OUTBOUND_RESULTS.read(r.value())).toList()),
                 deadLetters);
     }
 
@@ -49,28 +43,28 @@ public class LedgerConsumers {
     @Blocking
     public void routedMessages(ConsumerRecords<String, String> records) {
         idempotent.processBatchAtOnce("analytics.routed-messages", records,
-                fresh -> ledger.recordInbound(fresh.stream().map(r -> EventJson.read(r.value(), RoutedMessage.class)).toList()),
+                fresh -> ledger.recordInbound(fresh.stream().map(r -> Topics.ROUTED_MESSAGES.read(r.value())).toList()),
                 deadLetters);
     }
 
     @Incoming("inbound-calls")
     @Blocking
     public void inboundCall(ConsumerRecords<String, String> records) {
-        idempotent.processBatch("analytics.inbound-calls", records, r -> ledger.recordCall(EventJson.read(r.value(), InboundCall.class)), deadLetters);
+        idempotent.processBatch("analytics.inbound-calls", records, r -> ledger.recordCall(Topics.INBOUND_CALLS.read(r.value())), deadLetters);
     }
 
     @Incoming("call-status")
     @Blocking
     public void callStatus(ConsumerRecords<String, String> records) {
         idempotent.processBatch("analytics.call-status", records,
-                r -> ledger.recordCallStatus(EventJson.read(r.value(), CallStatusChanged.class)), deadLetters);
+                r -> ledger.recordCallStatus(Topics.CALL_STATUS.read(r.value())), deadLetters);
     }
 
     @Incoming("provisioning-results")
     @Blocking
     public void provisioningResult(ConsumerRecords<String, String> records) {
         idempotent.processBatch("analytics.provisioning-results", records,
-                r -> ledger.recordProvisioning(EventJson.read(r.value(), ProvisioningResult.class)), deadLetters);
+                r -> ledger.recordProvisioning(Topics.PROVISIONING_RESULTS.read(r.value())), deadLetters);
     }
 
     /** Every dedicated number a workspace holds (Main and extra labelled ones), for the number-days it is billed. */
@@ -78,7 +72,7 @@ public class LedgerConsumers {
     @Blocking
     public void numberAssignment(ConsumerRecords<String, String> records) {
         idempotent.processBatch("analytics.number-assignments", records, r -> ledger.recordAssignment(r.key(),
-                r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class), timeOf(r)), deadLetters);
+                r.value() == null ? null : Topics.NUMBER_ASSIGNMENTS.read(r.value()), timeOf(r)), deadLetters);
     }
 
     /** When the producer says the event happened (its ce_time; a tombstone has no body to say it), else when it was written. */

@@ -3,12 +3,9 @@ package ai.galaxyco.phone.outbound.messaging;
 import ai.galaxyco.phone.kit.messaging.DeadLetters;
 import ai.galaxyco.phone.kit.messaging.IdempotentConsumer;
 import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.ConsentChanged;
-import ai.galaxyco.phone.model.events.MessageStatusChanged;
-import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundRequest;
-import ai.galaxyco.phone.model.events.ProvisioningResult;
-import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.outbound.config.OutboundConfig;
 import ai.galaxyco.phone.outbound.domain.MessageService;
 import ai.galaxyco.phone.outbound.domain.MessageService.SendCommand;
@@ -54,20 +51,20 @@ public class OutboundConsumers {
     @Blocking
     public void assignment(ConsumerRecords<String, String> records) {
         idempotent.processBatch("outbound.assignments", records, r -> senders.applyAssignment(r.key(),
-                r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class)), deadLetters);
+                r.value() == null ? null : Topics.NUMBER_ASSIGNMENTS.read(r.value())), deadLetters);
     }
 
     @Incoming("provisioning-results")
     @Blocking
     public void provisioning(ConsumerRecords<String, String> records) {
         idempotent.processBatch("outbound.provisioning", records,
-                r -> senders.applyProvisioning(EventJson.read(r.value(), ProvisioningResult.class)), deadLetters);
+                r -> senders.applyProvisioning(Topics.PROVISIONING_RESULTS.read(r.value())), deadLetters);
     }
 
     @Incoming("message-status")
     @Blocking
     public void status(ConsumerRecords<String, String> records) {
-        idempotent.processBatch("outbound.status", records, r -> statuses.report(EventJson.read(r.value(), MessageStatusChanged.class)), deadLetters);
+        idempotent.processBatch("outbound.status", records, r -> statuses.report(Topics.MESSAGE_STATUS.read(r.value())), deadLetters);
     }
 
     /**
@@ -78,13 +75,13 @@ public class OutboundConsumers {
     @Blocking
     public void routed(ConsumerRecords<String, String> records) {
         idempotent.processBatchAtOnce("outbound.routed", records, fresh -> senders.applyInbound(
-                fresh.stream().map(r -> EventJson.read(r.value(), RoutedMessage.class)).toList()), deadLetters);
+                fresh.stream().map(r -> Topics.ROUTED_MESSAGES.read(r.value())).toList()), deadLetters);
     }
 
     @Incoming("consent-changes")
     @Blocking
     public void consent(ConsumerRecord<String, String> record) {
-        ConsentChanged change = EventJson.read(record.value(), ConsentChanged.class);
+        ConsentChanged change = Topics.CONSENT_CHANGES.read(record.value());
         idempotent.process("outbound.consent", record, r -> senders.applyConsent(change));
         if (change.kind() == ConsentChanged.Kind.HELP) {
             answerHelp(change);
@@ -100,7 +97,7 @@ public class OutboundConsumers {
     @Incoming("outbound-requests")
     @Blocking
     public void request(ConsumerRecord<String, String> record) {
-        OutboundRequest request = EventJson.read(record.value(), OutboundRequest.class);
+        OutboundRequest request = Topics.OUTBOUND_REQUESTS.read(record.value());
         int outageRetries = 0;
         while (true) {
             try {

@@ -8,8 +8,8 @@ import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.OutboundRequest;
 import ai.galaxyco.phone.outbound.config.OutboundConfig;
-import ai.galaxyco.phone.outbound.domain.MessageService.SendCommand;
 import ai.galaxyco.phone.outbound.domain.MessageService;
+import ai.galaxyco.phone.outbound.domain.MessageService.SendCommand;
 import ai.galaxyco.phone.outbound.domain.SendRefused;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -89,7 +89,7 @@ public class ParkedRequests {
     }
 
     private void retry(String requestId, String key, String payload, String eventId, Instant parkedAt, int attempts) {
-        OutboundRequest request = EventJson.read(payload, OutboundRequest.class);
+        OutboundRequest request = Topics.OUTBOUND_REQUESTS.read(payload);
         Optional<SendRefused> refusal;
         try {
             messages.accept(new SendCommand(request.workspaceId().value(), request.to(), request.body(), request.mediaUrls(),

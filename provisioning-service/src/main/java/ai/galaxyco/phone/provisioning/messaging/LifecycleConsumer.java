@@ -1,8 +1,7 @@
 package ai.galaxyco.phone.provisioning.messaging;
 
 import ai.galaxyco.phone.kit.messaging.IdempotentConsumer;
-import ai.galaxyco.phone.model.EventJson;
-import ai.galaxyco.phone.model.events.WorkspaceLifecycleEvent;
+import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.provisioning.domain.LifecycleService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +25,6 @@ public class LifecycleConsumer {
     @Blocking
     public void consume(ConsumerRecord<String, String> record) {
         idempotent.process("provisioning.lifecycle", record,
-                r -> lifecycle.apply(EventJson.read(r.value(), WorkspaceLifecycleEvent.class)));
+                r -> lifecycle.apply(Topics.WORKSPACE_LIFECYCLE.read(r.value())));
     }
 }

@@ -1,9 +1,8 @@
 package ai.galaxyco.phone.provisioning.messaging;
 
 import ai.galaxyco.phone.kit.messaging.IdempotentConsumer;
-import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.RegistrationRequested;
-import ai.galaxyco.phone.model.events.RegistryStatusChanged;
 import ai.galaxyco.phone.provisioning.domain.NumberRegistration;
 import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
 import ai.galaxyco.phone.provisioning.domain.RegistrationWorker;
@@ -39,14 +38,14 @@ public class NumberHealthConsumers {
     @Blocking
     public void registryStatus(ConsumerRecord<String, String> record) {
         idempotent.process("provisioning.registry-status", record,
-                r -> worker.apply(EventJson.read(r.value(), RegistryStatusChanged.class)));
+                r -> worker.apply(Topics.REGISTRY_STATUS.read(r.value())));
     }
 
     @Incoming(REGISTRATION_REQUESTS)
     @Blocking
     public void registrationRequested(ConsumerRecord<String, String> record) {
         idempotent.process("provisioning.registration-requests", record, r -> {
-            RegistrationRequested request = EventJson.read(r.value(), RegistrationRequested.class);
+            RegistrationRequested request = Topics.REGISTRATION_REQUESTS.read(r.value());
             var number = PhoneNumberRecord.<PhoneNumberRecord>find("e164 = ?1 and status = ?2", request.phoneNumber().e164(),
                     PhoneNumberRecord.Status.ACTIVE).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional();
             if (number.isEmpty()) {

@@ -123,10 +123,10 @@ public class BatchRouting {
                 upsertConversations(c, threads);
                 insertMessages(c, bulk);
             });
-            List<Outbox.Keyed> events = new ArrayList<>(bulk.size());
+            List<Outbox.Keyed<RoutedMessage>> events = new ArrayList<>(bulk.size());
             for (Routed r : bulk) {
                 InboundMessage m = r.message();
-                events.add(new Outbox.Keyed(r.owner().workspaceId(), new RoutedMessage(m.messageSid(), WorkspaceId.of(r.owner().workspaceId()),
+                events.add(new Outbox.Keyed<>(r.owner().workspaceId(), new RoutedMessage(m.messageSid(), WorkspaceId.of(r.owner().workspaceId()),
                         r.thread().id.toString(), m.to(), r.owner().label(), m.from(), m.channel(), m.body(), m.media(), r.receivedAt())));
             }
             outbox.publishAll(Topics.ROUTED_MESSAGES, events);

@@ -2,11 +2,7 @@ package ai.galaxyco.phone.routing.messaging;
 
 import ai.galaxyco.phone.kit.messaging.DeadLetters;
 import ai.galaxyco.phone.kit.messaging.IdempotentConsumer;
-import ai.galaxyco.phone.model.EventJson;
-import ai.galaxyco.phone.model.events.InboundCall;
-import ai.galaxyco.phone.model.events.InboundMessage;
-import ai.galaxyco.phone.model.events.NumberAssignment;
-import ai.galaxyco.phone.model.events.OutboundResult;
+import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.routing.domain.BatchRouting;
 import ai.galaxyco.phone.routing.domain.RoutingService;
 import io.smallrye.common.annotation.Blocking;
@@ -34,7 +30,7 @@ public class RoutingConsumers {
     @Blocking
     public void assignment(ConsumerRecords<String, String> records) {
         idempotent.processBatch("routing.assignments", records, r -> routing.applyAssignment(r.key(),
-                r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class)), deadLetters);
+                r.value() == null ? null : Topics.NUMBER_ASSIGNMENTS.read(r.value())), deadLetters);
     }
 
     /**
@@ -45,19 +41,19 @@ public class RoutingConsumers {
     @Blocking
     public void inboundMessages(ConsumerRecords<String, String> records) {
         idempotent.processBatchAtOnce("routing.inbound-messages", records, fresh -> batchRouting.routeMessages(
-                fresh.stream().map(r -> EventJson.read(r.value(), InboundMessage.class)).toList()), deadLetters);
+                fresh.stream().map(r -> Topics.INBOUND_MESSAGES.read(r.value())).toList()), deadLetters);
     }
 
     @Incoming("inbound-calls")
     @Blocking
     public void inboundCall(ConsumerRecords<String, String> records) {
-        idempotent.processBatch("routing.inbound-calls", records, r -> routing.recordCall(EventJson.read(r.value(), InboundCall.class)), deadLetters);
+        idempotent.processBatch("routing.inbound-calls", records, r -> routing.recordCall(Topics.INBOUND_CALLS.read(r.value())), deadLetters);
     }
 
     @Incoming("outbound-results")
     @Blocking
     public void outboundResult(ConsumerRecords<String, String> records) {
         idempotent.processBatch("routing.outbound-results", records,
-                r -> routing.recordOutbound(EventJson.read(r.value(), OutboundResult.class)), deadLetters);
+                r -> routing.recordOutbound(Topics.OUTBOUND_RESULTS.read(r.value())), deadLetters);
     }
 }

@@ -30,7 +30,7 @@ public class Outbox {
     }
 
     /** One event of {@link #publishAll}: its record key and payload. */
-    public record Keyed(String key, Object event) {
+    public record Keyed<E>(String key, E event) {
     }
 
     /**
@@ -38,7 +38,7 @@ public class Outbox {
      * an entity insert each (which Hibernate cannot batch with identity ids). Rows get ids in list order.
      */
     @Transactional(TxType.MANDATORY)
-    public void publishAll(Topic topic, List<Keyed> events) {
+    public <E> void publishAll(Topic<E> topic, List<Keyed<E>> events) {
         if (events.isEmpty()) {
             return;
         }
@@ -46,7 +46,7 @@ public class Outbox {
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("insert into outbox_event (event_id, topic, record_key, "
                     + "event_type, payload, created_at, attempts) values (?, ?, ?, ?, ?, ?, 0)")) {
-                for (Keyed keyed : events) {
+                for (Keyed<E> keyed : events) {
                     requireCarried(topic, keyed.event());
                     insert.setString(1, UUID.randomUUID().toString());
                     insert.setString(2, topic.name());
@@ -64,28 +64,29 @@ public class Outbox {
 
     /** Queues {@code event} for {@code topic} under {@code key}; returns the event id (the CloudEvents ce_id). */
     @Transactional(TxType.MANDATORY)
-    public String publish(Topic topic, String key, Object event) {
+    public <E> String publish(Topic<E> topic, String key, E event) {
         requireCarried(topic, event);
         return store(topic, key, EventJson.write(event));
     }
 
     /** Queues a tombstone (null value) for a compacted topic, removing the key's current value. */
     @Transactional(TxType.MANDATORY)
-    public String tombstone(Topic topic, String key) {
+    public String tombstone(Topic<?> topic, String key) {
         if (!topic.compacted()) {
             throw new IllegalArgumentException(topic.name() + " is not compacted; a tombstone means nothing there");
         }
         return store(topic, key, null);
     }
 
-    private static void requireCarried(Topic topic, Object event) {
+    /** The compiler checks the type; this still refuses the wrong event from a caller holding a raw or wildcard topic. */
+    private static void requireCarried(Topic<?> topic, Object event) {
         if (!topic.payloadType().isInstance(event)) {
             throw new IllegalArgumentException(topic.name() + " carries " + topic.payloadType().getSimpleName()
                     + ", not " + event.getClass().getSimpleName());
         }
     }
 
-    private String store(Topic topic, String key, String payload) {
+    private String store(Topic<?> topic, String key, String payload) {
         OutboxEvent row = new OutboxEvent();
         row.eventId = UUID.randomUUID().toString();
         row.topic = topic.name();

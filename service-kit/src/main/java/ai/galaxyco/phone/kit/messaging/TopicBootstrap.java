@@ -58,7 +58,7 @@ public class TopicBootstrap {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
             List<String> names = new ArrayList<>();
-            for (Topic topic : Topics.ALL) {
+            for (Topic<?> topic : Topics.ALL) {
                 names.add(topic.name());
                 names.add(topic.deadLetter());
             }
@@ -93,7 +93,7 @@ public class TopicBootstrap {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (Topic topic : Topics.ALL) {
+            for (Topic<?> topic : Topics.ALL) {
                 if (!existing.contains(topic.name())) {
                     NewTopic t = new NewTopic(topic.name(), partitions, replicationFactor);
                     Map<String, String> configs = new java.util.HashMap<>(durability(replicationFactor));

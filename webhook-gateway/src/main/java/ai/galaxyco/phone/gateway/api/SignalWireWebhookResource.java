@@ -105,7 +105,7 @@ public class SignalWireWebhookResource {
             var event = new InboundMessage(sid, request.param("AccountSid"), Addresses.number("From", fromRaw), to,
                     request.param("Body") == null ? "" : request.param("Body"), channel, media,
                     intParam(request, "NumSegments", 1), clock.instant());
-            return new Publication(Topics.INBOUND_MESSAGES, to.e164(), "signalwire:sms:" + sid, event,
+            return new Publication<>(Topics.INBOUND_MESSAGES, to.e164(), "signalwire:sms:" + sid, event,
                     WebhookResponses.cxml(WebhookResponses.EMPTY_CXML));
         });
     }
@@ -137,7 +137,7 @@ public class SignalWireWebhookResource {
             var event = new InboundCall(callSid, from, to, request.param("CallStatus"), disposition,
                     owner.map(a -> a.workspaceId()).orElse(null), owner.map(a -> a.forwardTo()).orElse(null), null, null,
                     clock.instant());
-            return new Publication(Topics.INBOUND_CALLS, to.e164(), "signalwire:call:" + callSid, event, WebhookResponses.cxml(cxml),
+            return new Publication<>(Topics.INBOUND_CALLS, to.e164(), "signalwire:call:" + callSid, event, WebhookResponses.cxml(cxml),
                     true);
         });
     }
@@ -152,7 +152,7 @@ public class SignalWireWebhookResource {
             var event = new InboundCall(callSid, Addresses.number("From", request.required("From")), to, request.param("CallStatus"),
                     InboundCall.Disposition.RECORDING, owner.map(a -> a.workspaceId()).orElse(null), null,
                     request.required("RecordingUrl"), intParam(request, "RecordingDuration", 0), clock.instant());
-            return new Publication(Topics.INBOUND_CALLS, to.e164(), "signalwire:recording:" + callSid, event,
+            return new Publication<>(Topics.INBOUND_CALLS, to.e164(), "signalwire:recording:" + callSid, event,
                     WebhookResponses.cxml(VoiceResponses.recordingReceived()), true);
         });
     }
@@ -167,7 +167,7 @@ public class SignalWireWebhookResource {
                 var event = new MessageStatusChanged(messageSid, status, blankToNull(request.param("ErrorCode")), request.param("From"),
                         request.param("To"), request.param("NumSegments") == null ? null : intParam(request, "NumSegments", 1),
                         clock.instant());
-                return new Publication(Topics.MESSAGE_STATUS, messageSid, "signalwire:status:" + messageSid + ":" + status
+                return new Publication<>(Topics.MESSAGE_STATUS, messageSid, "signalwire:status:" + messageSid + ":" + status
                         + ":" + (event.errorCode() == null ? "" : event.errorCode()), event, Response.noContent().build());
             }
             String callSid = request.required("CallSid");
@@ -175,7 +175,7 @@ public class SignalWireWebhookResource {
             Integer sequence = request.param("SequenceNumber") == null ? null : intParam(request, "SequenceNumber", 0);
             var event = new CallStatusChanged(callSid, status, request.param("From"), request.param("To"),
                     request.param("CallDuration") == null ? null : intParam(request, "CallDuration", 0), sequence, clock.instant());
-            return new Publication(Topics.CALL_STATUS, callSid, "signalwire:call-status:" + callSid + ":" + status + ":"
+            return new Publication<>(Topics.CALL_STATUS, callSid, "signalwire:call-status:" + callSid + ":" + status + ":"
                     + (sequence == null ? "" : sequence), event, Response.noContent().build());
         });
     }
@@ -198,7 +198,7 @@ public class SignalWireWebhookResource {
                     callback.optional("failure_reason") != null ? callback.optional("failure_reason") : callback.optional("reason"),
                     callback.instant("event_at"), clock.instant());
             String subject = event.numberAssignmentId() != null ? event.numberAssignmentId() : event.key();
-            return new Publication(Topics.REGISTRY_STATUS, event.key(), "signalwire:registry:" + category + ":" + subject + ":"
+            return new Publication<>(Topics.REGISTRY_STATUS, event.key(), "signalwire:registry:" + category + ":" + subject + ":"
                     + state + ":" + (callback.optional("event_at") == null ? "" : callback.optional("event_at")), event,
                     Response.noContent().build());
         });
@@ -255,15 +255,23 @@ public class SignalWireWebhookResource {
      * What a verified webhook becomes: one event and the answer to give once it is safe (in Kafka or the spool);
      * calls are answered at once, their event spooled.
      */
-    record Publication(Topic topic, String key, String eventId, Object event, Response answer, boolean answerAtOnce) {
+    record Publication<E>(Topic<E> topic, String key, String eventId, E event, Response answer, boolean answerAtOnce) {
 
-        Publication(Topic topic, String key, String eventId, Object event, Response answer) {
+        Publication(Topic<E> topic, String key, String eventId, E event, Response answer) {
             this(topic, key, eventId, event, answer, false);
+        }
+
+        CompletionStage<EventPublisher.Delivery> publishWith(EventPublisher publisher) {
+            return publisher.publish(topic, key, eventId, event);
+        }
+
+        EventPublisher.Delivery spoolWith(EventPublisher publisher) {
+            return publisher.spoolNow(topic, key, eventId, event);
         }
     }
 
     private CompletionStage<Response> handle(String kind, String path, SignedWebhook webhook, byte[] body,
-            Function<SignalWireRequest, Publication> toEvent) {
+            Function<SignalWireRequest, Publication<?>> toEvent) {
         String rawQuery = webhook.rawQuery();
         SignalWireRequest request;
         try {
@@ -281,7 +289,7 @@ public class SignalWireWebhookResource {
             count(kind, "refused_signature");
             return done(ProblemException.response(403, "invalid_signature", "X-SignalWire-Signature does not match " + signedUrl));
         }
-        Publication publication;
+        Publication<?> publication;
         try {
             publication = toEvent.apply(request);
         } catch (InvalidWebhookException e) {
@@ -291,7 +299,7 @@ public class SignalWireWebhookResource {
         if (publication.answerAtOnce()) {
             return done(answerAtOnce(kind, publication));
         }
-        return publisher.publish(publication.topic(), publication.key(), publication.eventId(), publication.event())
+        return publication.publishWith(publisher)
                 .thenApply(delivery -> {
                     count(kind, delivery == EventPublisher.Delivery.PUBLISHED ? "published" : "spooled");
                     return publication.answer();
@@ -308,14 +316,14 @@ public class SignalWireWebhookResource {
      * (fsync'd, about a millisecond) and the drainer publishes it. With the spool full the caller still gets the
      * answer and the event is published directly, best effort.
      */
-    private Response answerAtOnce(String kind, Publication publication) {
+    private Response answerAtOnce(String kind, Publication<?> publication) {
         try {
-            publisher.spoolNow(publication.topic(), publication.key(), publication.eventId(), publication.event());
+            publication.spoolWith(publisher);
             count(kind, "spooled");
         } catch (EventPublisher.SpoolFullException e) {
             count(kind, "unavailable");
             Log.errorf("spool full: %s event %s published without a durable copy", kind, publication.eventId());
-            publisher.publish(publication.topic(), publication.key(), publication.eventId(), publication.event());
+            publication.publishWith(publisher);
         }
         return publication.answer();
     }

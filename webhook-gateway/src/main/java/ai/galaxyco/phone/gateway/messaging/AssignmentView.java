@@ -115,7 +115,7 @@ public class AssignmentView {
             return;
         }
         try {
-            byKey.put(record.key(), EventJson.read(record.value(), NumberAssignment.class));
+            byKey.put(record.key(), Topics.NUMBER_ASSIGNMENTS.read(record.value()));
         } catch (EventJson.MalformedEventException e) {
             registry.counter("gateway.assignments.malformed").increment(); // a view: skip it, the producer's DLQ has the story
             Log.warnf("Skipping malformed assignment %s: %s", record.key(), e.getMessage());

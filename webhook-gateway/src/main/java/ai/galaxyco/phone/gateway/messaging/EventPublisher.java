@@ -97,7 +97,7 @@ public class EventPublisher {
      * @param eventId derived from the provider's own delivery id, so a redelivered webhook keeps its id and
      *     downstream consumers recognise it
      */
-    public CompletionStage<Delivery> publish(Topic topic, String key, String eventId, Object event) {
+    public <E> CompletionStage<Delivery> publish(Topic<E> topic, String key, String eventId, E event) {
         SpooledEvent record = record(topic, key, eventId, event);
         if (spool.pending() > 0) { // behind what is waiting, never ahead of it
             try {
@@ -122,7 +122,7 @@ public class EventPublisher {
      * Spools the event at once (fsync'd) for the drainer to publish, without waiting for the broker: for answers
      * that must not wait (calls). Fails only when the spool is full.
      */
-    public Delivery spoolNow(Topic topic, String key, String eventId, Object event) {
+    public <E> Delivery spoolNow(Topic<E> topic, String key, String eventId, E event) {
         return spool(record(topic, key, eventId, event));
     }
 
@@ -136,7 +136,7 @@ public class EventPublisher {
         return spool.full();
     }
 
-    private SpooledEvent record(Topic topic, String key, String eventId, Object event) {
+    private <E> SpooledEvent record(Topic<E> topic, String key, String eventId, E event) {
         if (!topic.payloadType().isInstance(event)) {
             throw new IllegalArgumentException(topic.name() + " does not carry " + event.getClass().getSimpleName());
         }
