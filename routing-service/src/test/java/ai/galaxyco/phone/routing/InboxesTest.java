@@ -73,8 +73,17 @@ class InboxesTest {
         assertEquals(1, inboxes.getInt("items[0].conversations"));
         assertEquals(1, inboxes.getInt("items[0].unread"));
 
-        // reading a conversation clears its unread mark until the contact writes again
+        // one conversation by id, as the list shows it; another workspace's is not found
         String salesConversation = inSales.getString("items[0].id");
+        JsonPath one = get(org, "/conversations/" + salesConversation);
+        assertEquals(salesConversation, one.getString("id"));
+        assertEquals("Sales", one.getString("inbox"));
+        assertEquals(true, one.getBoolean("unread"));
+        String stranger = newOrg();
+        given().auth().oauth2(TestTokens.forWorkspace(stranger)).get("/api/workspaces/" + stranger + "/conversations/"
+                + salesConversation).then().statusCode(404).contentType("application/problem+json");
+
+        // reading a conversation clears its unread mark until the contact writes again
         given().auth().oauth2(TestTokens.forWorkspace(org)).post("/api/workspaces/" + org + "/conversations/" + salesConversation
                 + "/read").then().statusCode(200);
         assertEquals(0, get(org, "/inboxes").getInt("items[0].unread"));
@@ -109,6 +118,7 @@ class InboxesTest {
         assertEquals(List.of(), Tenancy.refusalsOf("GET", "/api/workspaces/" + org + "/inboxes", org));
         assertEquals(List.of(), Tenancy.refusalsOf("GET", "/api/workspaces/" + org + "/contacts/+14155550100/conversations", org));
         assertEquals(List.of(), Tenancy.refusalsOf("POST", "/api/workspaces/" + org + "/conversations/" + UUID.randomUUID() + "/read", org));
+        assertEquals(List.of(), Tenancy.refusalsOf("GET", "/api/workspaces/" + org + "/conversations/" + UUID.randomUUID(), org));
         given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/contacts/nobody/conversations").then()
                 .statusCode(400).contentType("application/problem+json");
     }

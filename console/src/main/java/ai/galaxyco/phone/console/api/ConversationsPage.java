@@ -79,7 +79,7 @@ public class ConversationsPage {
     public TemplateInstance thread(@PathParam("workspaceId") String workspaceId, @PathParam("conversationId") String conversationId,
             @Context HttpHeaders headers) {
         SignedInUser user = users.forWorkspace(headers, workspaceId);
-        Conversation selected = find(user, null, conversationId);
+        Conversation selected = find(user, conversationId);
         if (selected == null) {
             throw new NotFoundException();
         }
@@ -129,7 +129,7 @@ public class ConversationsPage {
         ConversationList conversations = list(user, tab);
         Conversation selected = conversationId == null || conversationId.isBlank() ? null
                 : conversations.items().stream().filter(c -> c.id().equals(conversationId)).findFirst()
-                        .orElseGet(() -> find(user, null, conversationId));
+                        .orElseGet(() -> find(user, conversationId));
         Thread thread = null;
         Consent consent = null;
         if (selected != null) {
@@ -157,11 +157,17 @@ public class ConversationsPage {
                 + (inbox == null ? "" : "&inbox=" + encode(inbox)), user, ConversationList.class);
     }
 
-    /** A conversation by id, from the workspace's most recent ones (routing lists conversations, it has no single read). */
-    private Conversation find(SignedInUser user, String inbox, String conversationId) {
-        return apis.get(Service.ROUTING, "/api/workspaces/" + encode(user.workspaceId()) + "/conversations?limit=200"
-                + (inbox == null ? "" : "&inbox=" + encode(inbox)), user, ConversationList.class).items().stream()
-                .filter(c -> c.id().equals(conversationId)).findFirst().orElse(null);
+    /** A conversation by id (null when the workspace has none with that id). */
+    private Conversation find(SignedInUser user, String conversationId) {
+        try {
+            return apis.get(Service.ROUTING, "/api/workspaces/" + encode(user.workspaceId()) + "/conversations/"
+                    + encode(conversationId), user, Conversation.class);
+        } catch (ApiProblem problem) {
+            if (problem.status == 404) {
+                return null;
+            }
+            throw problem;
+        }
     }
 
     private Thread threadOf(SignedInUser user, Conversation conversation) {

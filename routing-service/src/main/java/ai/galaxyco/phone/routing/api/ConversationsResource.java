@@ -83,6 +83,15 @@ public class ConversationsResource {
         return page.page(rows, c -> List.of(c.lastMessageAt.toString(), c.id.toString()), ConversationView::of);
     }
 
+    /** One conversation of the workspace; another tenant's is answered 404, exactly like one that does not exist. */
+    @GET
+    @Path("/{conversationId}")
+    @Transactional
+    public ConversationView conversation(@PathParam("workspaceId") String workspaceId, @PathParam("conversationId") String conversationId) {
+        access.require(workspaceId);
+        return ConversationView.of(owned(workspaceId, conversationId));
+    }
+
     /** Marks the conversation read up to now: it stops counting as unread until the contact writes again. */
     @POST
     @Path("/{conversationId}/read")
