@@ -8,6 +8,7 @@ import ai.galaxyco.phone.model.events.OutboundResult;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.values.MessageStatus;
 import ai.galaxyco.phone.model.values.Segments;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,8 +39,6 @@ import org.hibernate.Session;
 @ApplicationScoped
 public class Ledger {
 
-    /** Outbound statuses after which SignalWire prices the message. */
-    private static final Set<String> FINAL = Set.of("DELIVERED", "UNDELIVERED");
     /** Call statuses after which the duration is final. */
     private static final Set<String> CALL_ENDED = Set.of("completed", "busy", "no-answer", "failed", "canceled");
 
@@ -88,8 +87,9 @@ public class Ledger {
         batch(OUTBOUND_UPSERT, results, (insert, result) -> {
             String status = result.status() == null ? null : result.status().toUpperCase(Locale.ROOT);
             // failed messages are not charged, nor are ones that never reached SignalWire
-            boolean reachedSignalWire = result.providerSid() != null || (status != null && !"QUEUED".equals(status));
-            boolean charged = reachedSignalWire && !"FAILED".equals(status);
+            MessageStatus known = MessageStatus.named(status);
+            boolean reachedSignalWire = result.providerSid() != null || (status != null && known != MessageStatus.QUEUED);
+            boolean charged = reachedSignalWire && known != MessageStatus.FAILED;
             Channel channel = result.channel() == null ? Channel.SMS : result.channel();
             int segments = Math.max(result.segments(), 1);
             BigDecimal estimate = !charged ? BigDecimal.ZERO : switch (channel) {
@@ -101,8 +101,8 @@ public class Ledger {
             BigDecimal actual = result.price() == null ? null : result.price().abs();
             Instant at = result.createdAt() != null ? result.createdAt() : result.occurredAt() != null ? result.occurredAt() : now;
             Instant priceDue = actual != null || !charged || result.providerSid() == null ? null
-                    : FINAL.contains(status) ? now.plus(settlement.delay())
-                    : channel == Channel.MMS && "SENT".equals(status) ? now.plus(settlement.mmsDelay()) : null;
+                    : known != null && known.priced() ? now.plus(settlement.delay())
+                    : channel == Channel.MMS && known == MessageStatus.SENT ? now.plus(settlement.mmsDelay()) : null;
             String workspace = result.workspaceId().value();
             insert.setString(1, result.messageId());
             insert.setString(2, workspace);
@@ -126,7 +126,7 @@ public class Ledger {
 
     /** A message's status only moves forward (a replayed SENT after DELIVERED changes nothing), as outbound's own do. */
     private static String rank(String status) {
-        return "(case " + status + " when 'QUEUED' then 0 when 'SENDING' then 1 when 'SENT' then 2 else 3 end)";
+        return MessageStatus.sqlRank(status);
     }
 
     private static String money(BigDecimal amount) {

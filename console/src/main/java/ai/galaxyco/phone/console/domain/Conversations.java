@@ -1,18 +1,15 @@
 package ai.galaxyco.phone.console.domain;
 
+import ai.galaxyco.phone.model.values.MessageStatus;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What the conversations page shows, as the services answer it: inboxes and threads from routing, a contact's
  * consent from outbound.
  */
 public final class Conversations {
-
-    /** Outbound statuses after which nothing changes any more. */
-    static final Set<String> FINAL = Set.of("DELIVERED", "UNDELIVERED", "FAILED");
 
     private Conversations() {
     }
@@ -43,7 +40,8 @@ public final class Conversations {
 
         /** An outbound message whose status may still change (queued, sending, sent without a receipt yet). */
         public boolean settling() {
-            return outbound() && (status == null || !FINAL.contains(status.toUpperCase(java.util.Locale.ROOT)));
+            MessageStatus known = MessageStatus.named(status);
+            return outbound() && (known == null || !known.isTerminal());
         }
 
         public String statusLabel() {

@@ -46,7 +46,7 @@ public class ConsentResource {
         try {
             e164 = PhoneNumber.parse(contact).e164();
         } catch (IllegalArgumentException e) {
-            throw new SendRefused(400, "invalid_request", "contact: " + e.getMessage());
+            throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, "contact: " + e.getMessage());
         }
         List<NumberConsent> numbers = senders.sendersOf(workspaceId).stream().map(sender -> {
             var optOut = senders.optOutOf(sender.e164(), e164);

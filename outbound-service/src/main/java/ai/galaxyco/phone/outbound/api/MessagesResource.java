@@ -52,10 +52,10 @@ public class MessagesResource {
             SendRequest request) {
         access.require(workspaceId);
         if (request == null) {
-            throw new SendRefused(400, "invalid_request", "a JSON body {\"to\", \"body\"} is required");
+            throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, "a JSON body {\"to\", \"body\"} is required");
         }
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
-            throw new SendRefused(400, "invalid_request", "Idempotency-Key must be 1 to 255 characters");
+            throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, "Idempotency-Key must be 1 to 255 characters");
         }
         OutboundMessage m = messages.accept(new SendCommand(workspaceId, request.to(), request.body(), request.mediaUrls(),
                 request.from(), request.label(), idempotencyKey == null ? null : "api:" + idempotencyKey));

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.outbound.domain;
 
 import ai.galaxyco.phone.kit.domain.Backoff;
 import ai.galaxyco.phone.kit.signalwire.SignalWireException;
+import ai.galaxyco.phone.model.values.MessageStatus;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.outbound.config.OutboundConfig;
 import ai.galaxyco.phone.outbound.signalwire.MessagesApi;

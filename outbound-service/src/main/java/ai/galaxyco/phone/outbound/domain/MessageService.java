@@ -1,6 +1,7 @@
 package ai.galaxyco.phone.outbound.domain;
 
 import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.values.MessageStatus;
 import ai.galaxyco.phone.model.values.MessageText;
 import ai.galaxyco.phone.model.values.NumberLabel;
 import ai.galaxyco.phone.model.values.PhoneNumber;
@@ -47,7 +48,7 @@ public class MessageService {
     /**
      * Stores the message (QUEUED) or returns the one stored earlier under the same idempotency key.
      *
-     * @throws SendRefused with the HTTP status to answer
+     * @throws SendRefused with the reason
      */
     public OutboundMessage accept(SendCommand command) {
         PhoneNumber to = validate(command);
@@ -84,7 +85,7 @@ public class MessageService {
         }
         if (senders.isOptedOut(sender.e164(), to.e164())) {
             registry.counter("outbound.refused", "reason", "opted_out").increment();
-            throw new SendRefused(422, "recipient_opted_out", to + " opted out of messages from " + sender.e164()
+            throw new SendRefused(SendRefused.Reason.RECIPIENT_OPTED_OUT, to + " opted out of messages from " + sender.e164()
                     + " (replied STOP); they must reply START before you can write again");
         }
         Instant now = clock.instant();
@@ -123,7 +124,7 @@ public class MessageService {
                 .setParameter(1, workspaceId).setParameter(2, dayStart).getSingleResult()).longValue();
         if (used + segments > sharedDailyCap) {
             registry.counter("outbound.refused", "reason", "shared_number_quota").increment();
-            throw new SendRefused(429, "shared_number_quota", "workspace " + workspaceId + " has used " + used + " of its "
+            throw new SendRefused(SendRefused.Reason.SHARED_NUMBER_QUOTA, "workspace " + workspaceId + " has used " + used + " of its "
                     + sharedDailyCap + " segments on the shared number today (UTC); upgrade to Pro for a number of your own");
         }
     }
@@ -138,22 +139,22 @@ public class MessageService {
         if (command.from() != null && !command.from().isBlank()) {
             PhoneNumber from = parse(command.from(), "from");
             return owned.stream().filter(s -> s.e164().equals(from.e164())).findFirst()
-                    .orElseThrow(() -> new SendRefused(403, "sender_not_owned", "workspace " + command.workspaceId()
+                    .orElseThrow(() -> new SendRefused(SendRefused.Reason.SENDER_NOT_OWNED, "workspace " + command.workspaceId()
                             + " does not own " + from));
         }
         if (owned.isEmpty()) {
             registry.counter("outbound.refused", "reason", "no_number").increment();
-            throw new SendRefused(409, "no_sender_number", senders.whyNoSender(command.workspaceId()));
+            throw new SendRefused(SendRefused.Reason.NO_SENDER_NUMBER, senders.whyNoSender(command.workspaceId()));
         }
         if (command.label() != null && !command.label().isBlank()) {
             NumberLabel label;
             try {
                 label = NumberLabel.parse(command.label());
             } catch (IllegalArgumentException e) {
-                throw new SendRefused(400, "invalid_label", e.getMessage());
+                throw new SendRefused(SendRefused.Reason.INVALID_LABEL, e.getMessage());
             }
             return owned.stream().filter(s -> s.label().trim().equalsIgnoreCase(label.value())).findFirst()
-                    .orElseThrow(() -> new SendRefused(409, "no_number_for_label", "workspace " + command.workspaceId()
+                    .orElseThrow(() -> new SendRefused(SendRefused.Reason.NO_NUMBER_FOR_LABEL, "workspace " + command.workspaceId()
                             + " has no active number labelled \"" + label + "\""));
         }
         Optional<String> sticky = senders.lastWrittenTo(command.workspaceId(), to.e164());
@@ -173,23 +174,23 @@ public class MessageService {
         }
         PhoneNumber to = parse(command.to(), "to");
         if (!to.isValid()) {
-            throw new SendRefused(400, "invalid_request", "to: " + to + " is not a valid, dialable number");
+            throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, "to: " + to + " is not a valid, dialable number");
         }
         boolean hasBody = command.body() != null && !command.body().isEmpty();
         List<String> media = command.mediaUrls() == null ? List.of() : command.mediaUrls();
         if (!hasBody && media.isEmpty()) {
-            throw new SendRefused(400, "invalid_request", "body or mediaUrls is required");
+            throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, "body or mediaUrls is required");
         }
         if (hasBody && command.body().length() > MAX_BODY) {
-            throw new SendRefused(400, "invalid_request", "body is " + command.body().length() + " characters; at most "
+            throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, "body is " + command.body().length() + " characters; at most "
                     + MAX_BODY + " are allowed");
         }
         if (media.size() > MAX_MEDIA) {
-            throw new SendRefused(400, "invalid_request", "at most " + MAX_MEDIA + " mediaUrls are allowed, got " + media.size());
+            throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, "at most " + MAX_MEDIA + " mediaUrls are allowed, got " + media.size());
         }
         for (String url : media) {
             if (url == null || !(url.startsWith("https://") || url.startsWith("http://"))) {
-                throw new SendRefused(400, "invalid_request", "mediaUrls must be http(s) URLs: " + url);
+                throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, "mediaUrls must be http(s) URLs: " + url);
             }
         }
         return to;
@@ -198,7 +199,7 @@ public class MessageService {
     /** Carriers cannot deliver U+0000 and PostgreSQL cannot store it: refused with a reason, never a 500. */
     private static void refuseNul(String field, String value) {
         if (MessageText.containsNul(value)) {
-            throw new SendRefused(400, "invalid_request", field + " contains U+0000 (NUL), which carriers cannot deliver; "
+            throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, field + " contains U+0000 (NUL), which carriers cannot deliver; "
                     + "remove it (if it stood for '@', send '@')");
         }
     }
@@ -207,7 +208,7 @@ public class MessageService {
         try {
             return PhoneNumber.parse(raw);
         } catch (IllegalArgumentException e) {
-            throw new SendRefused(400, "invalid_request", field + ": " + e.getMessage());
+            throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, field + ": " + e.getMessage());
         }
     }
 }

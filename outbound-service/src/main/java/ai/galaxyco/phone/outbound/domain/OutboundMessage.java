@@ -1,6 +1,7 @@
 package ai.galaxyco.phone.outbound.domain;
 
 import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.values.MessageStatus;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.outbound.domain;
 
 import ai.galaxyco.phone.kit.domain.AdvisoryLock;
 import ai.galaxyco.phone.model.events.MessageStatusChanged;
+import ai.galaxyco.phone.model.values.MessageStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

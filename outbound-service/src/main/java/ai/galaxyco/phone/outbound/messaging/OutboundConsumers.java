@@ -106,12 +106,12 @@ public class OutboundConsumers {
                 return;
             } catch (SendRefused e) {
                 registry.counter("outbound.requests.refused", "error", e.code()).increment();
-                if (ParkedRequests.passes(e)) {
+                if (e.reason().passes()) {
                     parked.park(record, request, e);
                     return;
                 }
-                throw new EventJson.MalformedEventException("request " + request.requestId() + " refused (" + e.status() + " "
-                        + e.code() + "): " + e.getMessage());
+                throw new EventJson.MalformedEventException("request " + request.requestId() + " refused (" + e.code() + "): "
+                        + e.getMessage());
             } catch (RuntimeException e) {
                 if (!IdempotentConsumer.isDatabaseOutage(e)) {
                     throw e;

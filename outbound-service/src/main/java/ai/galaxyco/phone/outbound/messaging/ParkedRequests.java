@@ -29,10 +29,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 
 /**
- * Send requests from the outbound-requests topic that were refused for a reason that passes: no sender number yet
- * (a workspace whose number is still being bought right after sign-up) or a rate limit. They wait here, out of the
- * consumer's way, and are tried again with backoff until {@code outbound.sender-wait} (OUTBOUND_SENDER_WAIT) is over;
- * then they are dead-lettered with the reason, like a permanent refusal is at once.
+ * Send requests from the outbound-requests topic that were refused for a reason that passes
+ * ({@code SendRefused.Reason.passes}): no sender number yet (a workspace whose number is still being bought right
+ * after sign-up), or none with the label yet. They wait here, out of the consumer's way, and are tried again with
+ * backoff until {@code outbound.sender-wait} (OUTBOUND_SENDER_WAIT) is over; then they are dead-lettered with the
+ * reason, like a permanent refusal is at once.
  */
 @ApplicationScoped
 public class ParkedRequests {
@@ -54,12 +55,6 @@ public class ParkedRequests {
         this.em = em;
         this.clock = clock;
         this.registry = registry;
-    }
-
-    /** A refusal worth waiting out. */
-    public static boolean passes(SendRefused refusal) {
-        // a day's quota on the shared number does not pass within minutes: that one is final
-        return refusal.status() == 409 || (refusal.status() == 429 && !"shared_number_quota".equals(refusal.code()));
     }
 
     /** Parks a request (once: a redelivered one finds its row). */
@@ -109,7 +104,7 @@ public class ParkedRequests {
             return;
         }
         SendRefused e = refusal.get();
-        if (passes(e) && now.isBefore(parkedAt.plus(config.senderWait()))) {
+        if (e.reason().passes() && now.isBefore(parkedAt.plus(config.senderWait()))) {
             Instant next = now.plus(RETRY.delay(attempts + 1));
             QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update parked_request set attempts = attempts + 1, "
                     + "next_attempt_at = ?2, last_error = ?3 where request_id = ?1").setParameter(1, requestId)
@@ -121,8 +116,8 @@ public class ParkedRequests {
         headers.add(CloudEventHeaders.ID, eventId.getBytes(StandardCharsets.UTF_8));
         ConsumerRecord<String, String> original = new ConsumerRecord<>(Topics.OUTBOUND_REQUESTS.name(), 0, -1L, -1L,
                 TimestampType.NO_TIMESTAMP_TYPE, -1, -1, key, payload, headers, Optional.empty());
-        deadLetters.send(original, new EventJson.MalformedEventException("request " + requestId + " refused (" + e.status() + " "
-                + e.code() + ") after waiting " + Duration.between(parkedAt, now).toSeconds() + " s: " + e.getMessage()));
+        deadLetters.send(original, new EventJson.MalformedEventException("request " + requestId + " refused (" + e.code()
+                + ") after waiting " + Duration.between(parkedAt, now).toSeconds() + " s: " + e.getMessage()));
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("delete from parked_request where request_id = ?1")
                 .setParameter(1, requestId).executeUpdate());
         registry.counter("outbound.requests.unparked", "outcome", "dead_lettered").increment();

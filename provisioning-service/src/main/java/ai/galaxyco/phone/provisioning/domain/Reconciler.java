@@ -1,6 +1,5 @@
 package ai.galaxyco.phone.provisioning.domain;
 
-import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.domain.ClusterSingleton;
 import ai.galaxyco.phone.kit.signalwire.SignalWireHttp;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
@@ -115,7 +114,7 @@ public class Reconciler {
             Report report = reconcile();
             nextPassAt = now.plus(config.reconcileInterval());
             Log.infof("Reconciliation: %s; next pass at %s", report, nextPassAt);
-        } catch (ProblemException busy) {
+        } catch (AlreadyRunning busy) {
             nextPassAt = now.plus(config.reconcileInterval()); // the other instance's pass is this interval's pass
             registry.counter("provisioning.reconcile.skipped").increment();
             Log.infof("Reconciliation skipped: another instance is running its pass; next look at %s", nextPassAt);
@@ -147,12 +146,18 @@ public class Reconciler {
 
     /**
      * One pass, on one instance at a time across the cluster (a second instance's scheduled pass is skipped; a
-     * confirmation arriving there is answered 409 and stands for the next pass).
+     * confirmation arriving there is refused with {@link AlreadyRunning} and stands for the next pass).
      */
     public synchronized Report reconcile(Mode mode, boolean brakeLifted) {
         return singleton.callAlone("provisioning.reconciliation", () -> pass(mode, brakeLifted))
-                .orElseThrow(() -> new ProblemException(409, "reconciliation_running",
-                        "another instance is running a reconciliation pass now; try again when it has finished"));
+                .orElseThrow(AlreadyRunning::new);
+    }
+
+    /** Another instance is running a pass now (answered 409 reconciliation_running by the API). */
+    public static class AlreadyRunning extends RuntimeException {
+        AlreadyRunning() {
+            super("another instance is running a reconciliation pass now; try again when it has finished");
+        }
     }
 
     private Report pass(Mode mode, boolean brakeLifted) {

@@ -12,6 +12,7 @@ import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.values.MessageStatus;
 import ai.galaxyco.phone.model.values.MessageText;
 import ai.galaxyco.phone.model.values.NumberLabel;
 import ai.galaxyco.phone.model.values.PhoneNumber;
@@ -48,7 +49,6 @@ public class RoutingService {
     private final MeterRegistry registry;
     private final AssignmentTable assignments;
     /** Outbound statuses (outbound's MessageStatus names, as OutboundResult carries them) that mean the carrier took it. */
-    private static final java.util.Set<String> CARRIER_ACCEPTED = java.util.Set.of("SENT", "DELIVERED");
     /** How long before a number's assignment an unrouted message to it may have arrived and still be its owner's. */
     private static final java.time.Duration UNROUTED_CATCH_UP_MARGIN = java.time.Duration.ofMinutes(5);
 
@@ -221,7 +221,8 @@ public class RoutingService {
 
     public void recordOutbound(OutboundResult result) {
         Instant at = result.createdAt() != null ? result.createdAt() : clock.instant();
-        if (result.fromSharedNumber() && CARRIER_ACCEPTED.contains(result.status())) {
+        MessageStatus status = MessageStatus.named(result.status());
+        if (result.fromSharedNumber() && status != null && status.carrierAccepted()) {
             attribute(result, at);
         }
         Channel channel = Channel.SMS;

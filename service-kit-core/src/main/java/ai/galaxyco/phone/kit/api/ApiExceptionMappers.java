@@ -1,6 +1,7 @@
 package ai.galaxyco.phone.kit.api;
 
 import ai.galaxyco.phone.model.api.Problem;
+import ai.galaxyco.phone.model.values.InvalidValueException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.security.AuthenticationFailedException;
@@ -26,8 +27,9 @@ public class ApiExceptionMappers {
         return e.toResponse();
     }
 
+    /** Only a value type's refusal is the caller's fault; any other IllegalArgumentException is ours (500). */
     @ServerExceptionMapper
-    public Response invalid(IllegalArgumentException e) {
+    public Response invalid(InvalidValueException e) {
         return problem(400, "invalid_request", e.getMessage());
     }
 

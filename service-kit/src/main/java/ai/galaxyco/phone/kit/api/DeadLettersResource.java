@@ -45,7 +45,7 @@ public class DeadLettersResource {
         Optional<String> only = Optional.ofNullable(topic).filter(t -> !t.isBlank()).map(this::known);
         int max = limit == null ? 100 : limit;
         if (max < 1 || max > 1000) {
-            throw new IllegalArgumentException("limit must be between 1 and 1000");
+            throw new ProblemException(400, "invalid_request", "limit must be between 1 and 1000");
         }
         return new Page<>(store.list(only, max), null);
     }
@@ -60,7 +60,7 @@ public class DeadLettersResource {
             @QueryParam("offset") Long offset) {
         access.requireService();
         if ((partition == null) != (offset == null)) {
-            throw new IllegalArgumentException("give both partition and offset to replay one record, or neither to replay all");
+            throw new ProblemException(400, "invalid_request", "give both partition and offset to replay one record, or neither to replay all");
         }
         String dlq = known(topic);
         return new Replayed(dlq, store.replay(dlq, Optional.ofNullable(partition), Optional.ofNullable(offset)));

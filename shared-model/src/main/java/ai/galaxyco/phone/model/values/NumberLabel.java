@@ -19,7 +19,7 @@ public record NumberLabel(String value) {
 
     public NumberLabel {
         if (value == null || !ALLOWED.matcher(value).matches() || value.isBlank()) {
-            throw new IllegalArgumentException("a label is 1 to 32 letters, digits, spaces or hyphens (e.g. Main, Sales, "
+            throw new InvalidValueException("a label is 1 to 32 letters, digits, spaces or hyphens (e.g. Main, Sales, "
                     + "Support); got " + (value == null ? "nothing" : "\"" + value + "\""));
         }
     }

@@ -27,7 +27,7 @@ public record PhoneNumber(String e164) implements Comparable<PhoneNumber> {
 
     public PhoneNumber {
         if (e164 == null || !e164.startsWith("+")) {
-            throw new IllegalArgumentException("not an E.164 number: " + e164);
+            throw new InvalidValueException("not an E.164 number: " + e164);
         }
     }
 
@@ -38,7 +38,7 @@ public record PhoneNumber(String e164) implements Comparable<PhoneNumber> {
     @JsonCreator
     public static PhoneNumber parse(String raw) {
         if (raw == null || raw.isBlank()) {
-            throw new IllegalArgumentException("phone number is missing");
+            throw new InvalidValueException("phone number is missing");
         }
         PhoneNumber known = PARSED.get(raw);
         if (known != null) {
@@ -47,7 +47,7 @@ public record PhoneNumber(String e164) implements Comparable<PhoneNumber> {
         try {
             var parsed = UTIL.parse(raw.trim(), DEFAULT_REGION);
             if (!UTIL.isPossibleNumber(parsed)) {
-                throw new IllegalArgumentException("not a possible phone number: " + raw);
+                throw new InvalidValueException("not a possible phone number: " + raw);
             }
             PhoneNumber number = new PhoneNumber(UTIL.format(parsed, PhoneNumberFormat.E164));
             if (PARSED.size() >= PARSED_LIMIT) {
@@ -56,7 +56,7 @@ public record PhoneNumber(String e164) implements Comparable<PhoneNumber> {
             PARSED.put(raw, number);
             return number;
         } catch (NumberParseException e) {
-            throw new IllegalArgumentException("not a phone number: " + raw + " (" + e.getMessage() + ")", e);
+            throw new InvalidValueException("not a phone number: " + raw + " (" + e.getMessage() + ")", e);
         }
     }
 

@@ -18,7 +18,7 @@ public enum Plan {
      * Absent means Starter. Clerk Billing slugs such as "pro-plan" or "enterprise_monthly" are read by
      * their leading word.
      *
-     * @throws IllegalArgumentException for a value that names no plan
+     * @throws InvalidValueException for a value that names no plan
      */
     public static Plan fromClerk(String raw) {
         if (raw == null || raw.isBlank()) {
@@ -31,6 +31,6 @@ public enum Plan {
                 return plan;
             }
         }
-        throw new IllegalArgumentException("unknown plan: " + raw);
+        throw new InvalidValueException("unknown plan: " + raw);
     }
 }

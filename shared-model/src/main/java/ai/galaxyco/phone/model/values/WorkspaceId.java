@@ -11,7 +11,7 @@ public record WorkspaceId(String value) {
 
     public WorkspaceId {
         if (value == null || !ALLOWED.matcher(value).matches()) {
-            throw new IllegalArgumentException("not a workspace id: " + value);
+            throw new InvalidValueException("not a workspace id: " + value);
         }
     }
 

@@ -1,0 +1,25 @@
+package ai.galaxyco.phone.outbound.api;
+
+import ai.galaxyco.phone.kit.api.ProblemException;
+import ai.galaxyco.phone.outbound.domain.SendRefused;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** The one place a refused send becomes HTTP: each reason's status, with the reason's code and detail. */
+public class SendRefusals {
+
+    @ServerExceptionMapper
+    public Response refused(SendRefused e) {
+        return ProblemException.response(status(e.reason()), e.code(), e.getMessage());
+    }
+
+    static int status(SendRefused.Reason reason) {
+        return switch (reason) {
+            case INVALID_REQUEST, INVALID_LABEL -> 400;
+            case SENDER_NOT_OWNED -> 403;
+            case NO_SENDER_NUMBER, NO_NUMBER_FOR_LABEL -> 409;
+            case RECIPIENT_OPTED_OUT -> 422;
+            case SHARED_NUMBER_QUOTA -> 429;
+        };
+    }
+}
