@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.provisioning.api;
 
+import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
 import ai.galaxyco.phone.kit.signalwire.ProviderErrors;
 import ai.galaxyco.phone.provisioning.domain.NumberSlot;
@@ -14,7 +15,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
@@ -84,12 +84,15 @@ public class WorkspaceNumbersResource {
         }
         // only a failed purchase that is not running again already: a second job could buy a second number
         if (workspace.status != Workspace.Status.FAILED) {
-            throw new WebApplicationException("workspace " + workspaceId + " is " + workspace.status + "; nothing to retry", 409);
+            throw new ProblemException(409, "conflict", "workspace " + workspaceId + " is " + workspace.status
+                    + "; nothing to retry");
         }
         NumberSlot main = NumberSlot.current(workspaceId, "Main").filter(slot -> slot.status == NumberSlot.Status.FAILED)
-                .orElseThrow(() -> new WebApplicationException("workspace " + workspaceId + " has no failed purchase", 409));
+                .orElseThrow(() -> new ProblemException(409, "conflict", "workspace " + workspaceId + " has no failed purchase"));
         if (main.inFlight(clock.instant())) {
-            throw new WebApplicationException("a purchase for workspace " + workspaceId + " is in flight; wait for its outcome", 409);
+            // the same condition and code as a retry through POST .../phone-numbers
+            throw new ProblemException(409, "purchase_in_flight", "a purchase for workspace " + workspaceId
+                    + " is under way; wait for its outcome");
         }
         main.nextAttemptAt = clock.instant();
         main.status = NumberSlot.Status.PROVISIONING; // under way again: the numbers list says so until the outcome
