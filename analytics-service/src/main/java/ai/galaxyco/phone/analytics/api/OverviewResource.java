@@ -6,6 +6,7 @@ import ai.galaxyco.phone.kit.api.PageRequest;
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
 import ai.galaxyco.phone.model.api.Page;
+import ai.galaxyco.phone.model.values.Money;
 import io.quarkus.security.Authenticated;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -14,12 +15,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The operators' view of a month across every workspace (service role). */
@@ -121,7 +121,7 @@ public class OverviewResource {
     }
 
     private static String money(BigDecimal amount) {
-        return amount.setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+        return Money.cents(amount);
     }
 
     private static Map<String, String> money(Map<String, BigDecimal> amounts) {

@@ -7,6 +7,7 @@ import ai.galaxyco.phone.analytics.domain.UsageReport.Figures;
 import ai.galaxyco.phone.analytics.domain.UsageReport.Granularity;
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.model.values.Money;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Multi;
 import jakarta.transaction.Transactional;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -104,7 +104,7 @@ public class UsageResource {
     }
 
     static String money(BigDecimal amount) {
-        return amount.setScale(4, RoundingMode.HALF_EVEN).toPlainString();
+        return Money.usage(amount);
     }
 
     private static Map<String, String> money(Map<String, BigDecimal> byChannel) {

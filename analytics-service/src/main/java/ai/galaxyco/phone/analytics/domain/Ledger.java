@@ -9,6 +9,7 @@ import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.values.Channel;
 import ai.galaxyco.phone.model.values.MessageStatus;
+import ai.galaxyco.phone.model.values.Money;
 import ai.galaxyco.phone.model.values.Segments;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -130,7 +131,7 @@ public class Ledger {
     }
 
     private static String money(BigDecimal amount) {
-        return amount.setScale(4, RoundingMode.HALF_EVEN).toPlainString();
+        return Money.usage(amount);
     }
 
     private static OffsetDateTime utc(Instant instant) {
