@@ -3,14 +3,12 @@ package ai.galaxyco.phone.routing.domain;
 import ai.galaxyco.phone.kit.domain.AdvisoryLock;
 import ai.galaxyco.phone.kit.messaging.AssignmentTable;
 import ai.galaxyco.phone.kit.messaging.Outbox;
-import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.ConsentChanged;
 import ai.galaxyco.phone.model.events.InboundCall;
 import ai.galaxyco.phone.model.events.InboundMessage;
 import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.OutboundResult;
-import ai.galaxyco.phone.model.events.RoutedMessage;
 import ai.galaxyco.phone.model.values.Channel;
 import ai.galaxyco.phone.model.values.MessageStatus;
 import ai.galaxyco.phone.model.values.MessageText;
@@ -48,13 +46,15 @@ public class RoutingService {
     private final Clock clock;
     private final MeterRegistry registry;
     private final AssignmentTable assignments;
+    private final InboundStore store;
     /** Outbound statuses (outbound's MessageStatus names, as OutboundResult carries them) that mean the carrier took it. */
     /** How long before a number's assignment an unrouted message to it may have arrived and still be its owner's. */
     private static final java.time.Duration UNROUTED_CATCH_UP_MARGIN = java.time.Duration.ofMinutes(5);
 
-    public RoutingService(EntityManager em, Outbox outbox, AssignmentTable assignments, RoutingConfig config, Clock clock,
-            MeterRegistry registry) {
+    public RoutingService(EntityManager em, Outbox outbox, AssignmentTable assignments, InboundStore store, RoutingConfig config,
+            Clock clock, MeterRegistry registry) {
         this.em = em;
+        this.store = store;
         this.outbox = outbox;
         this.config = config;
         this.clock = clock;
@@ -158,23 +158,8 @@ public class RoutingService {
                     .setParameter(1, message.to().e164()).setParameter(2, message.from().e164())
                     .setParameter(3, Timestamp.from(receivedAt)).setParameter(4, owner.get().workspaceId()).executeUpdate();
         }
-        Conversation conversation = conversation(owner.get().workspaceId(), message.to(), message.from(), message.channel(), receivedAt,
-                true);
-        ConversationMessage stored = new ConversationMessage();
-        stored.conversationId = conversation.id;
-        stored.direction = "INBOUND";
-        stored.providerSid = message.messageSid();
-        stored.body = MessageText.storable(message.body());
-        stored.bodyOriginal = MessageText.original(message.body());
-        stored.media = message.media() == null || message.media().isEmpty() ? null : EventJson.write(message.media());
-        stored.status = "received";
-        stored.occurredAt = receivedAt;
-        stored.createdAt = clock.instant();
-        stored.persist();
-        outbox.publish(Topics.ROUTED_MESSAGES, owner.get().workspaceId(), new RoutedMessage(message.messageSid(),
-                WorkspaceId.of(owner.get().workspaceId()), conversation.id.toString(), message.to(), owner.get().label(),
-                message.from(), message.channel(), message.body(), message.media(), receivedAt));
-        registry.counter("routing.messages", "outcome", "routed").increment();
+        store.store(List.of(new InboundStore.Routed(message, owner.get().workspaceId(), owner.get().label(),
+                inboxOf(owner.get().workspaceId(), message.to()), receivedAt)));
     }
 
     /** A transaction-scoped lock on one of our numbers, held until commit (by every routing instance alike). */
@@ -226,7 +211,7 @@ public class RoutingService {
             attribute(result, at);
         }
         Channel channel = Channel.SMS;
-        Conversation conversation = conversation(result.workspaceId().value(), result.from(), result.to(), channel, at, false);
+        Conversation conversation = conversation(result.workspaceId().value(), result.from(), result.to(), channel, at);
         ConversationMessage existing = ConversationMessage.find("outboundId", result.messageId()).firstResult();
         if (existing == null) {
             ConversationMessage stored = new ConversationMessage();
@@ -268,18 +253,16 @@ public class RoutingService {
 
     // ---------------------------------------------------------------- conversations
 
-    private Conversation conversation(String workspaceId, PhoneNumber ourNumber, PhoneNumber contact, Channel channel, Instant at,
-            boolean inbound) {
+    /** An outbound message's conversation (inbound ones are stored by {@link InboundStore}, which also sets last_inbound_at). */
+    private Conversation conversation(String workspaceId, PhoneNumber ourNumber, PhoneNumber contact, Channel channel, Instant at) {
         String threadChannel = channel == Channel.MMS ? Channel.SMS.name() : channel.name(); // one thread for SMS and MMS
         em.createNativeQuery("insert into conversation (id, workspace_id, contact, our_number, channel, created_at, last_message_at, "
-                + "inbox, last_inbound_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8) "
+                + "inbox) values (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) "
                 + "on conflict (workspace_id, our_number, contact, channel) do update "
-                + "set last_message_at = greatest(conversation.last_message_at, excluded.last_message_at), "
-                + "last_inbound_at = greatest(conversation.last_inbound_at, excluded.last_inbound_at)")
+                + "set last_message_at = greatest(conversation.last_message_at, excluded.last_message_at)")
                 .setParameter(1, UUID.randomUUID()).setParameter(2, workspaceId).setParameter(3, contact.e164())
                 .setParameter(4, ourNumber.e164()).setParameter(5, threadChannel).setParameter(6, Timestamp.from(at))
-                .setParameter(7, inboxOf(workspaceId, ourNumber)).setParameter(8, inbound ? Timestamp.from(at) : null)
-                .executeUpdate();
+                .setParameter(7, inboxOf(workspaceId, ourNumber)).executeUpdate();
         return Conversation.find("workspaceId = ?1 and ourNumber = ?2 and contact = ?3 and channel = ?4", workspaceId,
                 ourNumber.e164(), contact.e164(), threadChannel).firstResult();
     }
