@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -481,5 +482,11 @@ class UsageLedgerTest {
         given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("from", "2026-01-01").queryParam("to", "2026-01-02")
                 .queryParam("granularity", "hour").get("/api/workspaces/" + org + "/usage").then().statusCode(200)
                 .body("series", hasSize(24)).body("totals.cost", equalTo("0.0000"));
+    }
+
+    @Test
+    void analyticsPublishesNothingSoItRunsNoOutboxRelay() {
+        assertFalse(io.quarkus.arc.Arc.container().select(ai.galaxyco.phone.kit.messaging.OutboxRelay.class).isResolvable(),
+                "galaxyco.outbox.relay=false leaves the relay (and its polling thread) out");
     }
 }

@@ -4,6 +4,7 @@ import ai.galaxyco.phone.kit.domain.AdvisoryLock;
 import ai.galaxyco.phone.kit.domain.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -33,9 +34,11 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
  * key in id order. The lock goes with the transaction, so a relay that dies (kill -9) frees it at once and another
  * instance's next turn (within {@code IDLE_POLL}) takes over. A batch is sent and deleted only after the broker
  * acknowledged every record (acks=all). If Kafka is down the transaction rolls back and the rows are retried with
- * backoff: at-least-once, deduplicated by the consumers on ce_id.
+ * backoff: at-least-once, deduplicated by the consumers on ce_id. A service that publishes nothing turns the relay
+ * (and its channel) off with {@code galaxyco.outbox.relay=false}.
  */
 @ApplicationScoped
+@IfBuildProperty(name = "galaxyco.outbox.relay", stringValue = "true", enableIfMissing = true)
 public class OutboxRelay {
 
     public static final String CHANNEL = "outbox";

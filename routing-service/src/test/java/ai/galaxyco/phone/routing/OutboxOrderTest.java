@@ -1,4 +1,4 @@
-package ai.galaxyco.phone.analytics;
+package ai.galaxyco.phone.routing;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +13,6 @@ import ai.galaxyco.phone.model.values.WorkspaceId;
 import ai.galaxyco.phone.testsupport.JwtResource;
 import ai.galaxyco.phone.testsupport.KafkaKRaftResource;
 import ai.galaxyco.phone.testsupport.PostgresResource;
-import ai.galaxyco.phone.testsupport.SandboxResource;
 import ai.galaxyco.phone.testsupport.TopicProbe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -31,13 +30,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The service kit's outbox relay with several relays racing (as with two instances of a service): every key's events
- * still reach the broker in the order they were written.
+ * still reach the broker in the order they were written. Here because routing relays (analytics, which publishes
+ * nothing, runs no relay), with this module's test resources so that it shares their application start.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaKRaftResource.class)
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(JwtResource.class)
-@QuarkusTestResource(SandboxResource.class)
 class OutboxOrderTest {
 
     static final int EVENTS = 1_200;
