@@ -176,6 +176,30 @@ class BatchRoutingTest {
     }
 
     @SuppressWarnings("unchecked")
+    @Inject
+    ai.galaxyco.phone.kit.messaging.Outbox outbox;
+
+    /** A poll publishes one by one (a keyword's consent change) and in bulk in one transaction: the relay's id order is the order written. */
+    @Test
+    void eventsPublishedOneByOneAndInBulkKeepTheOrderTheyWereWritten() {
+        String key = "order-" + UUID.randomUUID();
+        PhoneNumber ours = newNumber();
+        QuarkusTransaction.requiringNew().run(() -> {
+            outbox.publish(Topics.CONSENT_CHANGES, key, new ai.galaxyco.phone.model.events.ConsentChanged(ours,
+                    PhoneNumber.parse("+14155550321"), WorkspaceId.of("org_order"),
+                    ai.galaxyco.phone.model.events.ConsentChanged.Kind.OPT_OUT, "STOP", "first", Instant.now()));
+            outbox.publishAll(Topics.CONSENT_CHANGES, List.of(new ai.galaxyco.phone.kit.messaging.Outbox.Keyed<>(key,
+                    new ai.galaxyco.phone.model.events.ConsentChanged(ours, PhoneNumber.parse("+14155550321"),
+                            WorkspaceId.of("org_order"), ai.galaxyco.phone.model.events.ConsentChanged.Kind.OPT_IN, "START",
+                            "second", Instant.now()))));
+        });
+        try (TopicProbe probe = TopicProbe.of(Topics.CONSENT_CHANGES)) {
+            List<String> relayed = await().atMost(WAIT).until(() -> probe.records(r -> key.equals(r.key())).stream()
+                    .map(r -> Topics.CONSENT_CHANGES.read(r.value()).messageSid()).toList(), l -> l.size() >= 2);
+            assertEquals(List.of("first", "second"), relayed);
+        }
+    }
+
     <T> List<T> rows(String sql, Object... parameters) {
         return QuarkusTransaction.requiringNew().call(() -> {
             var query = em.createNativeQuery(sql);

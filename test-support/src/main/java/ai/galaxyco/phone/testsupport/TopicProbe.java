@@ -60,6 +60,30 @@ public final class TopicProbe implements AutoCloseable {
         return List.copyOf(seen);
     }
 
+    /**
+     * Every record up to the topic's end as it is now: polls until the probe has joined and read that far (one poll
+     * returns at most 500 records, and a probe that has not polled for a while must first rejoin its group). For a
+     * test that judges "nothing more" by another topic's progress.
+     */
+    public synchronized List<ConsumerRecord<String, String>> recordsToEnd(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<org.apache.kafka.common.TopicPartition, Long> end = null;
+        while (System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            var assigned = consumer.assignment();
+            if (assigned.isEmpty()) {
+                continue;
+            }
+            if (end == null) {
+                end = consumer.endOffsets(assigned);
+            }
+            if (end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                return List.copyOf(seen);
+            }
+        }
+        throw new AssertionError("the probe did not read " + consumer.subscription() + " to its end within " + timeout);
+    }
+
     public List<ConsumerRecord<String, String>> records(Predicate<ConsumerRecord<String, String>> filter) {
         return records().stream().filter(filter).toList();
     }

@@ -36,7 +36,7 @@ public class Outbox {
     /**
      * {@link #publish} for many events of one topic at once: one JDBC batch on the transaction's connection instead of
      * an entity insert each (which Hibernate cannot batch with identity ids). Rows get ids in list order, after every
-     * event published before them in the transaction.
+     * event published before them in the transaction (publish() inserts at once: identity ids).
      */
     @Transactional(TxType.MANDATORY)
     public <E> void publishAll(Topic<E> topic, List<Keyed<E>> events) {
@@ -44,9 +44,6 @@ public class Outbox {
             return;
         }
         Timestamp now = Timestamp.from(Instant.now(clock));
-        // events published earlier in this transaction through publish() may still wait in Hibernate's action queue
-        // (it can delay identity inserts to the flush): inserted first, they keep lower ids and leave first
-        entityManager.flush();
         entityManager.unwrap(Session.class).doWork(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("insert into outbox_event (event_id, topic, record_key, "
                     + "event_type, payload, created_at, attempts) values (?, ?, ?, ?, ?, ?, 0)")) {
