@@ -5,6 +5,7 @@ import ai.galaxyco.phone.model.events.ConsentChanged;
 import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.ProvisioningResult;
 import ai.galaxyco.phone.model.events.RoutedMessage;
+import ai.galaxyco.phone.model.values.MessagingState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -90,14 +91,14 @@ public class SenderDirectory {
         @SuppressWarnings("unchecked")
         List<String> states = em.createNativeQuery("select coalesce(messaging, 'SENDABLE') from number_assignment "
                 + "where assignment_key = ?1 and not shared for share").setParameter(1, e164).getResultList();
-        return states.isEmpty() || !ai.galaxyco.phone.model.values.MessagingState.valueOf(states.get(0)).holdsMessages();
+        return states.isEmpty() || MessagingState.allowsSending(states.get(0));
     }
 
     /** Held messages whose number may send now (a safety net behind {@link #sendableLocked}); returns how many. */
     public int releaseSendable() {
         return em.createNativeQuery("update message set held_reason = null, next_attempt_at = ?2 where status = 'QUEUED' "
                 + "and held_reason = ?1 and from_number in (select e164 from number_assignment a where not a.shared "
-                + "and (a.messaging is null or a.messaging not in ('PENDING_REGISTRATION', 'VERIFICATION_PENDING')))")
+                + "and " + MessagingState.sqlAllowsSending("a.messaging") + ")")
                 .setParameter(1, AWAITING_REGISTRATION).setParameter(2, Timestamp.from(clock.instant())).executeUpdate();
     }
 

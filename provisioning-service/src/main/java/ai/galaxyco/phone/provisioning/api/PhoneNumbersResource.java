@@ -147,17 +147,7 @@ public class PhoneNumbersResource {
         NumberSlot sameLabel = slots.stream().filter(slot -> label.sameAs(NumberLabel.parse(slot.label))).findFirst().orElse(null);
         if (sameLabel != null && sameLabel.status == NumberSlot.Status.FAILED) {
             // "Get phone number": the manual retry of the failed slot, never a second purchase beside it
-            if (sameLabel.inFlight(now)) {
-                throw new ProblemException(409, "purchase_in_flight", "a purchase for the " + label + " number of workspace "
-                        + workspaceId + " is under way; wait for its outcome");
-            }
-            if (areaCode != null) {
-                sameLabel.preferredAreaCode = areaCode;
-            }
-            sameLabel.nextAttemptAt = now;
-            sameLabel.updatedAt = now;
-            // under way again from now on: lists show PROVISIONING (a console follows it), not the old failure
-            sameLabel.status = NumberSlot.Status.PROVISIONING;
+            sameLabel.retryNow(now, areaCode);
             return Response.accepted(pendingSlot(sameLabel)).build();
         }
         if (sameLabel != null) {

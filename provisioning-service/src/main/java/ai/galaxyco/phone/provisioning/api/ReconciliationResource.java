@@ -1,7 +1,6 @@
 package ai.galaxyco.phone.provisioning.api;
 
 import ai.galaxyco.phone.kit.api.PageRequest;
-import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
 import ai.galaxyco.phone.model.api.Page;
 import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
@@ -17,10 +16,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Operators' view of reconciliation (service role): recent passes with what they planned, confirming a pass the
@@ -67,12 +64,6 @@ public class ReconciliationResource {
         access.requireService();
         return reconciler.confirm(passId)
                 .orElseThrow(() -> new NotFoundException("no refused, unconfirmed reconciliation pass " + passId));
-    }
-
-    /** The confirmation stands for the next pass; the operator tries again when the running one has finished. */
-    @ServerExceptionMapper
-    public Response alreadyRunning(Reconciler.AlreadyRunning e) {
-        return ProblemException.response(409, "reconciliation_running", e.getMessage());
     }
 
     @GET

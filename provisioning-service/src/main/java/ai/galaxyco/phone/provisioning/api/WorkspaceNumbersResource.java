@@ -89,13 +89,7 @@ public class WorkspaceNumbersResource {
         }
         NumberSlot main = NumberSlot.current(workspaceId, "Main").filter(slot -> slot.status == NumberSlot.Status.FAILED)
                 .orElseThrow(() -> new ProblemException(409, "conflict", "workspace " + workspaceId + " has no failed purchase"));
-        if (main.inFlight(clock.instant())) {
-            // the same condition and code as a retry through POST .../phone-numbers
-            throw new ProblemException(409, "purchase_in_flight", "a purchase for workspace " + workspaceId
-                    + " is under way; wait for its outcome");
-        }
-        main.nextAttemptAt = clock.instant();
-        main.status = NumberSlot.Status.PROVISIONING; // under way again: the numbers list says so until the outcome
+        main.retryNow(clock.instant(), null); // as POST .../phone-numbers retries a failed slot
         return Response.accepted().build();
     }
 }

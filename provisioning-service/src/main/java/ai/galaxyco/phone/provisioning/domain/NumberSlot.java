@@ -92,6 +92,33 @@ public class NumberSlot extends PanacheEntityBase {
         return leaseToken != null && nextAttemptAt != null && nextAttemptAt.isAfter(now);
     }
 
+    /**
+     * Makes a failed slot's purchase due now (the workspace's "Get phone number", or the retry endpoint): under way
+     * again, so lists show PROVISIONING (a console follows it) instead of the old failure. Never a second purchase
+     * beside a running one.
+     *
+     * @param preferredAreaCode the area code to try now; null keeps the slot's own
+     * @throws PurchaseInFlight while a purchase job holds the slot
+     */
+    public void retryNow(Instant now, String preferredAreaCode) {
+        if (inFlight(now)) {
+            throw new PurchaseInFlight(workspaceId, label);
+        }
+        if (preferredAreaCode != null) {
+            this.preferredAreaCode = preferredAreaCode;
+        }
+        nextAttemptAt = now;
+        updatedAt = now;
+        status = Status.PROVISIONING;
+    }
+
+    /** A purchase job holds the slot now: a retry has to wait for its outcome (answered 409 purchase_in_flight). */
+    public static class PurchaseInFlight extends RuntimeException {
+        public PurchaseInFlight(String workspaceId, String label) {
+            super("a purchase for the " + label + " number of workspace " + workspaceId + " is under way; wait for its outcome");
+        }
+    }
+
     /** The workspace's slots that are not released, Main first, locked. */
     public static List<NumberSlot> currentOf(String workspaceId) {
         return find("workspaceId = ?1 and status <> ?2 order by case when lower(label) = 'main' then 0 else 1 end, id",

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.provisioning.domain;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -343,7 +344,8 @@ class ProvisioningSafetyTest {
             return new long[] {slot, a.id};
         });
         long attempt = ids[1];
-        given().auth().oauth2(TestTokens.forWorkspace(org)).post("/api/workspaces/" + org + "/numbers/retry").then().statusCode(409);
+        given().auth().oauth2(TestTokens.forWorkspace(org)).post("/api/workspaces/" + org + "/numbers/retry").then().statusCode(409)
+                .body("code", equalTo("purchase_in_flight")); // as POST .../phone-numbers answers it
         worker.purchase(new ProvisioningWorker.PurchaseClaim(ids[0], org, "Main", attempt, null, "job-A"));
         assertEquals(0, purchasesFor(org), "job A did not buy");
         assertEquals(0, ownedBy(org).size());

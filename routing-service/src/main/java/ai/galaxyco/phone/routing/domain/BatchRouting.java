@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.routing.domain;
 
+import ai.galaxyco.phone.kit.messaging.AssignmentTable;
 import ai.galaxyco.phone.model.events.InboundMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,19 +40,18 @@ public class BatchRouting {
     private final EntityManager em;
     private final RoutingService routing;
     private final InboundStore store;
+    private final AssignmentTable assignments;
     private final Clock clock;
     private final MeterRegistry registry;
 
-    public BatchRouting(EntityManager em, RoutingService routing, InboundStore store, Clock clock, MeterRegistry registry) {
+    public BatchRouting(EntityManager em, RoutingService routing, InboundStore store, AssignmentTable assignments, Clock clock,
+            MeterRegistry registry) {
         this.em = em;
         this.routing = routing;
         this.store = store;
+        this.assignments = assignments;
         this.clock = clock;
         this.registry = registry;
-    }
-
-    /** A dedicated number's owner and label. */
-    private record Owner(String workspaceId, String label) {
     }
 
     public void routeMessages(List<InboundMessage> messages) {
@@ -60,7 +60,7 @@ public class BatchRouting {
         }
         Session session = em.unwrap(Session.class);
         Set<String> seen = session.doReturningWork(c -> storedSids(c, messages));
-        Map<String, Owner> owners = session.doReturningWork(c -> dedicatedOwners(c, messages));
+        Map<String, AssignmentTable.Assignment> owners = assignments.dedicatedOwners(messages.stream().map(m -> m.to().e164()).toList());
         List<InboundStore.Routed> bulk = new ArrayList<>(messages.size());
         int duplicates = 0;
         for (InboundMessage message : messages) {
@@ -68,7 +68,7 @@ public class BatchRouting {
                 duplicates++; // stored before, or earlier in this poll under another event id
                 continue;
             }
-            Owner owner = owners.get(message.to().e164());
+            AssignmentTable.Assignment owner = owners.get(message.to().e164());
             if (owner == null || ConsentKeywords.classify(message.body()).isPresent()) {
                 routing.routeMessage(message);
                 continue;
@@ -97,21 +97,5 @@ public class BatchRouting {
             }
         }
         return stored;
-    }
-
-    private static Map<String, Owner> dedicatedOwners(Connection c, List<InboundMessage> messages) throws SQLException {
-        String[] numbers = messages.stream().map(m -> m.to().e164()).distinct().toArray(String[]::new);
-        Map<String, Owner> owners = new HashMap<>();
-        // as AssignmentTable#dedicatedOwner: the shared number is never a dedicated owner
-        try (PreparedStatement query = c.prepareStatement("select assignment_key, workspace_id, label from number_assignment "
-                + "where assignment_key = any(?) and not shared")) {
-            query.setArray(1, c.createArrayOf("text", numbers));
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    owners.put(rows.getString(1), new Owner(rows.getString(2), rows.getString(3)));
-                }
-            }
-        }
-        return owners;
     }
 }

@@ -7,10 +7,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.hibernate.Session;
 
 /**
  * A service's copy of the compacted number-assignments topic: who owns which number, under which label, and which
@@ -29,7 +35,7 @@ public class AssignmentTable {
 
         /** Whether messages may leave from the number now (see {@link NumberAssignment#sendable()}). */
         public boolean sendable() {
-            return messaging == null || !MessagingState.valueOf(messaging).holdsMessages();
+            return MessagingState.allowsSending(messaging);
         }
     }
 
@@ -67,9 +73,8 @@ public class AssignmentTable {
      */
     public boolean markAwaitingRegistration(PhoneNumber number) {
         return em.createNativeQuery("update number_assignment set messaging = ?2 where assignment_key = ?1 and not shared "
-                + "and (messaging is null or messaging not in (?2, ?3))")
-                .setParameter(1, number.e164()).setParameter(2, MessagingState.PENDING_REGISTRATION.name())
-                .setParameter(3, MessagingState.VERIFICATION_PENDING.name()).executeUpdate() > 0;
+                + "and " + MessagingState.sqlAllowsSending("messaging"))
+                .setParameter(1, number.e164()).setParameter(2, MessagingState.PENDING_REGISTRATION.name()).executeUpdate() > 0;
     }
 
     /** The shared platform number, if any workspace is assigned to it. */
@@ -83,6 +88,27 @@ public class AssignmentTable {
     public Optional<Assignment> dedicatedOwner(PhoneNumber number) {
         return rows("select e164, workspace_id, label, shared, forward_to, messaging from number_assignment where assignment_key = ?1 "
                 + "and not shared", number.e164()).stream().findFirst();
+    }
+
+    /**
+     * {@link #dedicatedOwner} of many numbers in one query, by E.164; on the transaction's connection directly, so that
+     * a poll's query does not make Hibernate flush-check what the poll has stored so far.
+     */
+    public Map<String, Assignment> dedicatedOwners(Collection<String> e164s) {
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            Map<String, Assignment> owners = new HashMap<>();
+            try (PreparedStatement query = c.prepareStatement("select e164, workspace_id, label, shared, forward_to, messaging "
+                    + "from number_assignment where assignment_key = any(?) and not shared")) {
+                query.setArray(1, c.createArrayOf("text", e164s.stream().distinct().toArray(String[]::new)));
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        owners.put(rows.getString(1), new Assignment(rows.getString(1), rows.getString(2), rows.getString(3),
+                                rows.getBoolean(4), rows.getString(5), rows.getString(6)));
+                    }
+                }
+            }
+            return owners;
+        });
     }
 
     /** Whether {@code number} is the shared platform number (some workspace is assigned to it as shared). */

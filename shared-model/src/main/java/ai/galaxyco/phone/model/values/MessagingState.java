@@ -19,4 +19,19 @@ public enum MessagingState {
     public boolean holdsMessages() {
         return this == PENDING_REGISTRATION || this == VERIFICATION_PENDING;
     }
+
+    /**
+     * Whether messages may leave from a number whose state is {@code state} (a stored name): no state, as on a number
+     * assigned before states existed, sends.
+     */
+    public static boolean allowsSending(String state) {
+        return state == null || !valueOf(state).holdsMessages();
+    }
+
+    /** {@link #allowsSending} as SQL over a column holding state names, for queries that pick sendable numbers. */
+    public static String sqlAllowsSending(String column) {
+        return "(" + column + " is null or " + column + " not in (" + java.util.Arrays.stream(values())
+                .filter(MessagingState::holdsMessages).map(s -> "'" + s.name() + "'")
+                .collect(java.util.stream.Collectors.joining(", ")) + "))";
+    }
 }
