@@ -4,12 +4,12 @@ import ai.galaxyco.phone.sandbox.SandboxSettings;
 import ai.galaxyco.phone.sandbox.SignalWireSandbox;
 import ai.galaxyco.phone.testsupport.KafkaKRaftResource;
 import ai.galaxyco.phone.testsupport.PostgresResource;
+import ai.galaxyco.phone.testsupport.TestPorts;
 import ai.galaxyco.phone.testsupport.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -395,10 +395,8 @@ final class RunningSystem implements AutoCloseable {
         return "whsec_" + java.util.Base64.getEncoder().encodeToString(key);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return TestPorts.free();
     }
 
     private static String javaBinary() {

@@ -2,7 +2,6 @@ package ai.galaxyco.phone.testsupport;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,12 +112,9 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         return new ProcessBuilder(command).redirectErrorStream(true);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return TestPorts.free();
     }
-
     /** Test resource: {@code @QuarkusTestResource(value = KafkaBrokerProcess.Resource.class, initArgs = channel)}. */
     public static final class Resource implements QuarkusTestResourceLifecycleManager {
 

@@ -3,7 +3,6 @@ package ai.galaxyco.phone.testsupport;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,10 +80,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         if (root) {
             run(List.of("chown", "-R", "postgres:postgres", clusterDir.toString()), false);
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = TestPorts.free();
         Path data = clusterDir.resolve("data");
         run(List.of(pgBin + "/initdb", "-D", data.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                 "--no-sync"), root);
