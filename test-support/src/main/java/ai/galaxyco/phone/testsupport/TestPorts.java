@@ -48,8 +48,10 @@ public final class TestPorts {
     /** The first port of the ephemeral range (Linux), or the usual 32768 elsewhere. */
     static int ephemeralLow() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-            return Integer.parseInt(range.split("\\s+")[0]);
+            // readAllLines, not readString: /proc files report size 0, and readString returned their first byte only
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > 1024 + RANGE ? low : FALLBACK_EPHEMERAL_LOW;
         } catch (IOException | RuntimeException e) {
             return FALLBACK_EPHEMERAL_LOW;
         }
