@@ -1,9 +1,9 @@
 package ai.galaxyco.phone.analytics;
 
 import static ai.galaxyco.phone.analytics.UsageLedgerTest.newOrg;
-import static ai.galaxyco.phone.analytics.UsageLedgerTest.today;
-import static ai.galaxyco.phone.analytics.UsageLedgerTest.tomorrow;
 import static ai.galaxyco.phone.analytics.UsageLedgerTest.usage;
+import static ai.galaxyco.phone.analytics.UsageLedgerTest.windowEnd;
+import static ai.galaxyco.phone.analytics.UsageLedgerTest.windowStart;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -112,12 +112,12 @@ class PriceSettlementTest {
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), result(org, id, sid, "SENT", 3, Channel.SMS, 0),
                 UUID.randomUUID().toString());
         // the estimate at once: 3 segments x $0.0079; sent is not final, so nobody asks SignalWire yet
-        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.costByChannel.SMS", equalTo("0.0237")));
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).body("totals.costByChannel.SMS", equalTo("0.0237")));
         assertEquals(0, checks(id));
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), result(org, id, sid, "DELIVERED", 3, Channel.SMS, 0),
                 UUID.randomUUID().toString());
         // the sandbox charges $0.0083 a segment: GET Messages/{sid}.json says -0.02490
-        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.costByChannel.SMS", equalTo("0.0249"))
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).body("totals.costByChannel.SMS", equalTo("0.0249"))
                 .body("totals.segmentsOutbound", equalTo(3)));
         int looks = SandboxControl.requests("GET", "/Messages/" + sid).size();
         // a redelivered DELIVERED neither re-arms the look nor loses the price
@@ -126,8 +126,8 @@ class PriceSettlementTest {
         String marker = newOrg();
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), result(marker, UUID.randomUUID().toString(), null, "QUEUED", 1,
                 Channel.SMS, 0), UUID.randomUUID().toString());
-        await().atMost(WAIT).untilAsserted(() -> usage(marker, today(), tomorrow()).body("totals.messagesOutbound", equalTo(1)));
-        usage(org, today(), tomorrow()).body("totals.costByChannel.SMS", equalTo("0.0249"));
+        await().atMost(WAIT).untilAsserted(() -> usage(marker, windowStart(), windowEnd()).body("totals.messagesOutbound", equalTo(1)));
+        usage(org, windowStart(), windowEnd()).body("totals.costByChannel.SMS", equalTo("0.0249"));
         assertEquals(looks, SandboxControl.requests("GET", "/Messages/" + sid).size(), "a settled price is not asked for again");
         assertEquals(null, QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                 "select price_due_at from usage_fact where source_id = ?1").setParameter(1, id).getSingleResult()));
@@ -141,8 +141,8 @@ class PriceSettlementTest {
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), result(org, id, sid, "SENT", 1, Channel.MMS, 1),
                 UUID.randomUUID().toString());
         // estimated as an MMS ($0.02), then the sandbox's MMS price ($0.0215) once the message has sat at sent a while
-        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.costByChannel.MMS", equalTo("0.0200")));
-        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.costByChannel.MMS", equalTo("0.0215"))
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).body("totals.costByChannel.MMS", equalTo("0.0200")));
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).body("totals.costByChannel.MMS", equalTo("0.0215"))
                 .body("totals.costByChannel.SMS", equalTo("0.0000")));
     }
 
@@ -157,7 +157,7 @@ class PriceSettlementTest {
         TopicProbe.publish(Topics.CALL_STATUS, callSid, new CallStatusChanged(callSid, "completed", CUSTOMER.e164(), OUR.e164(), 95, 3,
                 now.plusSeconds(95)), UUID.randomUUID().toString());
         // 95 s: estimated per second at $0.01 a minute (0.0158), charged by the sandbox per started minute (0.02)
-        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.callSeconds", equalTo(95))
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).body("totals.callSeconds", equalTo(95))
                 .body("totals.costByChannel.VOICE", equalTo("0.0200")));
     }
 
@@ -169,7 +169,7 @@ class PriceSettlementTest {
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), result(org, id, unknown, "DELIVERED", 1, Channel.SMS, 0),
                 UUID.randomUUID().toString());
         await().atMost(WAIT).until(() -> checks(id) == 1);
-        usage(org, today(), tomorrow()).body("totals.costByChannel.SMS", equalTo("0.0079"));
+        usage(org, windowStart(), windowEnd()).body("totals.costByChannel.SMS", equalTo("0.0079"));
         assertEquals(null, QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                 "select price_due_at from usage_fact where source_id = ?1").setParameter(1, id).getSingleResult()));
     }

@@ -66,12 +66,17 @@ class UsageLedgerTest {
                 .get("/api/workspaces/" + org + "/usage").then();
     }
 
-    static String today() {
-        return LocalDate.now(ZoneOffset.UTC).toString();
+    /**
+     * The first day of a three-day window around now (UTC), for totals of what a test recorded "now": a test that
+     * runs across midnight UTC still finds it (a window of today alone missed facts recorded on the other side).
+     */
+    static String windowStart() {
+        return LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
     }
 
-    static String tomorrow() {
-        return LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
+    /** The day after the window around now (exclusive end). */
+    static String windowEnd() {
+        return LocalDate.now(ZoneOffset.UTC).plusDays(2).toString();
     }
 
     static OutboundResult outbound(String org, String id, String status, int segments, BigDecimal price) {
@@ -92,14 +97,14 @@ class UsageLedgerTest {
         String sent = UUID.randomUUID().toString();
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, message, "SENT", 3, null), sent);
         // estimated at once: 3 segments x $0.0079
-        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).statusCode(200)
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).statusCode(200)
                 .body("totals.messagesOutbound", equalTo(1)).body("totals.segmentsOutbound", equalTo(3))
                 .body("totals.costByChannel.SMS", equalTo("0.0237")).body("currency", equalTo("USD")));
         // SignalWire's actual price (reported negative) wins over the estimate
         String delivered = UUID.randomUUID().toString();
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, message, "DELIVERED", 3, new BigDecimal("-0.0249")),
                 delivered);
-        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.costByChannel.SMS", equalTo("0.0249")));
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).body("totals.costByChannel.SMS", equalTo("0.0249")));
 
         // the same events again, and a redelivery under a new event id; then a marker behind them on the same partition
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, message, "SENT", 3, null), sent);
@@ -110,8 +115,8 @@ class UsageLedgerTest {
         String marker = newOrg();
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(marker, UUID.randomUUID().toString(), "SENT", 1, null),
                 UUID.randomUUID().toString());
-        await().atMost(WAIT).untilAsserted(() -> usage(marker, today(), tomorrow()).body("totals.messagesOutbound", equalTo(1)));
-        usage(org, today(), tomorrow()).body("totals.messagesOutbound", equalTo(1)).body("totals.segmentsOutbound", equalTo(3))
+        await().atMost(WAIT).untilAsserted(() -> usage(marker, windowStart(), windowEnd()).body("totals.messagesOutbound", equalTo(1)));
+        usage(org, windowStart(), windowEnd()).body("totals.messagesOutbound", equalTo(1)).body("totals.segmentsOutbound", equalTo(3))
                 .body("totals.costByChannel.SMS", equalTo("0.0249")).body("totals.cost", equalTo("0.0249"));
         // the replayed SENT did not take the fact's status back
         assertEquals("DELIVERED", io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(
@@ -143,7 +148,7 @@ class UsageLedgerTest {
                 + "where workspace_id = ?1 group by 1, 2 order by 1, 2";
         String rollup = "select kind, channel, sum(facts), sum(quantity), sum(cost) from usage_hourly where workspace_id = ?1 "
                 + "group by 1, 2 order by 1, 2";
-        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.messagesOutbound", equalTo(20))
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).body("totals.messagesOutbound", equalTo(20))
                 .body("totals.messagesInbound", equalTo(1)).body("totals.costByChannel.SMS", equalTo(
                         money(io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> (BigDecimal) em.createNativeQuery(
                                 "select sum(coalesce(actual_cost, estimated_cost)) from usage_fact where workspace_id = ?1")
@@ -167,7 +172,7 @@ class UsageLedgerTest {
                 java.util.Map.of("ce_id", poisonId));
         TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, UUID.randomUUID().toString(), "SENT", 2, null),
                 UUID.randomUUID().toString());
-        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.messagesOutbound", equalTo(2))
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).body("totals.messagesOutbound", equalTo(2))
                 .body("totals.segmentsOutbound", equalTo(3)));
         try (TopicProbe dlq = TopicProbe.of(Topics.OUTBOUND_RESULTS.deadLetter())) {
             var dead = await().atMost(WAIT).until(() -> dlq.records(r -> poisonId.equals(TopicProbe.header(r, "ce_id"))),
@@ -186,7 +191,7 @@ class UsageLedgerTest {
                     + "estimated_cost, occurred_at, updated_at) values (?1, 'MESSAGE_INBOUND', ?2, 'SMS', 1, 'received', 0.0079, "
                     + "now(), now())").setParameter(1, "SMbulk" + org).setParameter(2, org).executeUpdate();
         });
-        usage(org, today(), tomorrow()).body("totals.messagesInbound", equalTo(1)).body("totals.costByChannel.SMS", equalTo("0.0079"));
+        usage(org, windowStart(), windowEnd()).body("totals.messagesInbound", equalTo(1)).body("totals.costByChannel.SMS", equalTo("0.0079"));
     }
 
     private List<String> rows(String sql, String org) {
@@ -218,7 +223,7 @@ class UsageLedgerTest {
         TopicProbe.publish(Topics.INBOUND_CALLS, OUR.e164(), new InboundCall(second, CUSTOMER, OUR, "ringing",
                 InboundCall.Disposition.VOICEMAIL, WorkspaceId.of(org), null, null, null, now), UUID.randomUUID().toString());
         // 100 s at $0.01 a minute
-        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.calls", equalTo(2))
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).body("totals.calls", equalTo(2))
                 .body("totals.callSeconds", equalTo(100)).body("totals.costByChannel.VOICE", equalTo("0.0167")));
     }
 
@@ -267,7 +272,7 @@ class UsageLedgerTest {
                 "Main", CUSTOMER, Channel.SMS, "When will it arrive?", List.of(), now), UUID.randomUUID().toString());
         TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage("WA" + UUID.randomUUID(), WorkspaceId.of(org), "c2", OUR,
                 "Main", CUSTOMER, Channel.WHATSAPP, "Hi", List.of(), now), UUID.randomUUID().toString());
-        await().atMost(WAIT).untilAsserted(() -> usage(org, today(), tomorrow()).body("totals.messagesInbound", equalTo(2))
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).body("totals.messagesInbound", equalTo(2))
                 .body("totals.costByChannel.SMS", equalTo("0.0079")).body("totals.costByChannel.WHATSAPP", equalTo("0.0050"))
                 .body("totals.cost", equalTo("0.0129")));
     }
@@ -471,10 +476,10 @@ class UsageLedgerTest {
     @Test
     void theUsageApiRefusesOtherWorkspacesAndBadPeriods() {
         String org = newOrg();
-        given().auth().oauth2(TestTokens.forWorkspace("org_someone_else")).queryParam("from", today()).queryParam("to", tomorrow())
+        given().auth().oauth2(TestTokens.forWorkspace("org_someone_else")).queryParam("from", windowStart()).queryParam("to", windowEnd())
                 .get("/api/workspaces/" + org + "/usage").then().statusCode(403);
-        usage(org, tomorrow(), today()).statusCode(400).body("code", equalTo("invalid_request"));
-        usage(org, "2026-11", today()).statusCode(400).body("code", equalTo("invalid_request"));
+        usage(org, windowEnd(), windowStart()).statusCode(400).body("code", equalTo("invalid_request"));
+        usage(org, "2026-11", windowStart()).statusCode(400).body("code", equalTo("invalid_request"));
         given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("from", "2026-01-01").queryParam("to", "2026-03-01")
                 .queryParam("granularity", "hour").get("/api/workspaces/" + org + "/usage").then().statusCode(400);
         given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("from", "2026-01-01").queryParam("to", "2026-01-02")

@@ -146,15 +146,16 @@ class SeedProcedureE2ETest {
         assertEquals(List.of("OUTBOUND", "INBOUND"), StreamSupport.stream(thread.spliterator(), false)
                 .map(m -> m.path("direction").asText()).toList());
         // analytics' ledger holds both messages (the number's few seconds held round to nothing at four decimals)
-        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
-        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        // three days around now (UTC): a run that crosses midnight still finds what it recorded
+        String from = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+        String to = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString();
         JsonNode usage = await().atMost(WAIT).until(() -> RunningSystem.json(system.get("analytics-service", "/api/workspaces/" + org
-                + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals"),
+                + "/usage?from=" + from + "&to=" + to, TestTokens.forWorkspace(org))).path("totals"),
                 t -> t.path("messagesOutbound").asInt() == 1 && t.path("messagesInbound").asInt() == 1);
         assertEquals(1, usage.path("segmentsOutbound").asInt());
         // estimated at once, then what SignalWire charged: the sandbox's $0.0083 for each message (GET Messages/{sid}.json)
         await().atMost(WAIT).until(() -> RunningSystem.json(system.get("analytics-service", "/api/workspaces/" + org
-                + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals").path("costByChannel")
+                + "/usage?from=" + from + "&to=" + to, TestTokens.forWorkspace(org))).path("totals").path("costByChannel")
                 .path("SMS").asText(), "0.0166"::equals);
         // judged at the end, not at the first request: by now the message was delivered, answered and priced
         assertEquals(1, system.sandbox.requests("POST", "/Messages").stream().filter(r -> number.equals(r.param("From"))).count(),
@@ -389,10 +390,11 @@ class SeedProcedureE2ETest {
         // a 95-second call: SignalWire's completed status callback (CallDuration) reaches the ledger through the gateway,
         // and the call's price (two started minutes at the sandbox's $0.01) replaces the per-second estimate
         system.sandbox.simulateInboundCall("+14155550111", number, 95);
-        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
-        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        // three days around now (UTC): a run that crosses midnight still finds what it recorded
+        String from = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+        String to = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString();
         await().atMost(WAIT).until(() -> RunningSystem.json(system.get("analytics-service", "/api/workspaces/" + org
-                + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals"),
+                + "/usage?from=" + from + "&to=" + to, TestTokens.forWorkspace(org))).path("totals"),
                 t -> t.path("calls").asInt() == 1 && t.path("callSeconds").asInt() == 95
                         && "0.0200".equals(t.path("costByChannel").path("VOICE").asText()));
         // a number pointing at us that no workspace owns: a polite goodbye

@@ -156,14 +156,15 @@ class TwoInstancesE2ETest {
                     ids -> ids.size() == total);
             eventIdsBySid.forEach((sid, ids) -> assertEquals(1, ids.size(), sid + " was routed as several events: " + ids));
         }
-        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
-        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        // three days around now (UTC): a run that crosses midnight still finds what it recorded
+        String from = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+        String to = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString();
         for (String org : orgs) {
             await().atMost(WAIT).until(() -> RunningSystem.json(system.get("analytics-service", "/api/workspaces/" + org
-                    + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals").path("messagesInbound")
+                    + "/usage?from=" + from + "&to=" + to, TestTokens.forWorkspace(org))).path("totals").path("messagesInbound")
                     .asInt(), n -> n >= INBOUND_PER_WORKSPACE);
             assertEquals(INBOUND_PER_WORKSPACE, RunningSystem.json(system.get("analytics-service", "/api/workspaces/" + org
-                    + "/usage?from=" + today + "&to=" + tomorrow, TestTokens.forWorkspace(org))).path("totals").path("messagesInbound")
+                    + "/usage?from=" + from + "&to=" + to, TestTokens.forWorkspace(org))).path("totals").path("messagesInbound")
                     .asInt(), "routed once each, counted once each downstream");
         }
 
