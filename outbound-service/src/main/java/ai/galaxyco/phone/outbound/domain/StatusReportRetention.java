@@ -38,8 +38,6 @@ public class StatusReportRetention implements RetentionRule {
 
     @Override
     public int deleteBatch(EntityManager em, Timestamp cutoff, int batch) {
-        return em.createNativeQuery("delete from status_report where ctid in "
-                + "(select ctid from status_report where reported_at < ?1 limit " + batch + ")")
-                .setParameter(1, cutoff).executeUpdate();
+        return RetentionRule.deleteOlderThan(em, "status_report", "reported_at", cutoff, batch);
     }
 }

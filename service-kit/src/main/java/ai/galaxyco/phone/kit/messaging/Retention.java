@@ -95,9 +95,7 @@ public class Retention {
 
         @Override
         public int deleteBatch(EntityManager em, Timestamp cutoff, int batch) {
-            return em.createNativeQuery("delete from processed_event where ctid in "
-                    + "(select ctid from processed_event where processed_at < ?1 limit " + batch + ")")
-                    .setParameter(1, cutoff).executeUpdate();
+            return RetentionRule.deleteOlderThan(em, "processed_event", "processed_at", cutoff, batch);
         }
     }
 }

@@ -21,4 +21,10 @@ public interface RetentionRule {
 
     /** Deletes at most {@code batch} rows older than {@code cutoff}; returns how many it deleted. */
     int deleteBatch(EntityManager em, Timestamp cutoff, int batch);
+
+    /** {@link #deleteBatch} for a table whose rows all go once {@code timeColumn} is older than the cutoff. */
+    static int deleteOlderThan(EntityManager em, String table, String timeColumn, Timestamp cutoff, int batch) {
+        return em.createNativeQuery("delete from " + table + " where ctid in (select ctid from " + table + " where "
+                + timeColumn + " < ?1 limit " + batch + ")").setParameter(1, cutoff).executeUpdate();
+    }
 }
