@@ -47,7 +47,6 @@ public class RoutingService {
     private final MeterRegistry registry;
     private final AssignmentTable assignments;
     private final InboundStore store;
-    /** Outbound statuses (outbound's MessageStatus names, as OutboundResult carries them) that mean the carrier took it. */
     /** How long before a number's assignment an unrouted message to it may have arrived and still be its owner's. */
     private static final java.time.Duration UNROUTED_CATCH_UP_MARGIN = java.time.Duration.ofMinutes(5);
 
