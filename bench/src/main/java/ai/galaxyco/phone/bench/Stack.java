@@ -56,7 +56,7 @@ final class Stack {
     }
 
     /**
-     * A JWT as `./stack token` makes it: for a workspace member (Clerk's issuer and key, the front end as azp), or
+     * A JWT as `./stack token` makes it: for a workspace admin (Clerk's issuer and key, the front end as azp), or
      * with {@code workspaceId} null a service token (the service issuer and key, every service as audience).
      */
     String token(String workspaceId) throws Exception {
@@ -66,7 +66,7 @@ final class Stack {
                 ? "{\"iss\":\"" + get("SERVICE_JWT_ISSUER") + "\",\"sub\":\"bench\",\"aud\":[\"provisioning-service\","
                         + "\"routing-service\",\"outbound-service\",\"analytics-service\"],\"iat\":" + now + ",\"exp\":" + (now + 600) + "}"
                 : "{\"iss\":\"" + get("JWT_ISSUER") + "\",\"sub\":\"bench\",\"azp\":\"" + get("CLERK_AUTHORIZED_PARTIES").split(",")[0]
-                        + "\",\"org_id\":\"" + workspaceId + "\",\"iat\":" + now + ",\"exp\":" + (now + 7200) + "}";
+                        + "\",\"org_id\":\"" + workspaceId + "\",\"org_role\":\"org:admin\",\"iat\":" + now + ",\"exp\":" + (now + 7200) + "}";
         String pem = Files.readString(root.resolve(service ? ".stack/jwt/service-private.pem" : ".stack/jwt/private.pem"));
         byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
         PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));

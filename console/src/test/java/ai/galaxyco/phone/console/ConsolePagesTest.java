@@ -53,6 +53,22 @@ class ConsolePagesTest {
     }
 
     @Test
+    void theLocalSignInMintsAnAdminUnlessAMemberIsAskedFor() {
+        assertTrue(claimsOf(signIn("org_a").getCookie("__session")).contains("\"org_role\":\"org:admin\""));
+        String member = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("workspaceId", "org_a").formParam("role", "org:member").post("/sign-in").getCookie("__session");
+        assertTrue(claimsOf(member).contains("\"org_role\":\"org:member\""), claimsOf(member));
+        // anything else asked for is not a role a sign-in can choose: the default applies
+        String other = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("workspaceId", "org_a").formParam("role", "org:owner").post("/sign-in").getCookie("__session");
+        assertTrue(claimsOf(other).contains("\"org_role\":\"org:admin\""), claimsOf(other));
+    }
+
+    private static String claimsOf(String jwt) {
+        return new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void tokensTheServicesWouldRefuseAreNoSession() {
         for (String token : new String[] {TestTokens.forWorkspaceFromParty("org_a", "https://evil.example"),
                 TestTokens.expiredForWorkspace("org_a"), TestTokens.unsigned("org_a"), "not-a-jwt"}) {

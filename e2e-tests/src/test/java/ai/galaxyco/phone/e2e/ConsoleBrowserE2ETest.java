@@ -104,9 +104,18 @@ class ConsoleBrowserE2ETest {
 
     /** Signs in as Clerk's front end would: its session token in the {@code __session} cookie of the console's site. */
     static void signInAs(String org) {
+        signInWith(TestTokens.forWorkspace(org));
+    }
+
+    /** As a member of {@code org}, who reads and sends but may not change its numbers. */
+    static void signInAsMember(String org) {
+        signInWith(TestTokens.forMember(org));
+    }
+
+    private static void signInWith(String sessionToken) {
         browser.get(console("/sign-in"));
         browser.manage().deleteAllCookies();
-        browser.manage().addCookie(new Cookie("__session", TestTokens.forWorkspace(org), "/"));
+        browser.manage().addCookie(new Cookie("__session", sessionToken, "/"));
     }
 
     static WebElement numberLabelled(String label) {
@@ -260,6 +269,25 @@ class ConsoleBrowserE2ETest {
         browser.switchTo().alert().accept();
         new WebDriverWait(browser, WAIT).until(b -> "RELEASED".equals(statusOf("Support")));
         assertEquals("ACTIVE", statusOf("Main"));
+
+        // a member sees the numbers without the actions, and is told why
+        signInAsMember(org);
+        browser.get(console("/w/" + org + "/phone"));
+        assertEquals("ACTIVE", statusOf("Main"));
+        assertTrue(browser.findElement(By.id("member-note")).getText().contains("Only its admins"));
+        assertTrue(browser.findElements(By.id("add-number")).isEmpty(), "a member is offered Add number");
+        assertTrue(browser.findElements(By.cssSelector("details.edit")).isEmpty(), "a member is offered Edit");
+        // and a form posted all the same (as a hand-made request would) is refused by provisioning, in words
+        String main = numberOf("Main");
+        ((JavascriptExecutor) browser).executeScript("const f = document.createElement('form'); f.method = 'post';"
+                + "f.action = '/w/" + org + "/phone/numbers/' + encodeURIComponent(arguments[0]);"
+                + "const l = document.createElement('input'); l.name = 'label'; l.value = 'Hijacked'; f.appendChild(l);"
+                + "document.body.appendChild(f); f.submit();", main);
+        WebElement refused = new WebDriverWait(browser, WAIT).until(b -> b.findElements(By.id("error")).stream().findFirst()
+                .orElse(null));
+        assertTrue(refused.getText().contains("admin"), refused.getText());
+        assertEquals(main, numberOf("Main"), "the member's relabel changed nothing");
+        screenshots("phone-member");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -184,6 +185,36 @@ class OutboundFlowTest {
     }
 
     @Test
+    void twentyConcurrentSendsRacingTheSharedCapSendExactlyTheCap() throws Exception {
+        String org = starterWorkspace();
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    var answer = send(org, Map.of("to", "+14155550152", "body", tag + " race " + n), null).extract();
+                    return answer.statusCode() == 202 ? "202" : answer.statusCode() + " " + answer.path("code");
+                }));
+            }
+            start.countDown();
+            List<String> statuses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get(2, java.util.concurrent.TimeUnit.MINUTES));
+            }
+            assertEquals(5, statuses.stream().filter("202"::equals).count(), "accepted: " + statuses); // the test profile's cap
+            assertEquals(15, statuses.stream().filter("429 shared_number_quota"::equals).count(), "refused: " + statuses);
+        } finally {
+            pool.shutdownNow();
+        }
+        long stored = QuarkusTransaction.requiringNew().call(() -> OutboundMessage.count("workspaceId = ?1 and fromShared", org));
+        assertEquals(5, stored);
+    }
+
+    @Test
     void oneWorkspacesBlastOnTheSharedNumberDoesNotHoldUpAnotherAndIsCappedPerDay() {
         String blaster = starterWorkspace();
         String other = starterWorkspace();
@@ -256,9 +287,31 @@ class OutboundFlowTest {
     }
 
     @Test
+    void premiumRateAndOtherCountriesAreRefusedAndNothingReachesSignalWire() {
+        String org = newOrg();
+        String number = proWorkspaceWithNumber(org, newNumber());
+        // libphonenumber's classification, asserted so that a metadata change cannot pass this silently
+        assertEquals(com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.PREMIUM_RATE,
+                ai.galaxyco.phone.model.values.DestinationPolicy.typeOf(PhoneNumber.parse("+19002345678")));
+        assertEquals("GB", ai.galaxyco.phone.model.values.DestinationPolicy.regionOf(PhoneNumber.parse("+447400123456")));
+        send(org, Map.of("to", "+19002345678", "body", "win a prize"), null).statusCode(422)
+                .body("code", equalTo("destination_number_type_not_allowed")).body("detail", containsString("premium rate"));
+        send(org, Map.of("to", "+15002345678", "body", "personal"), null).statusCode(422)
+                .body("code", equalTo("destination_number_type_not_allowed"));
+        send(org, Map.of("to", "+447400123456", "body", "abroad"), null).statusCode(422)
+                .body("code", equalTo("destination_country_not_allowed")).body("detail", containsString("GB"));
+        send(org, Map.of("to", "+16135550123", "body", "Canada is allowed by default"), null).statusCode(202);
+        sendMarkerAndAwaitIt(org, number);
+        assertEquals(List.of(), messagesFrom(number).stream().map(r -> r.path("form").path("To").path(0).asText())
+                .filter(to -> !to.equals(PERSON) && !to.equals("+16135550123")).toList(), "only allowed recipients reached SignalWire");
+    }
+
+    @Test
     void operatorEndpointsAdmitOnlyServiceTokensForThisService() {
         for (String[] endpoint : new String[][] {{"GET", "/api/admin/dead-letters"},
-                {"POST", "/api/admin/dead-letters/no-such-topic/replay"}}) {
+                {"POST", "/api/admin/dead-letters/no-such-topic/replay"},
+                {"PUT", "/api/admin/workspaces/org_any/messaging-budget"},
+                {"DELETE", "/api/admin/workspaces/org_any/messaging-budget"}}) {
             assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.serviceRoleRefusalsOf(endpoint[0], endpoint[1],
                     "outbound-service"));
         }
@@ -270,6 +323,51 @@ class OutboundFlowTest {
         assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("POST", "/api/workspaces/" + org + "/messages", org));
         assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("GET",
                 "/api/workspaces/" + org + "/messages/" + UUID.randomUUID(), org));
+        assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("GET", "/api/workspaces/" + org + "/messaging-budget", org));
+    }
+
+    @Test
+    void aSpendBudgetStopsSendingUntilItStartsAgainAndOnlyAnOperatorChangesIt() {
+        String org = newOrg();
+        String number = proWorkspaceWithNumber(org, newNumber());
+        String budget = "/api/workspaces/" + org + "/messaging-budget";
+        // a member reads it: Pro's by default (the workspace has a number of its own), nothing spent yet
+        given().auth().oauth2(TestTokens.forMember(org)).get(budget).then().statusCode(200).body("plan", equalTo("PRO"))
+                .body("dailyBudget", equalTo("50.0000")).body("monthlyBudget", equalTo("500.0000"))
+                .body("spentToday", equalTo("0.0000")).body("overridden", equalTo(false));
+        // an operator sets two segments' worth a day (PRICE_SMS_OUTBOUND 0.0079)
+        String admin = "/api/admin/workspaces/" + org + "/messaging-budget";
+        given().auth().oauth2(TestTokens.forService()).contentType("application/json")
+                .body(Map.of("dailyBudget", "0.0158", "monthlyBudget", "100")).put(admin).then().statusCode(200)
+                .body("dailyBudget", equalTo("0.0158")).body("overridden", equalTo(true));
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        send(org, Map.of("to", PERSON, "body", tag + " one"), null).statusCode(202);
+        send(org, Map.of("to", PERSON, "body", tag + " two"), null).statusCode(202);
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        send(org, Map.of("to", PERSON, "body", tag + " three"), null).statusCode(429).body("code", equalTo("budget_exhausted"))
+                .body("detail", containsString(tomorrow)).header("Retry-After", notNullValue());
+        given().auth().oauth2(TestTokens.forMember(org)).get(budget).then().body("spentToday", equalTo("0.0158"));
+        // the workspace's own admin cannot lift it
+        given().auth().oauth2(TestTokens.forWorkspace(org)).contentType("application/json")
+                .body(Map.of("dailyBudget", "1000", "monthlyBudget", "1000")).put(admin).then().statusCode(403);
+        given().auth().oauth2(TestTokens.forService()).contentType("application/json")
+                .body(Map.of("dailyBudget", "-1", "monthlyBudget", "1")).put(admin).then().statusCode(400)
+                .body("code", equalTo("invalid_budget"));
+        // the operator raises it: the next send goes
+        given().auth().oauth2(TestTokens.forService()).contentType("application/json")
+                .body(Map.of("dailyBudget", "0.0237", "monthlyBudget", "100")).put(admin).then().statusCode(200);
+        send(org, Map.of("to", PERSON, "body", tag + " four"), null).statusCode(202);
+        send(org, Map.of("to", PERSON, "body", tag + " five"), null).statusCode(429).body("code", equalTo("budget_exhausted"));
+        await().atMost(WAIT).until(() -> messagesFrom(number).stream()
+                .filter(r -> r.path("form").path("Body").path(0).asText().startsWith(tag)).count() == 3);
+        // back to the plan's budget
+        given().auth().oauth2(TestTokens.forService()).delete(admin).then().statusCode(200).body("overridden", equalTo(false))
+                .body("dailyBudget", equalTo("50.0000"));
+        send(org, Map.of("to", PERSON, "body", tag + " six"), null).statusCode(202);
+        await().atMost(WAIT).until(() -> messagesFrom(number).stream()
+                .filter(r -> r.path("form").path("Body").path(0).asText().startsWith(tag)).count() == 4);
+        assertTrue(messagesFrom(number).stream().map(r -> r.path("form").path("Body").path(0).asText())
+                .noneMatch(body -> body.equals(tag + " three") || body.equals(tag + " five")), "a refused message was sent");
     }
 
     @Test

@@ -5,7 +5,9 @@ import static ai.galaxyco.phone.provisioning.ProvisioningFlowTest.newOrg;
 import static ai.galaxyco.phone.provisioning.ProvisioningFlowTest.workspace;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +17,8 @@ import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.WorkspaceLifecycleEvent;
 import ai.galaxyco.phone.model.events.WorkspaceLifecycleEvent.Kind;
+import ai.galaxyco.phone.model.values.DestinationPolicy;
+import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.Plan;
 import ai.galaxyco.phone.model.values.WorkspaceId;
 import ai.galaxyco.phone.provisioning.domain.Workspace;
@@ -148,6 +152,101 @@ class PhoneNumbersApiTest {
     }
 
     @Test
+    void callsAreForwardedOnlyOutsideThePlatformToAllowedCountriesAndOrdinaryNumbers() {
+        String org = newOrg();
+        String neighbour = newOrg();
+        created(org, Plan.ENTERPRISE, "646");
+        created(neighbour, Plan.PRO, "917");
+        await().atMost(WAIT).until(() -> workspace(org) != null && workspace(org).status == Workspace.Status.ACTIVE);
+        await().atMost(WAIT).until(() -> workspace(neighbour) != null && workspace(neighbour).status == Workspace.Status.ACTIVE);
+        String main = numbers(org).extract().path("items[0].phoneNumber");
+        String neighboursNumber = numbers(neighbour).extract().path("items[0].phoneNumber");
+        post(org, Map.of("label", "Sales")).statusCode(202);
+        await().atMost(WAIT).until(() -> "ACTIVE".equals(numbers(org).extract().path("items.find { it.label == 'Sales' }.status")));
+        String sales = numbers(org).extract().path("items.find { it.label == 'Sales' }.phoneNumber");
+
+        // two numbers of one workspace forwarding to each other would be a loop billed by the minute
+        patch(org, main, "{\"forwardTo\":\"" + sales + "\"}").statusCode(422).body("code", equalTo("forward_loop"));
+        patch(org, main, "{\"forwardTo\":\"" + neighboursNumber + "\"}").statusCode(422).body("code", equalTo("forward_loop"));
+        patch(org, main, "{\"forwardTo\":\"+14056940235\"}").statusCode(422).body("code", equalTo("forward_loop")); // the shared number
+        // the classification asserted, so that a metadata change cannot pass this silently
+        assertEquals(com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.PREMIUM_RATE,
+                DestinationPolicy.typeOf(PhoneNumber.parse("+19002345678")));
+        patch(org, main, "{\"forwardTo\":\"+19002345678\"}").statusCode(422)
+                .body("code", equalTo("destination_number_type_not_allowed"));
+        assertEquals("GB", DestinationPolicy.regionOf(PhoneNumber.parse("+447400123456")));
+        patch(org, main, "{\"forwardTo\":\"+447400123456\"}").statusCode(422).body("code", equalTo("destination_country_not_allowed"));
+        patch(org, main, "{\"forwardTo\":\"+19995551234\"}").statusCode(400).body("code", equalTo("invalid_forward_to"));
+        numbers(org).body("items.find { it.label == 'Main' }.forwardTo", nullValue()); // nothing refused was saved
+        patch(org, main, "{\"forwardTo\":\"+16135550123\"}").statusCode(200).body("forwardTo", equalTo("+16135550123"));
+    }
+
+    @Test
+    void addReleaseAddLoopsStopAtTheMonthlyPurchaseBudget() {
+        String org = newOrg();
+        created(org, Plan.ENTERPRISE, "646"); // its Main: this month's first purchase
+        await().atMost(WAIT).until(() -> workspace(org) != null && workspace(org).status == Workspace.Status.ACTIVE);
+        // what 17 earlier rounds of add and release left this month: numbers bought, then released
+        seedNumbers(org, 17, ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord.Status.RELEASED, Instant.now());
+        // add, release (gone back to SignalWire, so the next add cannot reclaim it), add...: purchases 19 and 20 of the
+        // default budget, 2 x ENTERPRISE_MAX_NUMBERS
+        for (int round = 0; round < 2; round++) {
+            post(org, Map.of("label", "Sales")).statusCode(202);
+            await().atMost(WAIT).until(() -> "ACTIVE".equals(numbers(org).extract().path("items.find { it.label == 'Sales' }.status")));
+            String sales = numbers(org).extract().path("items.find { it.label == 'Sales' }.phoneNumber");
+            given().auth().oauth2(TestTokens.forWorkspace(org)).delete("/api/workspaces/" + org + "/phone-numbers/" + sales)
+                    .then().statusCode(202);
+            await().atMost(WAIT).until(() -> "RELEASED".equals(numbers(org).extract()
+                    .path("items.find { it.phoneNumber == '" + sales + "' }.status")));
+        }
+        long bought = purchasesAtSignalWire(org);
+        assertEquals(3, bought, "Main and two Sales: with the 17 seeded, this month's 20");
+        String nextMonth = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1).toString();
+        given().auth().oauth2(TestTokens.forWorkspace(org)).contentType("application/json").body(Map.of("label", "Sales"))
+                .post("/api/workspaces/" + org + "/phone-numbers").then().statusCode(429)
+                .body("code", equalTo("purchase_budget_exhausted")).body("detail", containsString(nextMonth))
+                .header("Retry-After", notNullValue());
+        assertEquals(bought, purchasesAtSignalWire(org), "nothing more was bought");
+    }
+
+    static long purchasesAtSignalWire(String org) {
+        return SandboxControl.requests("POST", "/IncomingPhoneNumbers").stream()
+                .filter(r -> r.path("form").path("FriendlyName").path(0).asText().equals(ProvisioningFlowTest.tag(org))).count();
+    }
+
+    @Test
+    void numbersInTheirReleaseGracePeriodCountAgainstThePlansMaximum() {
+        String org = newOrg();
+        created(org, Plan.ENTERPRISE, "646");
+        await().atMost(WAIT).until(() -> workspace(org) != null && workspace(org).status == Workspace.Status.ACTIVE);
+        // nine numbers bought last month and now in their grace period (released in a day): with Main, ten of ten
+        seedNumbers(org, 9, ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord.Status.RELEASE_PENDING,
+                Instant.now().minus(java.time.Duration.ofDays(40)));
+        post(org, Map.of("label", "Sales")).statusCode(409).body("code", equalTo("number_limit_reached"))
+                .body("detail", containsString("10 of the 10"));
+    }
+
+    /** Numbers of the workspace as earlier activity left them, straight into provisioning's table. */
+    static void seedNumbers(String org, int count, ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord.Status status,
+            Instant purchasedAt) {
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 0; i < count; i++) {
+                var number = new ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord();
+                number.workspaceId = org;
+                number.e164 = "+1555" + String.format("%07d", java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000_000));
+                number.providerSid = "PN" + java.util.UUID.randomUUID().toString().replace("-", "");
+                number.label = "Old " + i;
+                number.status = status;
+                number.purchasedAt = purchasedAt;
+                number.releaseAfter = status == ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord.Status.RELEASE_PENDING
+                        ? Instant.now().plus(java.time.Duration.ofDays(1)) : null;
+                number.releasedAt = status == ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord.Status.RELEASED ? Instant.now() : null;
+                number.persist();
+            }
+        });
+    }
+
+    @Test
     void anEnterpriseWorkspaceAddsSalesAndSupportNumbersAndADowngradeToProReleasesThem() {
         String org = newOrg();
         created(org, Plan.ENTERPRISE, "646");
@@ -230,12 +329,12 @@ class PhoneNumbersApiTest {
     }
 
     @Test
-    void everyNumbersEndpointRefusesOtherCallers() {
+    void everyNumbersEndpointRefusesOtherCallersAndOnlyAdminsChangeNumbers() {
         String org = newOrg();
         String base = "/api/workspaces/" + org + "/phone-numbers";
         assertEquals(List.of(), Tenancy.refusalsOf("GET", base, org));
-        assertEquals(List.of(), Tenancy.refusalsOf("POST", base, org));
-        assertEquals(List.of(), Tenancy.refusalsOf("PATCH", base + "/+12125550100", org));
-        assertEquals(List.of(), Tenancy.refusalsOf("DELETE", base + "/+12125550100", org));
+        assertEquals(List.of(), Tenancy.adminRefusalsOf("POST", base, org));
+        assertEquals(List.of(), Tenancy.adminRefusalsOf("PATCH", base + "/+12125550100", org));
+        assertEquals(List.of(), Tenancy.adminRefusalsOf("DELETE", base + "/+12125550100", org));
     }
 }

@@ -320,7 +320,7 @@ class ProvisioningFlowTest {
     void everyWorkspaceEndpointRefusesOtherCallers() {
         String org = newOrg();
         assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("GET", "/api/workspaces/" + org + "/numbers", org));
-        assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.refusalsOf("POST", "/api/workspaces/" + org + "/numbers/retry", org));
+        assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.adminRefusalsOf("POST", "/api/workspaces/" + org + "/numbers/retry", org));
     }
 
     @Test

@@ -10,7 +10,8 @@ import java.util.List;
  * Checks that a workspace-scoped endpoint refuses everyone but the workspace: no token, an expired token,
  * an unsigned one and one minted for another front end (azp) get 401, a valid token for another workspace gets
  * 403, while the workspace's own token (both Clerk token shapes) gets past authorisation, so an endpoint that refused
- * everyone would fail; and that an operator endpoint refuses everything but a service token addressed to this service.
+ * everyone would fail; that an endpoint changing numbers admits the workspace's admins and refuses its members (403
+ * admin_role_required); and that an operator endpoint refuses everything but a service token addressed to this service.
  */
 public final class Tenancy {
 
@@ -23,6 +24,25 @@ public final class Tenancy {
      * @return what went wrong, empty when the endpoint refused every caller it should and admitted the workspace's own
      */
     public static List<String> refusalsOf(String method, String path, String workspaceId) {
+        List<String> problems = outsiderRefusalsOf(method, path, workspaceId);
+        expectAdmitted(problems, method, path, TestTokens.forMember(workspaceId), "a member's token");
+        expectAdmitted(problems, method, path, TestTokens.forMemberV2(workspaceId), "a member's token (v2 shape)");
+        return problems;
+    }
+
+    /**
+     * As {@link #refusalsOf}, for an endpoint only the workspace's admins may call: its members, in either token
+     * shape or with no role claim, get 403 admin_role_required.
+     */
+    public static List<String> adminRefusalsOf(String method, String path, String workspaceId) {
+        List<String> problems = outsiderRefusalsOf(method, path, workspaceId);
+        expectAdminRequired(problems, method, path, TestTokens.forMember(workspaceId), "a member's token");
+        expectAdminRequired(problems, method, path, TestTokens.forMemberV2(workspaceId), "a member's token (v2 shape)");
+        expectAdminRequired(problems, method, path, TestTokens.forWorkspaceWithoutRole(workspaceId), "a token naming no role");
+        return problems;
+    }
+
+    private static List<String> outsiderRefusalsOf(String method, String path, String workspaceId) {
         List<String> problems = new ArrayList<>();
         expect(problems, method, path, null, 401, "no token");
         expect(problems, method, path, TestTokens.expiredForWorkspace(workspaceId), 401, "expired token");
@@ -55,6 +75,15 @@ public final class Tenancy {
         return problems;
     }
 
+    private static void expectAdminRequired(List<String> problems, String method, String path, String token, String who) {
+        var answer = request(token).request(method, path);
+        String code = answer.statusCode() == 403 ? answer.jsonPath().getString("code") : null;
+        if (!"admin_role_required".equals(code)) {
+            problems.add(method + " " + path + " with " + who + ": " + answer.statusCode() + " " + code
+                    + " instead of 403 admin_role_required");
+        }
+    }
+
     /** Past authorisation: whatever the endpoint then answers (200, 400 for the empty body, 404), not 401 or 403. */
     private static void expectAdmitted(List<String> problems, String method, String path, String token, String who) {
         int admitted = call(method, path, token);
@@ -64,11 +93,12 @@ public final class Tenancy {
     }
 
     private static int call(String method, String path, String token) {
+        return request(token).request(method, path).statusCode();
+    }
+
+    private static RequestSpecification request(String token) {
         RequestSpecification request = given().contentType("application/json").body("{}");
-        if (token != null) {
-            request = request.auth().oauth2(token);
-        }
-        return request.request(method, path).statusCode();
+        return token == null ? request : request.auth().oauth2(token);
     }
 
     private static void expect(List<String> problems, String method, String path, String token, int status, String who) {

@@ -38,14 +38,29 @@ public final class TestTokens {
     private TestTokens() {
     }
 
-    /** A token for a member of {@code workspaceId}, valid for an hour. */
+    /** A token for an admin of {@code workspaceId} ({@code org_role: org:admin}), valid for an hour: as {@code ./stack token} mints. */
     public static String forWorkspace(String workspaceId) {
-        return sign(Map.of("org_id", workspaceId), Instant.now().plusSeconds(3600));
+        return sign(Map.of("org_id", workspaceId, "org_role", "org:admin"), Instant.now().plusSeconds(3600));
     }
 
-    /** A Clerk v2 style token ({@code "o": {"id": ...}}). */
+    /** A Clerk v2 style token for an admin ({@code "o": {"id": ..., "rol": "admin"}}). */
     public static String forWorkspaceV2(String workspaceId) {
         return sign(Map.of("o", Map.of("id", workspaceId, "rol", "admin")), Instant.now().plusSeconds(3600));
+    }
+
+    /** A token for a member (not an admin) of {@code workspaceId}: {@code org_role: org:member}. */
+    public static String forMember(String workspaceId) {
+        return sign(Map.of("org_id", workspaceId, "org_role", "org:member"), Instant.now().plusSeconds(3600));
+    }
+
+    /** A Clerk v2 style token for a member ({@code "o": {"id": ..., "rol": "member"}}). */
+    public static String forMemberV2(String workspaceId) {
+        return sign(Map.of("o", Map.of("id", workspaceId, "rol", "member")), Instant.now().plusSeconds(3600));
+    }
+
+    /** A token for {@code workspaceId} that names no role at all, which counts as a member. */
+    public static String forWorkspaceWithoutRole(String workspaceId) {
+        return sign(Map.of("org_id", workspaceId), Instant.now().plusSeconds(3600));
     }
 
     public static String expiredForWorkspace(String workspaceId) {

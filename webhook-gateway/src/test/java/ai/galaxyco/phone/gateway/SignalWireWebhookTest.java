@@ -3,6 +3,7 @@ package ai.galaxyco.phone.gateway;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -221,7 +222,8 @@ class SignalWireWebhookTest {
         post("/voice", call(unknownCall, "+12125550999")).statusCode(200).contentType(containsString("text/xml"))
                 .body(containsString("<Hangup/>")).body(containsString("<Say>"));
         await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), forwarded.e164())).statusCode(200)
-                .body(containsString("<Dial callerId=\"+12125550178\"")).body(containsString(">+14155550199</Dial>")));
+                .body(containsString("<Dial callerId=\"+12125550178\"")).body(containsString(">+14155550199</Dial>"))
+                .body(containsString("timeLimit=\"3600\"")));
         String voicemailCall = "CA" + UUID.randomUUID().toString().replace("-", "");
         post("/voice", call(voicemailCall, dedicated.e164())).statusCode(200).body(containsString("<Record action=\""
                 + PUBLIC + "/voice/recording\""));
@@ -234,6 +236,36 @@ class SignalWireWebhookTest {
         assertEquals(InboundCall.Disposition.UNKNOWN_NUMBER, find(published, unknownCall, InboundCall.Disposition.UNKNOWN_NUMBER).disposition());
         assertEquals("org_voice", find(published, voicemailCall, InboundCall.Disposition.VOICEMAIL).workspaceId().value());
         assertEquals(7, find(published, voicemailCall, InboundCall.Disposition.RECORDING).recordingDurationSeconds());
+    }
+
+    @Test
+    void aForwardTargetThePlatformBoughtSinceOrThatThePolicyRefusesGetsVoicemailNotADial() {
+        PhoneNumber forwarding = PhoneNumber.parse("+12125550181");
+        PhoneNumber target = PhoneNumber.parse("+14155550181");
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, forwarding.e164(), new NumberAssignment(forwarding, WorkspaceId.of("org_loop"),
+                "Main", false, "sid3", target, Instant.now()), UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), forwarding.e164())).statusCode(200)
+                .body(containsString(">" + target.e164() + "</Dial>")));
+        // the target becomes one of our numbers (bought after the forward was saved): dialling it would loop through us
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, target.e164(), new NumberAssignment(target, WorkspaceId.of("org_later"),
+                "Main", false, "sid4", null, Instant.now()), UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), forwarding.e164())).statusCode(200)
+                .body(not(containsString("<Dial"))).body(containsString("<Record")));
+
+        // a premium-rate target (saved before the policy, or by hand) is never dialled either
+        PhoneNumber premiumForwarding = PhoneNumber.parse("+12125550182");
+        assertEquals(com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.PREMIUM_RATE,
+                ai.galaxyco.phone.model.values.DestinationPolicy.typeOf(PhoneNumber.parse("+19002345678")));
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, premiumForwarding.e164(), new NumberAssignment(premiumForwarding,
+                WorkspaceId.of("org_premium"), "Main", false, "sid5", PhoneNumber.parse("+19002345678"), Instant.now()),
+                UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), premiumForwarding.e164()))
+                .statusCode(200).body(containsString("<Record"))); // known to the view: voicemail, not "not in service"
+        String premiumCall = "CA" + UUID.randomUUID().toString().replace("-", "");
+        post("/voice", call(premiumCall, premiumForwarding.e164())).statusCode(200).body(not(containsString("<Dial")));
+        InboundCall published = EventJson.read(first(calls, r -> r.value().contains(premiumCall)).value(), InboundCall.class);
+        assertEquals(InboundCall.Disposition.VOICEMAIL, published.disposition());
+        assertEquals(null, published.forwardedTo());
     }
 
     @Test

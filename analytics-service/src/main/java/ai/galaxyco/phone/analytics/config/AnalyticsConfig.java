@@ -64,5 +64,10 @@ public interface AnalyticsConfig {
         BigDecimal voicePerMinute();
 
         BigDecimal numberPerMonth();
+
+        /** The outbound prices as the one estimate rule outbound's spend budgets use too. */
+        default ai.galaxyco.phone.model.values.OutboundPrices outbound() {
+            return new ai.galaxyco.phone.model.values.OutboundPrices(smsOutbound(), mmsOutbound(), whatsappOutbound());
+        }
     }
 }

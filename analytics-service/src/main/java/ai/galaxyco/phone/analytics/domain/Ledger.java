@@ -93,11 +93,7 @@ public class Ledger {
             boolean charged = reachedSignalWire && known != MessageStatus.FAILED;
             Channel channel = result.channel() == null ? Channel.SMS : result.channel();
             int segments = Math.max(result.segments(), 1);
-            BigDecimal estimate = !charged ? BigDecimal.ZERO : switch (channel) {
-                case MMS -> prices.mmsOutbound();
-                case WHATSAPP -> prices.whatsappOutbound();
-                default -> prices.smsOutbound().multiply(BigDecimal.valueOf(segments));
-            };
+            BigDecimal estimate = !charged ? BigDecimal.ZERO : prices.outbound().estimate(channel, segments);
             // SignalWire reports prices as negative amounts (money leaving the account)
             BigDecimal actual = result.price() == null ? null : result.price().abs();
             Instant at = result.createdAt() != null ? result.createdAt() : result.occurredAt() != null ? result.occurredAt() : now;

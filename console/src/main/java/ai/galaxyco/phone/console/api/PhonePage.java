@@ -30,7 +30,8 @@ import java.util.Map;
  * Phone settings ({@code /w/{workspaceId}/phone}): the workspace's numbers with their state and provisioning
  * history, and the actions the numbers API offers (get a number, retry, add, relabel, forward, release). Forms post
  * here and are answered with a redirect back (or the page with the refusal in words), so the page works without
- * JavaScript; with it, the number list refreshes itself while a number is being bought or released.
+ * JavaScript; with it, the number list refreshes itself while a number is being bought or released. A member sees
+ * the numbers without the actions (provisioning refuses them to members anyway) and is told that admins change them.
  */
 @Path("/w/{workspaceId}/phone")
 @Produces(MediaType.TEXT_HTML)
@@ -38,10 +39,11 @@ public class PhonePage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance page(String workspaceId, Numbers numbers, History history, String notice,
+        static native TemplateInstance page(String workspaceId, boolean admin, Numbers numbers, History history, String notice,
                 String error, long pollMillis);
 
-        static native TemplateInstance page$numbers(String workspaceId, Numbers numbers, History history, long pollMillis);
+        static native TemplateInstance page$numbers(String workspaceId, boolean admin, Numbers numbers, History history,
+                long pollMillis);
     }
 
     private static final Map<String, String> NOTICES = Map.of(
@@ -72,7 +74,7 @@ public class PhonePage {
     @Path("/numbers")
     public TemplateInstance numbers(@PathParam("workspaceId") String workspaceId, @Context HttpHeaders headers) {
         SignedInUser user = users.forWorkspace(headers, workspaceId);
-        return Templates.page$numbers(workspaceId, numbersOf(user), historyOf(user), pollMillis);
+        return Templates.page$numbers(workspaceId, user.isAdmin(), numbersOf(user), historyOf(user), pollMillis);
     }
 
     /** "Get phone number" and "Retry": a failed (or missing) Main number is bought now, with the area code if given. */
@@ -140,7 +142,7 @@ public class PhonePage {
     }
 
     private TemplateInstance render(SignedInUser user, String notice, String error) {
-        return Templates.page(user.workspaceId(), numbersOf(user), historyOf(user), notice, error, pollMillis);
+        return Templates.page(user.workspaceId(), user.isAdmin(), numbersOf(user), historyOf(user), notice, error, pollMillis);
     }
 
     private Numbers numbersOf(SignedInUser user) {

@@ -5,6 +5,7 @@ import ai.galaxyco.phone.console.backend.ServiceApis;
 import ai.galaxyco.phone.console.backend.ServiceApis.Service;
 import ai.galaxyco.phone.console.config.ConsoleConfig;
 import ai.galaxyco.phone.console.domain.LocalTokens;
+import ai.galaxyco.phone.kit.api.OrganizationRole;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -92,7 +93,7 @@ public class SignInPage {
     @POST
     @Path("sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response signInAs(@FormParam("workspaceId") String workspaceId) {
+    public Response signInAs(@FormParam("workspaceId") String workspaceId, @FormParam("role") String role) {
         LocalTokens tokens = userTokens.orElseThrow(() -> new NotFoundException("local sign-in is not enabled"));
         if (workspaceId == null || !workspaceId.trim().matches("[A-Za-z0-9_\\-]{1,64}")) {
             return Response.status(400).entity(Templates.signIn(true, knownWorkspaces(), null,
@@ -100,7 +101,9 @@ public class SignInPage {
         }
         String id = workspaceId.trim();
         String party = config.authorizedParties().flatMap(p -> p.stream().sorted().findFirst()).orElse("http://localhost:3000");
-        String token = tokens.user(config.localSignIn().userIssuer(), party, id, clock.instant(), SESSION);
+        // an admin unless the member role is asked for, as ./stack token <workspace> [--role org:member]
+        OrganizationRole as = OrganizationRole.MEMBER.clerkName().equals(role) ? OrganizationRole.MEMBER : OrganizationRole.ADMIN;
+        String token = tokens.user(config.localSignIn().userIssuer(), party, id, as, clock.instant(), SESSION);
         return Response.seeOther(UriBuilder.fromPath("/w/{w}/phone").build(id)).cookie(session(token, SESSION)).build();
     }
 

@@ -68,7 +68,7 @@ public class SignedInUsers {
         if (organization == null) {
             throw new SignInRequired("the session has no active workspace");
         }
-        return new SignedInUser(jwt.getSubject(), organization, token);
+        return new SignedInUser(jwt.getSubject(), organization, ClerkClaims.role(jwt::getClaim), token);
     }
 
     /** @throws OtherWorkspace when the session's workspace is not {@code workspaceId} */

@@ -28,6 +28,7 @@ public class ApiProblem extends RuntimeException {
             case "invalid_area_code" -> "An area code is three digits, such as 415.";
             case "invalid_forward_to" -> "Calls can be forwarded to a phone number such as +14155550100, but not to the number itself.";
             case "last_number" -> "This is the workspace's main number; it can be released only by changing the plan.";
+            case "admin_role_required" -> "Only an admin of this workspace can change its numbers.";
             case "rate_limited" -> "Too many requests from this workspace just now; try again in a few seconds.";
             case "service_unavailable" -> detail;
             default -> null;

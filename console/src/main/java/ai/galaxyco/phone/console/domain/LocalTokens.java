@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.console.domain;
 
+import ai.galaxyco.phone.kit.api.OrganizationRole;
 import ai.galaxyco.phone.kit.config.KeyText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,9 +40,10 @@ public final class LocalTokens {
         }
     }
 
-    public String user(String issuer, String authorizedParty, String workspaceId, Instant now, Duration lifetime) {
+    public String user(String issuer, String authorizedParty, String workspaceId, OrganizationRole role, Instant now,
+            Duration lifetime) {
         return sign("{\"iss\":" + quote(issuer) + ",\"sub\":\"user_local\",\"azp\":" + quote(authorizedParty)
-                + ",\"org_id\":" + quote(workspaceId) + ",\"iat\":" + now.getEpochSecond() + ",\"exp\":"
+                + ",\"org_id\":" + quote(workspaceId) + ",\"org_role\":" + quote(role.clerkName()) + ",\"iat\":" + now.getEpochSecond() + ",\"exp\":"
                 + now.plus(lifetime).getEpochSecond() + "}");
     }
 

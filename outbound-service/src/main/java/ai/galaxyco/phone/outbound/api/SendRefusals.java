@@ -10,7 +10,9 @@ public class SendRefusals {
 
     @ServerExceptionMapper
     public Response refused(SendRefused e) {
-        return ProblemException.response(status(e.reason()), e.code(), e.getMessage());
+        return new ProblemException(status(e.reason()), e.code(), e.getMessage(), e.retryAfter()
+                .map(wait -> java.util.Map.of("Retry-After", String.valueOf(Math.max(1, wait.toSeconds())))).orElse(java.util.Map.of()))
+                .toResponse();
     }
 
     static int status(SendRefused.Reason reason) {
@@ -18,8 +20,8 @@ public class SendRefusals {
             case INVALID_REQUEST, INVALID_LABEL -> 400;
             case SENDER_NOT_OWNED -> 403;
             case NO_SENDER_NUMBER, NO_NUMBER_FOR_LABEL -> 409;
-            case RECIPIENT_OPTED_OUT -> 422;
-            case SHARED_NUMBER_QUOTA -> 429;
+            case RECIPIENT_OPTED_OUT, DESTINATION_NUMBER_TYPE_NOT_ALLOWED, DESTINATION_COUNTRY_NOT_ALLOWED -> 422;
+            case SHARED_NUMBER_QUOTA, BUDGET_EXHAUSTED -> 429;
         };
     }
 }

@@ -1,7 +1,10 @@
 package ai.galaxyco.phone.outbound.config;
 
+import ai.galaxyco.phone.model.values.OutboundPrices;
+import ai.galaxyco.phone.model.values.Plan;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.math.BigDecimal;
 import java.time.Duration;
 
 @ConfigMapping(prefix = "outbound")
@@ -29,6 +32,53 @@ public interface OutboundConfig {
     /** SHARED_DAILY_CAP: segments a workspace may send from the shared number per UTC day (429 shared_number_quota). */
     @WithDefault("200")
     int sharedDailyCap();
+
+    /**
+     * MESSAGING_ALLOWED_COUNTRIES: ISO regions recipients may be in (default US,CA); premium-rate and the other
+     * {@code DestinationPolicy.REFUSED_TYPES} are refused everywhere (422).
+     */
+    @WithDefault("US,CA")
+    String messagingAllowedCountries();
+
+    /** PRICE_SMS_OUTBOUND, PRICE_MMS_OUTBOUND, PRICE_WHATSAPP_OUTBOUND (USD), as analytics' ledger estimates with them. */
+    Prices prices();
+
+    interface Prices {
+        BigDecimal smsOutbound();
+
+        BigDecimal mmsOutbound();
+
+        BigDecimal whatsappOutbound();
+
+        default OutboundPrices outbound() {
+            return new OutboundPrices(smsOutbound(), mmsOutbound(), whatsappOutbound());
+        }
+    }
+
+    /** MESSAGING_DAILY_BUDGET_&lt;PLAN&gt; and MESSAGING_MONTHLY_BUDGET_&lt;PLAN&gt; (USD): what each plan may spend on messages. */
+    Budgets budgets();
+
+    interface Budgets {
+        PlanBudget starter();
+
+        PlanBudget pro();
+
+        PlanBudget enterprise();
+
+        default PlanBudget of(Plan plan) {
+            return switch (plan) {
+                case STARTER -> starter();
+                case PRO -> pro();
+                case ENTERPRISE -> enterprise();
+            };
+        }
+    }
+
+    interface PlanBudget {
+        BigDecimal daily();
+
+        BigDecimal monthly();
+    }
 
     /** How often the dispatcher looks for messages whose sender number has a free slot. */
     @WithDefault("50ms")

@@ -1,6 +1,10 @@
 package ai.galaxyco.phone.outbound.domain;
 
+import ai.galaxyco.phone.kit.domain.AdvisoryLock;
 import ai.galaxyco.phone.model.EventJson;
+import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.values.DestinationPolicy;
+import ai.galaxyco.phone.model.values.OutboundPrices;
 import ai.galaxyco.phone.model.values.MessageStatus;
 import ai.galaxyco.phone.model.values.MessageText;
 import ai.galaxyco.phone.model.values.NumberLabel;
@@ -30,16 +34,22 @@ public class MessageService {
     }
 
     private final SenderDirectory senders;
+    private final SpendBudgets budgets;
+    private final OutboundPrices prices;
     private final Clock clock;
     private final MeterRegistry registry;
 
     private final int sharedDailyCap;
     private final boolean sendViaSharedWhilePending;
+    private final DestinationPolicy destinations;
 
-    public MessageService(SenderDirectory senders, Clock clock, MeterRegistry registry,
+    public MessageService(SenderDirectory senders, SpendBudgets budgets, Clock clock, MeterRegistry registry,
             ai.galaxyco.phone.outbound.config.OutboundConfig config) {
+        this.budgets = budgets;
+        this.prices = config.prices().outbound();
         this.sharedDailyCap = config.sharedDailyCap();
         this.sendViaSharedWhilePending = config.sendViaSharedWhilePending();
+        this.destinations = DestinationPolicy.of(config.messagingAllowedCountries());
         this.senders = senders;
         this.clock = clock;
         this.registry = registry;
@@ -90,9 +100,13 @@ public class MessageService {
         }
         Instant now = clock.instant();
         int segments = Segments.count(command.body());
+        boolean hasMedia = command.mediaUrls() != null && !command.mediaUrls().isEmpty();
+        // the workspace's allowances (the shared number's daily cap, the spend budgets) are checked and used in one step
+        AdvisoryLock.WORKSPACE_ALLOWANCE.lockForTransaction(OutboundMessage.getEntityManager(), command.workspaceId());
         if (sender.shared()) {
             requireSharedQuota(command.workspaceId(), segments, now);
         }
+        budgets.charge(command.workspaceId(), prices.estimate(hasMedia ? Channel.MMS : Channel.SMS, segments), now);
         OutboundMessage message = new OutboundMessage();
         message.id = UUID.randomUUID();
         message.workspaceId = command.workspaceId();
@@ -115,7 +129,9 @@ public class MessageService {
 
     /**
      * The shared number is one lane (one segment a second) for every Starter workspace: each may use at most
-     * {@code outbound.shared-daily-cap} segments of it per UTC day (SHARED_DAILY_CAP, default 200).
+     * {@code outbound.shared-daily-cap} segments of it per UTC day (SHARED_DAILY_CAP, default 200). Called under the
+     * workspace's allowance lock, which makes the sum and the insert one step: without it, concurrent sends each saw
+     * room and all went.
      */
     private void requireSharedQuota(String workspaceId, int segments, Instant now) {
         Instant dayStart = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
@@ -163,7 +179,7 @@ public class MessageService {
                 .orElse(owned.get(0)); // dedicated first, shared platform number otherwise
     }
 
-    private static PhoneNumber validate(SendCommand command) {
+    private PhoneNumber validate(SendCommand command) {
         refuseNul("to", command.to());
         refuseNul("body", command.body());
         refuseNul("from", command.from());
@@ -173,9 +189,7 @@ public class MessageService {
             command.mediaUrls().forEach(url -> refuseNul("mediaUrls", url));
         }
         PhoneNumber to = parse(command.to(), "to");
-        if (!to.isValid()) {
-            throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, "to: " + to + " is not a valid, dialable number");
-        }
+        requireAllowedDestination(to);
         boolean hasBody = command.body() != null && !command.body().isEmpty();
         List<String> media = command.mediaUrls() == null ? List.of() : command.mediaUrls();
         if (!hasBody && media.isEmpty()) {
@@ -194,6 +208,21 @@ public class MessageService {
             }
         }
         return to;
+    }
+
+    /** Recipients of the allowed countries only, and never a premium-rate (or similar) number: SMS pumping cashes in there. */
+    private void requireAllowedDestination(PhoneNumber to) {
+        var refusal = destinations.refusalOf(to).orElse(null);
+        if (refusal == null) {
+            return;
+        }
+        SendRefused.Reason reason = switch (refusal.reason()) {
+            case INVALID -> SendRefused.Reason.INVALID_REQUEST;
+            case NUMBER_TYPE -> SendRefused.Reason.DESTINATION_NUMBER_TYPE_NOT_ALLOWED;
+            case COUNTRY -> SendRefused.Reason.DESTINATION_COUNTRY_NOT_ALLOWED;
+        };
+        registry.counter("outbound.refused", "reason", reason.code()).increment();
+        throw new SendRefused(reason, "to: " + refusal.detail());
     }
 
     /** Carriers cannot deliver U+0000 and PostgreSQL cannot store it: refused with a reason, never a 500. */

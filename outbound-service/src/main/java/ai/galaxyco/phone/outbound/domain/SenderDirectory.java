@@ -109,11 +109,13 @@ public class SenderDirectory {
 
     public void applyProvisioning(ProvisioningResult result) {
         String error = result.errorCode() == null ? null : result.errorCode() + ": " + result.errorMessage();
-        em.createNativeQuery("insert into workspace_provisioning (workspace_id, status, error, updated_at) values (?1, ?2, ?3, ?4) "
-                + "on conflict (workspace_id) do update set status = excluded.status, error = excluded.error, updated_at = excluded.updated_at "
-                + "where workspace_provisioning.updated_at <= excluded.updated_at")
+        // the plan picks the workspace's spend budgets (SpendBudgets)
+        em.createNativeQuery("insert into workspace_provisioning (workspace_id, status, error, updated_at, plan) values (?1, ?2, ?3, ?4, cast(?5 as text)) "
+                + "on conflict (workspace_id) do update set status = excluded.status, error = excluded.error, updated_at = excluded.updated_at, "
+                + "plan = coalesce(excluded.plan, workspace_provisioning.plan) where workspace_provisioning.updated_at <= excluded.updated_at")
                 .setParameter(1, result.workspaceId().value()).setParameter(2, result.status().name()).setParameter(3, error)
-                .setParameter(4, Timestamp.from(result.occurredAt() != null ? result.occurredAt() : clock.instant())).executeUpdate();
+                .setParameter(4, Timestamp.from(result.occurredAt() != null ? result.occurredAt() : clock.instant()))
+                .setParameter(5, result.plan() == null ? null : result.plan().name()).executeUpdate();
     }
 
     /**

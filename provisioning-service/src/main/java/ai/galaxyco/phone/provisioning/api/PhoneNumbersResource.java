@@ -5,6 +5,7 @@ import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
 import ai.galaxyco.phone.kit.signalwire.ProviderErrors;
 import ai.galaxyco.phone.model.api.Page;
+import ai.galaxyco.phone.model.values.DestinationPolicy;
 import ai.galaxyco.phone.model.values.NumberLabel;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.Plan;
@@ -33,7 +34,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +81,7 @@ public class PhoneNumbersResource {
     private final AssignmentEvents events;
     private final LifecycleService lifecycle;
     private final ProvisioningConfig config;
+    private final DestinationPolicy forwardingDestinations;
     private final Clock clock;
 
     public PhoneNumbersResource(WorkspaceAccess access, AssignmentEvents events, LifecycleService lifecycle,
@@ -85,6 +90,7 @@ public class PhoneNumbersResource {
         this.events = events;
         this.lifecycle = lifecycle;
         this.config = config;
+        this.forwardingDestinations = DestinationPolicy.of(config.forwardingAllowedCountries());
         this.clock = clock;
     }
 
@@ -130,7 +136,7 @@ public class PhoneNumbersResource {
     @APIResponse(responseCode = "202", description = "the slot, whose purchase is under way",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NumberView.class)))
     public Response add(@PathParam("workspaceId") String workspaceId, AddNumber request) {
-        access.require(workspaceId);
+        access.requireAdmin(workspaceId);
         NumberLabel label = label(request == null ? null : request.label(), NumberLabel.MAIN);
         String areaCode = request == null ? null : request.areaCode();
         if (areaCode != null && !AREA_CODE.matcher(areaCode).matches()) {
@@ -154,10 +160,14 @@ public class PhoneNumbersResource {
             throw new ProblemException(409, "label_taken", "workspace " + workspaceId + " already has a number labelled " + label);
         }
         int max = maxNumbers(workspace.plan);
-        if (slots.size() >= max) {
+        // a number in its release grace period is still ours, and could come back: it counts until it is released
+        long held = slots.size() + PhoneNumberRecord.count("workspaceId = ?1 and status in ?2", workspaceId,
+                List.of(PhoneNumberRecord.Status.RELEASE_PENDING, PhoneNumberRecord.Status.RELEASING));
+        if (held >= max) {
             throw new ProblemException(409, "number_limit_reached", "workspace " + workspaceId + " (" + workspace.plan + ") holds "
-                    + slots.size() + " of the " + max + " numbers its plan includes");
+                    + held + " of the " + max + " numbers its plan includes (numbers being released count until they are gone)");
         }
+        requirePurchaseBudget(workspace, slots, now);
         NumberSlot slot = lifecycle.newSlot(workspace, label.value(), now);
         slot.preferredAreaCode = areaCode;
         return Response.accepted(pendingSlot(slot)).build();
@@ -170,7 +180,7 @@ public class PhoneNumbersResource {
     @Transactional
     public NumberView change(@PathParam("workspaceId") String workspaceId, @PathParam("e164") String e164,
             @RequestBody(content = @Content(schema = @Schema(implementation = NumberChange.class))) Map<String, Object> change) {
-        access.require(workspaceId);
+        access.requireAdmin(workspaceId);
         if (change == null || change.isEmpty()) {
             throw new ProblemException(400, "invalid_request", "send {\"label\": \"Support\"} and/or {\"forwardTo\": \"+1...\" | null}");
         }
@@ -208,7 +218,7 @@ public class PhoneNumbersResource {
     @APIResponse(responseCode = "202", description = "the release is under way",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NumberView.class)))
     public Response release(@PathParam("workspaceId") String workspaceId, @PathParam("e164") String e164) {
-        access.require(workspaceId);
+        access.requireAdmin(workspaceId);
         Workspace workspace = existing(workspaceId, LockModeType.PESSIMISTIC_WRITE);
         PhoneNumberRecord number = current(workspaceId, e164);
         Instant now = clock.instant();
@@ -263,7 +273,12 @@ public class PhoneNumbersResource {
         }
     }
 
-    private static String forwardNumber(String raw, String ownNumber) {
+    /**
+     * Where a number's calls may go: a valid number of the allowed countries, of no premium-rate-like type, and none
+     * of the numbers this deployment holds or shares (two of them forwarding to each other is a loop we pay for by
+     * the minute). The gateway checks the last again when the call comes in, for numbers bought after this.
+     */
+    private String forwardNumber(String raw, String ownNumber) {
         PhoneNumber forwardTo;
         try {
             forwardTo = PhoneNumber.parse(raw);
@@ -273,7 +288,33 @@ public class PhoneNumbersResource {
         if (forwardTo.e164().equals(ownNumber)) {
             throw new ProblemException(400, "invalid_forward_to", "a number cannot forward its calls to itself");
         }
+        var refusal = forwardingDestinations.refusalOf(forwardTo).orElse(null);
+        if (refusal != null) {
+            throw refusal.reason() == DestinationPolicy.Reason.INVALID
+                    ? new ProblemException(400, "invalid_forward_to", "forwardTo: " + refusal.detail())
+                    : new ProblemException(422, refusal.reason().code(), "calls cannot be forwarded there: " + refusal.detail());
+        }
+        boolean ours = events.sharedNumber().filter(forwardTo::equals).isPresent()
+                || PhoneNumberRecord.count("e164 = ?1 and status <> ?2", forwardTo.e164(), PhoneNumberRecord.Status.RELEASED) > 0;
+        if (ours) {
+            throw new ProblemException(422, "forward_loop", forwardTo + " is a number of this platform; forwarding calls to it "
+                    + "would bring them back here (a loop billed by the minute). Forward to a phone outside the platform");
+        }
         return forwardTo.e164();
+    }
+
+    /** Purchases this calendar month (numbers bought, and slots still waiting for theirs) stay within the monthly budget. */
+    private void requirePurchaseBudget(Workspace workspace, List<NumberSlot> slots, Instant now) {
+        ZonedDateTime monthStart = now.atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC);
+        long purchases = PhoneNumberRecord.count("workspaceId = ?1 and purchasedAt >= ?2", workspace.id, monthStart.toInstant())
+                + slots.stream().filter(slot -> slot.waiting() && slot.phoneNumberId == null).count();
+        int budget = config.numberPurchasesPerMonth().orElse(2 * maxNumbers(workspace.plan));
+        if (purchases >= budget) {
+            Instant resets = monthStart.plusMonths(1).toInstant();
+            throw new ProblemException(429, "purchase_budget_exhausted", "workspace " + workspace.id + " has bought (or is buying) "
+                    + purchases + " numbers this month, its budget; adding another is possible again from " + resets,
+                    Map.of("Retry-After", String.valueOf(Math.max(1, Duration.between(now, resets).toSeconds()))));
+        }
     }
 
     private int maxNumbers(Plan plan) {

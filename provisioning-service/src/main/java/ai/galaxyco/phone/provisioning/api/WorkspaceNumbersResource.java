@@ -77,7 +77,7 @@ public class WorkspaceNumbersResource {
     @Path("/retry")
     @Transactional
     public Response retry(@PathParam("workspaceId") String workspaceId) {
-        access.require(workspaceId);
+        access.requireAdmin(workspaceId);
         Workspace workspace = Workspace.findById(workspaceId, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (workspace == null || workspace.deleted) {
             throw new NotFoundException("no workspace " + workspaceId);

@@ -19,6 +19,20 @@ public interface ProvisioningConfig {
     @WithDefault("10")
     int enterpriseMaxNumbers();
 
+    /**
+     * FORWARDING_ALLOWED_COUNTRIES: ISO regions calls may be forwarded to (default US,CA); premium-rate and the other
+     * {@code DestinationPolicy.REFUSED_TYPES} are refused everywhere. The gateway applies the same rule when a call comes in.
+     */
+    @WithDefault("US,CA")
+    String forwardingAllowedCountries();
+
+    /**
+     * NUMBER_PURCHASES_PER_MONTH: numbers a workspace may add per calendar month (UTC), counting every number bought
+     * for it that month and every purchase still pending (default: twice its plan's maximum). Bounds add, release,
+     * add loops, each of which buys a number; beyond it 429 purchase_budget_exhausted.
+     */
+    Optional<Integer> numberPurchasesPerMonth();
+
     /** Area code tried after the workspace's own preference and before "any". */
     Optional<String> defaultAreaCode();
 

@@ -22,6 +22,19 @@ public final class ClerkClaims {
         return claim.apply("o") instanceof JsonObject o && o.get("id") instanceof JsonString id ? id.getString() : null;
     }
 
+    /**
+     * The holder's role in the active organisation: {@code org_role} ({@code "org:admin"}) in v1 session tokens,
+     * {@code o.rol} ({@code "admin"}) in v2. Only the admin role is an admin; a custom role, or a token naming no role
+     * at all, is a member (least privilege).
+     */
+    public static OrganizationRole role(Function<String, Object> claim) {
+        Object orgRole = claim.apply("org_role");
+        String role = orgRole != null ? text(orgRole)
+                : claim.apply("o") instanceof JsonObject o && o.get("rol") instanceof JsonString rol ? rol.getString() : null;
+        return role != null && role.strip().replaceFirst("^org:", "").equals("admin") ? OrganizationRole.ADMIN
+                : OrganizationRole.MEMBER;
+    }
+
     /** {@code azp}: the origin of the front end the token was issued to; null without one. */
     public static String authorizedParty(Function<String, Object> claim) {
         Object azp = claim.apply("azp");

@@ -40,4 +40,22 @@ class ClerkClaimsTest {
         assertEquals("org_plain", ClerkClaims.organization(token::get));
         assertEquals("https://quoted.example.com", ClerkClaims.authorizedParty(token::get));
     }
+
+    @Test
+    void onlyTheAdminRoleIsAnAdminInEitherShape() {
+        assertEquals(OrganizationRole.ADMIN, ClerkClaims.role(claims("{\"org_id\":\"o\",\"org_role\":\"org:admin\"}")::get));
+        assertEquals(OrganizationRole.ADMIN, ClerkClaims.role(claims("{\"o\":{\"id\":\"o\",\"rol\":\"admin\"}}")::get));
+        assertEquals(OrganizationRole.MEMBER, ClerkClaims.role(claims("{\"org_id\":\"o\",\"org_role\":\"org:member\"}")::get));
+        assertEquals(OrganizationRole.MEMBER, ClerkClaims.role(claims("{\"o\":{\"id\":\"o\",\"rol\":\"member\"}}")::get));
+        // a custom role whose name merely contains "admin" is not the admin role
+        assertEquals(OrganizationRole.MEMBER, ClerkClaims.role(claims("{\"org_role\":\"org:billing_admin\"}")::get));
+        assertEquals(OrganizationRole.MEMBER, ClerkClaims.role(claims("{\"org_role\":\"org:admin2\"}")::get));
+    }
+
+    @Test
+    void aTokenNamingNoRoleIsAMember() {
+        assertEquals(OrganizationRole.MEMBER, ClerkClaims.role(claims("{\"org_id\":\"o\"}")::get));
+        assertEquals(OrganizationRole.MEMBER, ClerkClaims.role(claims("{\"o\":{\"id\":\"o\"}}")::get));
+        assertEquals(OrganizationRole.ADMIN, ClerkClaims.role(Map.<String, Object>of("org_role", "org:admin")::get));
+    }
 }

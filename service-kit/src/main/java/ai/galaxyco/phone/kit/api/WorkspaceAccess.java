@@ -29,17 +29,37 @@ public class WorkspaceAccess {
     }
 
     /**
+     * For reading and sending: any member of the workspace, or a platform service.
+     *
      * @throws ForbiddenException (403) when the token is for another workspace
      * @throws ProblemException (429 rate_limited, with Retry-After) when the workspace exceeds its request rate; counted
      *         only after authorisation, so nobody can use up another tenant's allowance
      */
     public void require(String workspaceId) {
+        authorise(workspaceId, false);
+    }
+
+    /**
+     * For changing the workspace's numbers (add, release, relabel, forward, retry a purchase): an admin of the
+     * workspace ({@link ClerkClaims#role}), or a platform service.
+     *
+     * @throws ProblemException (403 admin_role_required) for a member of the workspace, and as {@link #require}
+     */
+    public void requireAdmin(String workspaceId) {
+        authorise(workspaceId, true);
+    }
+
+    private void authorise(String workspaceId, boolean adminOnly) {
         if (isServiceCaller()) {
             return;
         }
         String organization = ClerkClaims.organization(token::getClaim);
         if (organization == null || !organization.equals(workspaceId)) {
             throw new ForbiddenException("this token is not for workspace " + workspaceId);
+        }
+        if (adminOnly && ClerkClaims.role(token::getClaim) != OrganizationRole.ADMIN) {
+            throw new ProblemException(403, "admin_role_required", "only an admin of workspace " + workspaceId
+                    + " may change its numbers; this token's role is member (org_role org:admin, or o.rol admin, is needed)");
         }
         String endpointClass = "GET".equals(request.method().name()) ? "read" : "write";
         long retryAfter = rateLimiter.take(workspaceId, endpointClass);

@@ -19,6 +19,8 @@ public enum AdvisoryLock {
     DISPATCH_LANE(0x4744),
     /** "GR": one of our numbers in routing, while a message to it or its assignment commits. */
     ROUTED_NUMBER(0x4752),
+    /** "GW": one workspace's sending allowance in outbound (the Starter daily cap), while a send counted against it commits. */
+    WORKSPACE_ALLOWANCE(0x4757),
     /** "GS": one provider sid in outbound, while its status report or the send that learnt it commits. */
     PROVIDER_SID(0x4753);
 

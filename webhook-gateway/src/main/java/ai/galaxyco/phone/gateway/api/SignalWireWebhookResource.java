@@ -18,6 +18,7 @@ import ai.galaxyco.phone.model.events.MessageStatusChanged;
 import ai.galaxyco.phone.model.events.RegistryStatusChanged;
 import ai.galaxyco.phone.model.signature.SignalWireSignature;
 import ai.galaxyco.phone.model.values.Channel;
+import ai.galaxyco.phone.model.values.DestinationPolicy;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -50,6 +51,7 @@ public class SignalWireWebhookResource {
     private final AssignmentView assignments;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final DestinationPolicy forwardingDestinations;
 
     public SignalWireWebhookResource(GatewayConfig config, EventPublisher publisher, AssignmentView assignments, Clock clock,
             MeterRegistry registry) {
@@ -58,6 +60,7 @@ public class SignalWireWebhookResource {
         this.assignments = assignments;
         this.clock = clock;
         this.registry = registry;
+        this.forwardingDestinations = DestinationPolicy.of(config.forwardingAllowedCountries());
     }
 
     @POST
@@ -124,9 +127,10 @@ public class SignalWireWebhookResource {
             var owner = assignments.dedicatedOwner(to);
             InboundCall.Disposition disposition;
             String cxml;
-            if (owner.isPresent() && owner.get().forwardTo() != null) {
+            PhoneNumber forwardTo = owner.map(a -> a.forwardTo()).filter(target -> mayForward(to, target)).orElse(null);
+            if (forwardTo != null) {
                 disposition = InboundCall.Disposition.FORWARDED;
-                cxml = VoiceResponses.dial(to, owner.get().forwardTo());
+                cxml = VoiceResponses.dial(to, forwardTo, config.forwardMaxCallSeconds());
             } else if (owner.isPresent() || assignments.isSharedNumber(to)) {
                 disposition = InboundCall.Disposition.VOICEMAIL;
                 cxml = VoiceResponses.voicemail(publicUrl(BASE + "/voice/recording"));
@@ -135,11 +139,26 @@ public class SignalWireWebhookResource {
                 cxml = VoiceResponses.unknownNumber();
             }
             var event = new InboundCall(callSid, from, to, request.param("CallStatus"), disposition,
-                    owner.map(a -> a.workspaceId()).orElse(null), owner.map(a -> a.forwardTo()).orElse(null), null, null,
+                    owner.map(a -> a.workspaceId()).orElse(null), forwardTo, null, null,
                     clock.instant());
             return new Publication<>(Topics.INBOUND_CALLS, to.e164(), "signalwire:call:" + callSid, event, WebhookResponses.cxml(cxml),
                     true);
         });
+    }
+
+    /**
+     * Checked again as each call comes in, not only when the forward was saved: a number the platform bought since
+     * (a loop through us), or a country no longer allowed, is not dialled; the caller reaches voicemail instead.
+     */
+    private boolean mayForward(PhoneNumber called, PhoneNumber target) {
+        String refused = assignments.dedicatedOwner(target).isPresent() || assignments.isSharedNumber(target) ? "forward_loop"
+                : forwardingDestinations.refusalOf(target).map(r -> r.reason().code()).orElse(null);
+        if (refused == null) {
+            return true;
+        }
+        registry.counter("gateway.forward.refused", "reason", refused).increment();
+        Log.warnf("call to %s not forwarded to %s (%s): voicemail instead", called, target, refused);
+        return false;
     }
 
     @POST

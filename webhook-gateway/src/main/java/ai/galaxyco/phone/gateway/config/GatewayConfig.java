@@ -2,6 +2,7 @@ package ai.galaxyco.phone.gateway.config;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,4 +29,28 @@ public interface GatewayConfig {
 
     /** GATEWAY_SPOOL_MAX_SIZE: the spool's bound; beyond it webhooks are answered 503. */
     MemorySize spoolMaxSize();
+
+    /**
+     * FORWARDING_ALLOWED_COUNTRIES, as provisioning reads it: a forward target outside these regions (or of a refused
+     * type, or one of the platform's own numbers) is not dialled when the call comes in; the call goes to voicemail.
+     */
+    @WithDefault("US,CA")
+    String forwardingAllowedCountries();
+
+    /** FORWARD_MAX_CALL_SECONDS: the {@code timeLimit} of every forwarded call's {@code <Dial>} (default 3600). */
+    @WithDefault("3600")
+    @WithConverter(PositiveSeconds.class)
+    int forwardMaxCallSeconds();
+
+    /** A time limit must be a positive number of seconds: 0 would mean no limit at SignalWire. */
+    class PositiveSeconds implements org.eclipse.microprofile.config.spi.Converter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int seconds = Integer.parseInt(value.strip());
+            if (seconds <= 0) {
+                throw new IllegalArgumentException("FORWARD_MAX_CALL_SECONDS must be a positive number of seconds, got " + value);
+            }
+            return seconds;
+        }
+    }
 }

@@ -10,9 +10,10 @@ public final class VoiceResponses {
     private VoiceResponses() {
     }
 
-    public static String dial(PhoneNumber calledNumber, PhoneNumber forwardTo) {
-        return HEADER + "<Response><Dial callerId=\"" + calledNumber.e164() + "\" timeout=\"25\">" + forwardTo.e164()
-                + "</Dial></Response>";
+    /** Rings {@code forwardTo} for 25 s; a call answered there is cut after {@code timeLimitSeconds} (FORWARD_MAX_CALL_SECONDS). */
+    public static String dial(PhoneNumber calledNumber, PhoneNumber forwardTo, int timeLimitSeconds) {
+        return HEADER + "<Response><Dial callerId=\"" + calledNumber.e164() + "\" timeout=\"25\" timeLimit=\"" + timeLimitSeconds
+                + "\">" + forwardTo.e164() + "</Dial></Response>";
     }
 
     public static String voicemail(String recordingCallbackUrl) {
