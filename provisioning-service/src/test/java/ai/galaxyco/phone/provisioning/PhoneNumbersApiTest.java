@@ -137,6 +137,7 @@ class PhoneNumbersApiTest {
                     .filter(a -> a.forwardTo() != null).toList(), l -> !l.isEmpty()).get(0);
             assertEquals("+12125550100", changed.forwardTo().e164());
             assertEquals("Support", changed.label());
+            assertEquals(Plan.PRO, changed.plan(), "the owner's plan, which bounds its forwarded minutes at the gateway");
         } finally {
             assignments.close();
         }
@@ -156,7 +157,7 @@ class PhoneNumbersApiTest {
         String org = newOrg();
         String neighbour = newOrg();
         created(org, Plan.ENTERPRISE, "646");
-        created(neighbour, Plan.PRO, "917");
+        created(neighbour, Plan.PRO, "347");
         await().atMost(WAIT).until(() -> workspace(org) != null && workspace(org).status == Workspace.Status.ACTIVE);
         await().atMost(WAIT).until(() -> workspace(neighbour) != null && workspace(neighbour).status == Workspace.Status.ACTIVE);
         String main = numbers(org).extract().path("items[0].phoneNumber");
@@ -283,6 +284,10 @@ class PhoneNumbersApiTest {
             var downgrade = new WorkspaceLifecycleEvent(WorkspaceId.of(org), Kind.UPDATED, Plan.PRO, null, "Acme", 2, "test", Instant.now());
             TopicProbe.publish(Topics.WORKSPACE_LIFECYCLE, org, downgrade, "clerk:down_" + org);
             await().atMost(WAIT).until(() -> ProvisioningFlowTest.ownedBy(org).size() == 1);
+            // the number kept says its owner is on Pro now (the gateway bounds its forwarded minutes by the plan)
+            await().atMost(WAIT).until(() -> assignments.records(r -> main.equals(r.key())).stream()
+                    .map(r -> r.value() == null ? null : EventJson.read(r.value(), NumberAssignment.class))
+                    .anyMatch(assignment -> assignment != null && assignment.plan() == Plan.PRO));
             numbers(org).body("plan", equalTo("PRO")).body("items.findAll { it.status == 'ACTIVE' }.phoneNumber", equalTo(List.of(main)))
                     .body("items.find { it.phoneNumber == '" + sales + "' }.status", equalTo("RELEASED"));
             post(org, Map.of("label", "Sales")).statusCode(409).body("code", equalTo("number_limit_reached"));

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.model;
 
 import ai.galaxyco.phone.model.events.CallStatusChanged;
 import ai.galaxyco.phone.model.events.ConsentChanged;
+import ai.galaxyco.phone.model.events.ForwardingUsage;
 import ai.galaxyco.phone.model.events.InboundCall;
 import ai.galaxyco.phone.model.events.InboundMessage;
 import ai.galaxyco.phone.model.events.MessageStatusChanged;
@@ -52,7 +53,7 @@ public final class Topics {
     public static final Topic<MessageStatusChanged> MESSAGE_STATUS = new Topic<>("message-status", "provider message sid", false,
             TYPE_PREFIX + "message.status.v1", MessageStatusChanged.class);
 
-    /** Gateway → outbound (and analytics). Call status callbacks. */
+    /** Gateway → routing and analytics. Call status callbacks. */
     public static final Topic<CallStatusChanged> CALL_STATUS = new Topic<>("call-status", "provider call sid", false,
             TYPE_PREFIX + "call.status.v1", CallStatusChanged.class);
 
@@ -80,9 +81,16 @@ public final class Topics {
     public static final Topic<RegistrationRequested> REGISTRATION_REQUESTS = new Topic<>("registration-requests", "our E.164 number", false,
             TYPE_PREFIX + "registration.requested.v1", RegistrationRequested.class);
 
+    /**
+     * Routing → gateway. Each workspace's forwarded call seconds per UTC day (compacted: the latest total per key),
+     * which bound the next forwarded call's time limit. Key: {@code <workspace id>#<yyyy-mm-dd>}.
+     */
+    public static final Topic<ForwardingUsage> FORWARDING_USAGE = new Topic<>("forwarding-usage", "workspace id#UTC day", true,
+            TYPE_PREFIX + "forwarding.usage.v1", ForwardingUsage.class);
+
     public static final List<Topic<?>> ALL = List.of(WORKSPACE_LIFECYCLE, NUMBER_ASSIGNMENTS, PROVISIONING_RESULTS,
             INBOUND_MESSAGES, INBOUND_CALLS, MESSAGE_STATUS, CALL_STATUS, OUTBOUND_REQUESTS, OUTBOUND_RESULTS,
-            ROUTED_MESSAGES, CONSENT_CHANGES, REGISTRY_STATUS, REGISTRATION_REQUESTS);
+            ROUTED_MESSAGES, CONSENT_CHANGES, REGISTRY_STATUS, REGISTRATION_REQUESTS, FORWARDING_USAGE);
 
     private Topics() {
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.galaxyco.phone.model.events.CallStatusChanged;
 import ai.galaxyco.phone.model.events.ConsentChanged;
+import ai.galaxyco.phone.model.events.ForwardingUsage;
 import ai.galaxyco.phone.model.events.InboundCall;
 import ai.galaxyco.phone.model.events.InboundMessage;
 import ai.galaxyco.phone.model.events.MediaItem;
@@ -58,7 +59,7 @@ class GoldenEventsTest {
                 Map.entry(Topics.WORKSPACE_LIFECYCLE, new WorkspaceLifecycleEvent(WS, WorkspaceLifecycleEvent.Kind.CREATED,
                         Plan.PRO, "212", "Acme Corp", 1716883200000L, "clerk:organization.created", T)),
                 Map.entry(Topics.NUMBER_ASSIGNMENTS, new NumberAssignment(OURS, WS, "Main", false,
-                        "3f1c5a2e-0000-4000-8000-000000000001", CONTACT, T, MessagingState.PENDING_REGISTRATION)),
+                        "3f1c5a2e-0000-4000-8000-000000000001", CONTACT, T, MessagingState.PENDING_REGISTRATION, Plan.PRO)),
                 Map.entry(Topics.PROVISIONING_RESULTS, new ProvisioningResult(WS, ProvisioningResult.Status.ACTIVE, Plan.PRO,
                         OURS, "3f1c5a2e-0000-4000-8000-000000000001", 1, null, null, T)),
                 Map.entry(Topics.INBOUND_MESSAGES, new InboundMessage("SM123", "AC1", CONTACT, OURS, "Hello",
@@ -81,7 +82,8 @@ class GoldenEventsTest {
                         "completed", "9b5e1a44-0000-4000-8000-00000000c001", "9b5e1a44-0000-4000-8000-00000000a001",
                         "9b5e1a44-0000-4000-8000-00000000b001", OURS, null, T, T)),
                 Map.entry(Topics.REGISTRATION_REQUESTS, new RegistrationRequested(OURS, WS, "21717",
-                        "From must belong to an active campaign", "msg-1", T)));
+                        "From must belong to an active campaign", "msg-1", T)),
+                Map.entry(Topics.FORWARDING_USAGE, new ForwardingUsage(WS, java.time.LocalDate.of(2026, 11, 23), 1260, T)));
     }
 
     @TestFactory

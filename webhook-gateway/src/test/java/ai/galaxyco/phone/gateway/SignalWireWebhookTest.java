@@ -269,6 +269,48 @@ class SignalWireWebhookTest {
     }
 
     @Test
+    void aForwardedCallMayLastWhatIsLeftOfItsWorkspacesForwardedMinutesToday() {
+        PhoneNumber pro = PhoneNumber.parse("+12125550183");
+        PhoneNumber enterprise = PhoneNumber.parse("+12125550184");
+        WorkspaceId proOrg = WorkspaceId.of("org_minutes_pro");
+        WorkspaceId enterpriseOrg = WorkspaceId.of("org_minutes_ent");
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, pro.e164(), new NumberAssignment(pro, proOrg, "Main", false, "sid6",
+                PhoneNumber.parse("+14155550183"), Instant.now(), null, ai.galaxyco.phone.model.values.Plan.PRO), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, enterprise.e164(), new NumberAssignment(enterprise, enterpriseOrg, "Main", false,
+                "sid7", PhoneNumber.parse("+14155550184"), Instant.now(), null, ai.galaxyco.phone.model.values.Plan.ENTERPRISE),
+                UUID.randomUUID().toString());
+        // nothing used yet: FORWARD_MAX_CALL_SECONDS
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), pro.e164())).statusCode(200)
+                .body(containsString("timeLimit=\"3600\"")));
+        // 100 s left of Pro's 300 minutes: the call may last 100 s
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        usage(proOrg, today, 300 * 60 - 100);
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), pro.e164())).statusCode(200)
+                .body(containsString("timeLimit=\"100\"")));
+        // none left: voicemail, and the call is published as one
+        usage(proOrg, today, 300 * 60);
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), pro.e164())).statusCode(200)
+                .body(not(containsString("<Dial"))).body(containsString("<Record")));
+        String exhausted = "CA" + UUID.randomUUID().toString().replace("-", "");
+        post("/voice", call(exhausted, pro.e164())).statusCode(200).body(not(containsString("<Dial")));
+        assertEquals(InboundCall.Disposition.VOICEMAIL, EventJson.read(first(calls, r -> r.value().contains(exhausted)).value(),
+                InboundCall.class).disposition());
+        // yesterday's minutes do not count today; Enterprise's budget is its own (1000 minutes)
+        usage(enterpriseOrg, today.minusDays(1), 1000 * 60);
+        usage(enterpriseOrg, today, 300 * 60);
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), enterprise.e164())).statusCode(200)
+                .body(containsString("timeLimit=\"3600\"")));
+        usage(enterpriseOrg, today, 1000 * 60 - 42);
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), enterprise.e164())).statusCode(200)
+                .body(containsString("timeLimit=\"42\"")));
+    }
+
+    private static void usage(WorkspaceId workspace, java.time.LocalDate day, long seconds) {
+        var usage = new ai.galaxyco.phone.model.events.ForwardingUsage(workspace, day, seconds, Instant.now());
+        TopicProbe.publish(Topics.FORWARDING_USAGE, usage.key(), usage, UUID.randomUUID().toString());
+    }
+
+    @Test
     void statusCallbacksArePublishedAnd204() {
         String sid = "SMst" + UUID.randomUUID().toString().replace("-", "");
         post("/status", List.of(Map.entry("MessageSid", sid), Map.entry("MessageStatus", "undelivered"), Map.entry("ErrorCode", "30003"),

@@ -25,10 +25,12 @@ public class AssignmentEvents {
         this.sharedNumber = signalWire.phoneNumber().filter(s -> !s.isBlank()).map(PhoneNumber::parse);
     }
 
+    /** The number's current assignment, with its owner's plan (which bounds the gateway's forwarding budget). */
     public void assignDedicated(PhoneNumberRecord number) {
+        Workspace owner = Workspace.findById(number.workspaceId);
         var assignment = new NumberAssignment(PhoneNumber.parse(number.e164), WorkspaceId.of(number.workspaceId), number.label,
                 false, number.providerSid, number.forwardTo == null ? null : PhoneNumber.parse(number.forwardTo), clock.instant(),
-                number.messagingState);
+                number.messagingState, owner == null ? null : owner.plan);
         outbox.publish(Topics.NUMBER_ASSIGNMENTS, assignment.key(), assignment);
     }
 

@@ -80,8 +80,14 @@ public class LifecycleService {
             // an update that says nothing about the plan (a rename, say) changes nothing about numbers
             ignored("no_plan");
         } else if (event.plan() != null && event.plan().hasDedicatedNumber()) {
+            Plan before = workspace.plan;
             workspace.plan = event.plan();
             wantDedicatedNumber(workspace, now);
+            if (!isNew && before.hasDedicatedNumber() && before != workspace.plan) {
+                // Pro <-> Enterprise: the numbers kept say so, since the plan bounds what their forwarded calls may cost
+                PhoneNumberRecord.<PhoneNumberRecord>list("workspaceId = ?1 and status = ?2", id, PhoneNumberRecord.Status.ACTIVE)
+                        .forEach(events::assignDedicated);
+            }
         } else {
             workspace.plan = Plan.STARTER;
             moveToSharedNumber(workspace, now);

@@ -47,12 +47,14 @@ public class RoutingService {
     private final MeterRegistry registry;
     private final AssignmentTable assignments;
     private final InboundStore store;
+    private final ForwardedMinutes forwardedMinutes;
     /** How long before a number's assignment an unrouted message to it may have arrived and still be its owner's. */
     private static final java.time.Duration UNROUTED_CATCH_UP_MARGIN = java.time.Duration.ofMinutes(5);
 
     public RoutingService(EntityManager em, Outbox outbox, AssignmentTable assignments, InboundStore store, RoutingConfig config,
-            Clock clock, MeterRegistry registry) {
+            Clock clock, MeterRegistry registry, ForwardedMinutes forwardedMinutes) {
         this.em = em;
+        this.forwardedMinutes = forwardedMinutes;
         this.store = store;
         this.outbox = outbox;
         this.config = config;
@@ -199,6 +201,9 @@ public class RoutingService {
                 .setParameter(9, Timestamp.from(call.receivedAt() != null ? call.receivedAt() : clock.instant()))
                 .executeUpdate();
         registry.counter("routing.calls", "outcome", inserted == 0 ? "duplicate" : owner.isPresent() ? "routed" : "unrouted").increment();
+        if (inserted > 0 && call.disposition() == InboundCall.Disposition.FORWARDED) {
+            forwardedMinutes.count(call.callSid()); // its final status may have come first
+        }
     }
 
     // ---------------------------------------------------------------- outbound results

@@ -4,6 +4,7 @@ import ai.galaxyco.phone.kit.messaging.DeadLetters;
 import ai.galaxyco.phone.kit.messaging.IdempotentConsumer;
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.routing.domain.BatchRouting;
+import ai.galaxyco.phone.routing.domain.ForwardedMinutes;
 import ai.galaxyco.phone.routing.domain.RoutingService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,8 +19,11 @@ public class RoutingConsumers {
     private final RoutingService routing;
     private final BatchRouting batchRouting;
     private final DeadLetters deadLetters;
+    private final ForwardedMinutes forwardedMinutes;
 
-    public RoutingConsumers(IdempotentConsumer idempotent, RoutingService routing, BatchRouting batchRouting, DeadLetters deadLetters) {
+    public RoutingConsumers(IdempotentConsumer idempotent, RoutingService routing, BatchRouting batchRouting, DeadLetters deadLetters,
+            ForwardedMinutes forwardedMinutes) {
+        this.forwardedMinutes = forwardedMinutes;
         this.idempotent = idempotent;
         this.routing = routing;
         this.batchRouting = batchRouting;
@@ -48,6 +52,14 @@ public class RoutingConsumers {
     @Blocking
     public void inboundCall(ConsumerRecords<String, String> records) {
         idempotent.processBatch("routing.inbound-calls", records, r -> routing.recordCall(Topics.INBOUND_CALLS.read(r.value())), deadLetters);
+    }
+
+    /** Final call statuses: the forwarded calls' durations count against their workspace's daily forwarding budget. */
+    @Incoming("call-status")
+    @Blocking
+    public void callStatus(ConsumerRecords<String, String> records) {
+        idempotent.processBatch("routing.call-status", records, r -> forwardedMinutes.recordStatus(Topics.CALL_STATUS.read(r.value())),
+                deadLetters);
     }
 
     @Incoming("outbound-results")

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.model.events;
 
 import ai.galaxyco.phone.model.values.MessagingState;
 import ai.galaxyco.phone.model.values.PhoneNumber;
+import ai.galaxyco.phone.model.values.Plan;
 import ai.galaxyco.phone.model.values.WorkspaceId;
 import java.time.Instant;
 
@@ -10,7 +11,8 @@ import java.time.Instant;
  * under the same key means the assignment ended. {@code shared} marks the platform number that Starter
  * workspaces use; {@code forwardTo} is where calls to the number are dialled (null: voicemail); {@code messaging}
  * says whether carriers take its messages yet (10DLC registration, toll-free verification; null on the shared
- * number and on events from before it existed: sendable).
+ * number and on events from before it existed: sendable); {@code plan} is the owner's plan, which bounds what its
+ * forwarded calls may cost (null on the shared number and on older events).
  */
 public record NumberAssignment(
         PhoneNumber phoneNumber,
@@ -20,11 +22,17 @@ public record NumberAssignment(
         String providerSid,
         PhoneNumber forwardTo,
         Instant assignedAt,
-        MessagingState messaging) {
+        MessagingState messaging,
+        Plan plan) {
 
     public NumberAssignment(PhoneNumber phoneNumber, WorkspaceId workspaceId, String label, boolean shared, String providerSid,
             PhoneNumber forwardTo, Instant assignedAt) {
-        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, null);
+        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, null, null);
+    }
+
+    public NumberAssignment(PhoneNumber phoneNumber, WorkspaceId workspaceId, String label, boolean shared, String providerSid,
+            PhoneNumber forwardTo, Instant assignedAt, MessagingState messaging) {
+        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, messaging, null);
     }
 
     /** Whether outbound may send from the number now (unknown counts as yes: the shared number, older events). */

@@ -7,6 +7,7 @@ import ai.galaxyco.phone.gateway.domain.SignalWireRequest;
 import ai.galaxyco.phone.gateway.domain.VoiceResponses;
 import ai.galaxyco.phone.gateway.messaging.AssignmentView;
 import ai.galaxyco.phone.gateway.messaging.EventPublisher;
+import ai.galaxyco.phone.gateway.messaging.ForwardingUsageView;
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.model.Topic;
 import ai.galaxyco.phone.model.Topics;
@@ -15,6 +16,7 @@ import ai.galaxyco.phone.model.events.InboundCall;
 import ai.galaxyco.phone.model.events.InboundMessage;
 import ai.galaxyco.phone.model.events.MediaItem;
 import ai.galaxyco.phone.model.events.MessageStatusChanged;
+import ai.galaxyco.phone.model.events.NumberAssignment;
 import ai.galaxyco.phone.model.events.RegistryStatusChanged;
 import ai.galaxyco.phone.model.signature.SignalWireSignature;
 import ai.galaxyco.phone.model.values.Channel;
@@ -29,8 +31,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -52,9 +57,11 @@ public class SignalWireWebhookResource {
     private final Clock clock;
     private final MeterRegistry registry;
     private final DestinationPolicy forwardingDestinations;
+    private final ForwardingUsageView forwardingUsage;
 
-    public SignalWireWebhookResource(GatewayConfig config, EventPublisher publisher, AssignmentView assignments, Clock clock,
-            MeterRegistry registry) {
+    public SignalWireWebhookResource(GatewayConfig config, EventPublisher publisher, AssignmentView assignments,
+            ForwardingUsageView forwardingUsage, Clock clock, MeterRegistry registry) {
+        this.forwardingUsage = forwardingUsage;
         this.config = config;
         this.publisher = publisher;
         this.assignments = assignments;
@@ -127,10 +134,11 @@ public class SignalWireWebhookResource {
             var owner = assignments.dedicatedOwner(to);
             InboundCall.Disposition disposition;
             String cxml;
-            PhoneNumber forwardTo = owner.map(a -> a.forwardTo()).filter(target -> mayForward(to, target)).orElse(null);
-            if (forwardTo != null) {
+            Forward forward = owner.flatMap(assignment -> forwardOf(to, assignment)).orElse(null);
+            PhoneNumber forwardTo = forward == null ? null : forward.target();
+            if (forward != null) {
                 disposition = InboundCall.Disposition.FORWARDED;
-                cxml = VoiceResponses.dial(to, forwardTo, config.forwardMaxCallSeconds());
+                cxml = VoiceResponses.dial(to, forward.target(), forward.timeLimitSeconds());
             } else if (owner.isPresent() || assignments.isSharedNumber(to)) {
                 disposition = InboundCall.Disposition.VOICEMAIL;
                 cxml = VoiceResponses.voicemail(publicUrl(BASE + "/voice/recording"));
@@ -146,19 +154,34 @@ public class SignalWireWebhookResource {
         });
     }
 
+    /** Where a call is dialled on, and for how long at most. */
+    private record Forward(PhoneNumber target, int timeLimitSeconds) {
+    }
+
     /**
-     * Checked again as each call comes in, not only when the forward was saved: a number the platform bought since
-     * (a loop through us), or a country no longer allowed, is not dialled; the caller reaches voicemail instead.
+     * The forward of a call to {@code called}, if it has one and may be dialled: checked as each call comes in, not
+     * only when the forward was saved, so a target the platform bought since (a loop through us) or a country no longer
+     * allowed is not dialled. The call may last what is left of its workspace's forwarded minutes today, at most
+     * FORWARD_MAX_CALL_SECONDS; with nothing left, or a target refused, the caller reaches voicemail instead.
      */
-    private boolean mayForward(PhoneNumber called, PhoneNumber target) {
+    private Optional<Forward> forwardOf(PhoneNumber called, NumberAssignment owner) {
+        PhoneNumber target = owner.forwardTo();
+        if (target == null) {
+            return Optional.empty();
+        }
         String refused = assignments.dedicatedOwner(target).isPresent() || assignments.isSharedNumber(target) ? "forward_loop"
                 : forwardingDestinations.refusalOf(target).map(r -> r.reason().code()).orElse(null);
-        if (refused == null) {
-            return true;
+        long left = 60L * config.forwardDailyMinutes().of(owner.plan())
+                - forwardingUsage.forwardedSeconds(owner.workspaceId(), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+        if (refused == null && left <= 0) {
+            refused = "forward_budget_exhausted";
         }
-        registry.counter("gateway.forward.refused", "reason", refused).increment();
-        Log.warnf("call to %s not forwarded to %s (%s): voicemail instead", called, target, refused);
-        return false;
+        if (refused != null) {
+            registry.counter("gateway.forward.refused", "reason", refused).increment();
+            Log.warnf("call to %s not forwarded to %s (%s): voicemail instead", called, target, refused);
+            return Optional.empty();
+        }
+        return Optional.of(new Forward(target, (int) Math.min(config.forwardMaxCallSeconds(), left)));
     }
 
     @POST

@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.gateway.config;
 
+import ai.galaxyco.phone.model.values.Plan;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
@@ -41,6 +42,23 @@ public interface GatewayConfig {
     @WithDefault("3600")
     @WithConverter(PositiveSeconds.class)
     int forwardMaxCallSeconds();
+
+    /**
+     * FORWARD_DAILY_MINUTES_PRO (300) and FORWARD_DAILY_MINUTES_ENTERPRISE (1000): minutes a workspace's calls may be
+     * forwarded per UTC day; with none left, calls go to voicemail.
+     */
+    ForwardDailyMinutes forwardDailyMinutes();
+
+    interface ForwardDailyMinutes {
+        int pro();
+
+        int enterprise();
+
+        /** A plan's minutes; an assignment without a plan (older events) gets Pro's, the smaller. */
+        default int of(Plan plan) {
+            return plan == Plan.ENTERPRISE ? enterprise() : pro();
+        }
+    }
 
     /** A time limit must be a positive number of seconds: 0 would mean no limit at SignalWire. */
     class PositiveSeconds implements org.eclipse.microprofile.config.spi.Converter<Integer> {
