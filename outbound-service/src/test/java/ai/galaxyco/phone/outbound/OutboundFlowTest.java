@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -304,6 +305,71 @@ class OutboundFlowTest {
         sendMarkerAndAwaitIt(org, number);
         assertEquals(List.of(), messagesFrom(number).stream().map(r -> r.path("form").path("To").path(0).asText())
                 .filter(to -> !to.equals(PERSON) && !to.equals("+16135550123")).toList(), "only allowed recipients reached SignalWire");
+
+        // an operator lets this workspace write to Britain (its own admin cannot); premium rate stays refused
+        String admin = "/api/admin/workspaces/" + org + "/messaging-destinations";
+        given().auth().oauth2(TestTokens.forWorkspace(org)).contentType("application/json")
+                .body(Map.of("allowedCountries", List.of("GB"))).put(admin).then().statusCode(403);
+        given().auth().oauth2(TestTokens.forService()).contentType("application/json")
+                .body(Map.of("allowedCountries", List.of("US", "CA", "GB"))).put(admin).then().statusCode(200)
+                .body("allowedCountries", equalTo(List.of("CA", "GB", "US"))).body("overridden", equalTo(true));
+        given().auth().oauth2(TestTokens.forMember(org)).get("/api/workspaces/" + org + "/messaging-destinations").then()
+                .statusCode(200).body("overridden", equalTo(true));
+        send(org, Map.of("to", "+447400123456", "body", "abroad, allowed now"), null).statusCode(202);
+        send(org, Map.of("to", "+19002345678", "body", "still no"), null).statusCode(422)
+                .body("code", equalTo("destination_number_type_not_allowed"));
+        given().auth().oauth2(TestTokens.forService()).delete(admin).then().statusCode(200).body("overridden", equalTo(false));
+        send(org, Map.of("to", "+447400123456", "body", "abroad again"), null).statusCode(422)
+                .body("code", equalTo("destination_country_not_allowed"));
+    }
+
+    @Test
+    void aBurstToNewRecipientsInOneRangeIsHeldForReviewWhileTheWorkspacesOtherTrafficFlows() {
+        String org = newOrg();
+        String number = proWorkspaceWithNumber(org, newNumber());
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        // the test profile lets 5 new recipients of one range through per window; the 6th and 7th are held
+        List<String> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            burst.add(ai.galaxyco.phone.testsupport.TestNumbers.next("+1312555", 4));
+        }
+        for (int i = 0; i < 5; i++) {
+            send(org, Map.of("to", burst.get(i), "body", tag + " burst " + i), null).statusCode(202).body("reason", nullValue());
+        }
+        String held1 = send(org, Map.of("to", burst.get(5), "body", tag + " burst 5"), null).statusCode(202)
+                .body("status", equalTo("QUEUED")).body("reason", equalTo("held_for_review")).extract().path("id");
+        String held2 = send(org, Map.of("to", burst.get(6), "body", tag + " burst 6"), null).statusCode(202)
+                .body("reason", equalTo("held_for_review")).extract().path("id");
+        // the same workspace's other traffic flows: a recipient let through before, and another range
+        send(org, Map.of("to", burst.get(0), "body", tag + " again"), null).statusCode(202).body("reason", nullValue());
+        send(org, Map.of("to", "+14155550188", "body", tag + " elsewhere"), null).statusCode(202).body("reason", nullValue());
+        sendMarkerAndAwaitIt(org, number);
+        List<String> sentBodies = messagesFrom(number).stream().map(r -> r.path("form").path("Body").path(0).asText())
+                .filter(b -> b.startsWith(tag)).toList();
+        assertEquals(7, sentBodies.size(), "five of the burst, the repeat and the other range: " + sentBodies);
+        assertTrue(sentBodies.stream().noneMatch(b -> b.endsWith("burst 5") || b.endsWith("burst 6")), "a held message was sent");
+
+        // operators see them, with the range
+        given().auth().oauth2(TestTokens.forService()).queryParam("workspaceId", org).get("/api/admin/messages/held-for-review")
+                .then().statusCode(200).body("items.id", equalTo(List.of(held1, held2)))
+                .body("items[0].range", equalTo("1312555")).body("items[0].to", equalTo(burst.get(5)));
+        // one is rejected: it fails and is never sent; the other is released and goes
+        given().auth().oauth2(TestTokens.forService()).contentType("application/json").body(Map.of("messageIds", List.of(held2)))
+                .post("/api/admin/messages/held-for-review/reject").then().statusCode(200).body("rejected", equalTo(1));
+        given().auth().oauth2(TestTokens.forService()).contentType("application/json")
+                .body(Map.of("workspaceId", org, "range", "1312555")).post("/api/admin/messages/held-for-review/release")
+                .then().statusCode(200).body("released", equalTo(1));
+        await().atMost(WAIT).until(() -> messagesFrom(number).stream()
+                .anyMatch(r -> r.path("form").path("Body").path(0).asText().equals(tag + " burst 5")));
+        assertEquals("FAILED", status(org, held2));
+        sendMarkerAndAwaitIt(org, number);
+        assertTrue(messagesFrom(number).stream().noneMatch(r -> r.path("form").path("Body").path(0).asText().equals(tag + " burst 6")),
+                "the rejected message was sent");
+        given().auth().oauth2(TestTokens.forService()).contentType("application/json").body(Map.of())
+                .post("/api/admin/messages/held-for-review/release").then().statusCode(400);
+        given().auth().oauth2(TestTokens.forService()).queryParam("workspaceId", org).get("/api/admin/audit").then().statusCode(200)
+                .body("items.action", equalTo(List.of("held_messages.release", "held_messages.reject")))
+                .body("items[1].after.messages", equalTo(List.of(held2))).body("items[0].subject", equalTo("1312555"));
     }
 
     @Test
@@ -311,7 +377,12 @@ class OutboundFlowTest {
         for (String[] endpoint : new String[][] {{"GET", "/api/admin/dead-letters"},
                 {"POST", "/api/admin/dead-letters/no-such-topic/replay"},
                 {"PUT", "/api/admin/workspaces/org_any/messaging-budget"},
-                {"DELETE", "/api/admin/workspaces/org_any/messaging-budget"}}) {
+                {"DELETE", "/api/admin/workspaces/org_any/messaging-budget"},
+                {"GET", "/api/admin/messages/held-for-review"},
+                {"POST", "/api/admin/messages/held-for-review/release"},
+                {"POST", "/api/admin/messages/held-for-review/reject"},
+                {"GET", "/api/admin/audit"},
+                {"PUT", "/api/admin/workspaces/org_any/messaging-destinations"}}) {
             assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.serviceRoleRefusalsOf(endpoint[0], endpoint[1],
                     "outbound-service"));
         }
@@ -368,6 +439,11 @@ class OutboundFlowTest {
                 .filter(r -> r.path("form").path("Body").path(0).asText().startsWith(tag)).count() == 4);
         assertTrue(messagesFrom(number).stream().map(r -> r.path("form").path("Body").path(0).asText())
                 .noneMatch(body -> body.equals(tag + " three") || body.equals(tag + " five")), "a refused message was sent");
+        // each change of the budget is in the workspace's audit trail, by the operator, with before and after
+        given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/audit").then().statusCode(200)
+                .body("items.action", equalTo(List.of("budget.reset", "budget.override", "budget.override")))
+                .body("items[0].actor", equalTo("test-service")).body("items[0].actorRole", equalTo("service"))
+                .body("items[1].before.dailyBudget", equalTo("0.0158")).body("items[1].after.dailyBudget", equalTo("0.0237"));
     }
 
     @Test

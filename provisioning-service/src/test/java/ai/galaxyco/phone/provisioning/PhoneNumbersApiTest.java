@@ -141,6 +141,15 @@ class PhoneNumbersApiTest {
         } finally {
             assignments.close();
         }
+        // the admin's change is in the workspace's audit trail with who made it and what it was before and after
+        String audit = "/api/workspaces/" + org + "/audit";
+        given().auth().oauth2(TestTokens.forWorkspace(org)).get(audit).then().statusCode(200)
+                .body("items[0].action", equalTo("number.change")).body("items[0].subject", equalTo(e164))
+                .body("items[0].actor", equalTo("user_test")).body("items[0].actorRole", equalTo("org:admin"))
+                .body("items[0].before.label", equalTo("Main")).body("items[0].before.forwardTo", nullValue())
+                .body("items[0].after.label", equalTo("Support")).body("items[0].after.forwardTo", equalTo("+12125550100"));
+        // members may not read it
+        given().auth().oauth2(TestTokens.forMember(org)).get(audit).then().statusCode(403).body("code", equalTo("admin_role_required"));
         patch(org, e164, "{\"forwardTo\":null}").statusCode(200).body("forwardTo", nullValue()).body("label", equalTo("Support"));
         numbers(org).body("items[0].label", equalTo("Support"));
 
@@ -180,6 +189,37 @@ class PhoneNumbersApiTest {
         patch(org, main, "{\"forwardTo\":\"+19995551234\"}").statusCode(400).body("code", equalTo("invalid_forward_to"));
         numbers(org).body("items.find { it.label == 'Main' }.forwardTo", nullValue()); // nothing refused was saved
         patch(org, main, "{\"forwardTo\":\"+16135550123\"}").statusCode(200).body("forwardTo", equalTo("+16135550123"));
+
+        // an operator lets this workspace forward to Britain; its own admin cannot
+        String admin = "/api/admin/workspaces/" + org + "/forwarding-destinations";
+        given().auth().oauth2(TestTokens.forWorkspace(org)).contentType("application/json")
+                .body(Map.of("allowedCountries", List.of("GB"))).put(admin).then().statusCode(403);
+        given().auth().oauth2(TestTokens.forService()).contentType("application/json")
+                .body(Map.of("allowedCountries", List.of("XX"))).put(admin).then().statusCode(400);
+        given().auth().oauth2(TestTokens.forService()).contentType("application/json").body(Map.of()).put(admin).then().statusCode(400);
+        TopicProbe assignments = TopicProbe.of(Topics.NUMBER_ASSIGNMENTS);
+        try {
+            given().auth().oauth2(TestTokens.forService()).contentType("application/json")
+                    .body(Map.of("allowedCountries", List.of("US", "CA", "gb"))).put(admin).then().statusCode(200)
+                    .body("allowedCountries", equalTo(List.of("CA", "GB", "US"))).body("overridden", equalTo(true));
+            given().auth().oauth2(TestTokens.forMember(org)).get("/api/workspaces/" + org + "/forwarding-destinations").then()
+                    .statusCode(200).body("overridden", equalTo(true));
+            // the gateway learns it with the workspace's assignments
+            await().atMost(WAIT).until(() -> assignments.records(r -> main.equals(r.key())).stream()
+                    .map(r -> EventJson.read(r.value(), NumberAssignment.class))
+                    .anyMatch(a -> List.of("CA", "GB", "US").equals(a.forwardingCountries())));
+        } finally {
+            assignments.close();
+        }
+        patch(org, main, "{\"forwardTo\":\"+447400123456\"}").statusCode(200).body("forwardTo", equalTo("+447400123456"));
+        // a refused type stays refused in an allowed country
+        patch(org, main, "{\"forwardTo\":\"+447640123456\"}").statusCode(422).body("code", equalTo("destination_number_type_not_allowed"));
+        given().auth().oauth2(TestTokens.forService()).delete(admin).then().statusCode(200).body("overridden", equalTo(false))
+                .body("allowedCountries", equalTo(List.of("CA", "US")));
+        given().auth().oauth2(TestTokens.forService()).queryParam("workspaceId", org).get("/api/admin/audit").then().statusCode(200)
+                .body("items[0].action", equalTo("destinations.reset")).body("items[1].action", equalTo("number.change"))
+                .body("items[2].action", equalTo("destinations.override")).body("items[2].after.allowedCountries",
+                        equalTo(List.of("CA", "GB", "US")));
     }
 
     @Test
@@ -341,5 +381,6 @@ class PhoneNumbersApiTest {
         assertEquals(List.of(), Tenancy.adminRefusalsOf("POST", base, org));
         assertEquals(List.of(), Tenancy.adminRefusalsOf("PATCH", base + "/+12125550100", org));
         assertEquals(List.of(), Tenancy.adminRefusalsOf("DELETE", base + "/+12125550100", org));
+        assertEquals(List.of(), Tenancy.adminRefusalsOf("GET", "/api/workspaces/" + org + "/audit", org));
     }
 }

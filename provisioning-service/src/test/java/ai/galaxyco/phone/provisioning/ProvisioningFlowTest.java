@@ -326,7 +326,8 @@ class ProvisioningFlowTest {
     @Test
     void operatorEndpointsAdmitOnlyServiceTokensForThisService() {
         for (String[] endpoint : new String[][] {{"GET", "/api/admin/reconciliation"},
-                {"POST", "/api/admin/reconciliation/no-such-pass/confirm"}, {"GET", "/api/admin/numbers/orphaned"}, {"GET", "/api/admin/workspaces"},
+                {"POST", "/api/admin/reconciliation/no-such-pass/confirm"}, {"GET", "/api/admin/numbers/orphaned"},
+                {"GET", "/api/admin/workspaces"}, {"GET", "/api/admin/audit"},
                 {"GET", "/api/admin/dead-letters"}, {"POST", "/api/admin/dead-letters/no-such-topic/replay"}}) {
             assertEquals(List.of(), ai.galaxyco.phone.testsupport.Tenancy.serviceRoleRefusalsOf(endpoint[0], endpoint[1],
                     "provisioning-service"));

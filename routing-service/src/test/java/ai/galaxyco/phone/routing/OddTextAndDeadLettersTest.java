@@ -132,7 +132,7 @@ class OddTextAndDeadLettersTest {
     void theListingHoldsExactlyTheDeadLetterTopicsOfTheConsumedChannels() {
         List<String> topics = given().auth().oauth2(TestTokens.forService()).get("/api/admin/dead-letters").then().statusCode(200)
                 .extract().jsonPath().getList("items.topic");
-        assertEquals(List.of("inbound-calls.dlq", "inbound-messages.dlq", "number-assignments.dlq", "outbound-results.dlq"),
+        assertEquals(List.of("call-status.dlq", "inbound-calls.dlq", "inbound-messages.dlq", "number-assignments.dlq", "outbound-results.dlq"),
                 topics);
     }
 

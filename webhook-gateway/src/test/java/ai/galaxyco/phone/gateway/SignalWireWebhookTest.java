@@ -252,6 +252,19 @@ class SignalWireWebhookTest {
         await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), forwarding.e164())).statusCode(200)
                 .body(not(containsString("<Dial"))).body(containsString("<Record")));
 
+        // a British target is not dialled under the platform's countries (US, CA), but is where an operator allowed GB
+        PhoneNumber abroad = PhoneNumber.parse("+12125550185");
+        PhoneNumber allowedAbroad = PhoneNumber.parse("+12125550186");
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, abroad.e164(), new NumberAssignment(abroad, WorkspaceId.of("org_abroad"), "Main",
+                false, "sid8", PhoneNumber.parse("+447400123456"), Instant.now()), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, allowedAbroad.e164(), new NumberAssignment(allowedAbroad,
+                WorkspaceId.of("org_allowed_abroad"), "Main", false, "sid9", PhoneNumber.parse("+447400123456"), Instant.now(), null,
+                ai.galaxyco.phone.model.values.Plan.PRO, List.of("GB", "US")), UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), abroad.e164())).statusCode(200)
+                .body(containsString("<Record")).body(not(containsString("<Dial"))));
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call("CA" + UUID.randomUUID(), allowedAbroad.e164())).statusCode(200)
+                .body(containsString(">+447400123456</Dial>")));
+
         // a premium-rate target (saved before the policy, or by hand) is never dialled either
         PhoneNumber premiumForwarding = PhoneNumber.parse("+12125550182");
         assertEquals(com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.PREMIUM_RATE,

@@ -28,6 +28,9 @@ public class ApiProblem extends RuntimeException {
             case "invalid_area_code" -> "An area code is three digits, such as 415.";
             case "invalid_forward_to" -> "Calls can be forwarded to a phone number such as +14155550100, but not to the number itself.";
             case "last_number" -> "This is the workspace's main number; it can be released only by changing the plan.";
+            case "forward_loop" -> "Calls cannot be forwarded to a number of this platform (that would loop); use a phone outside it.";
+            case "destination_country_not_allowed" -> "That number is in a country this workspace may not reach; ask support to allow it.";
+            case "destination_number_type_not_allowed" -> "That is a premium-rate or similar number, which can never be used.";
             case "admin_role_required" -> "Only an admin of this workspace can change its numbers.";
             case "rate_limited" -> "Too many requests from this workspace just now; try again in a few seconds.";
             case "service_unavailable" -> detail;

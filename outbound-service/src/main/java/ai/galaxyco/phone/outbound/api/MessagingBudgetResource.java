@@ -2,6 +2,7 @@ package ai.galaxyco.phone.outbound.api;
 
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.kit.domain.AuditTrail;
 import ai.galaxyco.phone.model.values.Money;
 import ai.galaxyco.phone.outbound.domain.SpendBudgets;
 import io.quarkus.security.Authenticated;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * A workspace's messaging budgets (USD per UTC day and per calendar month) and its spend against them: members read
@@ -39,13 +39,13 @@ public class MessagingBudgetResource {
 
     private final WorkspaceAccess access;
     private final SpendBudgets budgets;
-    private final JsonWebToken token;
+    private final AuditTrail audit;
     private final Clock clock;
 
-    public MessagingBudgetResource(WorkspaceAccess access, SpendBudgets budgets, JsonWebToken token, Clock clock) {
+    public MessagingBudgetResource(WorkspaceAccess access, SpendBudgets budgets, AuditTrail audit, Clock clock) {
         this.access = access;
         this.budgets = budgets;
-        this.token = token;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -69,8 +69,11 @@ public class MessagingBudgetResource {
         }
         BigDecimal daily = amount("dailyBudget", change.dailyBudget());
         BigDecimal monthly = amount("monthlyBudget", change.monthlyBudget());
-        budgets.override(workspaceId, daily, monthly, token.getSubject(), clock.instant());
-        return view(workspaceId);
+        BudgetView before = view(workspaceId);
+        budgets.override(workspaceId, daily, monthly, access.actor(), clock.instant());
+        BudgetView after = view(workspaceId);
+        audit.record(workspaceId, "budget.override", "messaging", limits(before), limits(after));
+        return after;
     }
 
     /** The workspace goes back to its plan's budgets. */
@@ -79,8 +82,15 @@ public class MessagingBudgetResource {
     @Transactional
     public BudgetView reset(@PathParam("workspaceId") String workspaceId) {
         access.requireService();
-        budgets.override(workspaceId, null, null, token.getSubject(), clock.instant());
-        return view(workspaceId);
+        BudgetView before = view(workspaceId);
+        budgets.override(workspaceId, null, null, access.actor(), clock.instant());
+        BudgetView after = view(workspaceId);
+        audit.record(workspaceId, "budget.reset", "messaging", limits(before), limits(after));
+        return after;
+    }
+
+    private static java.util.Map<String, Object> limits(BudgetView view) {
+        return java.util.Map.of("dailyBudget", view.dailyBudget(), "monthlyBudget", view.monthlyBudget(), "overridden", view.overridden());
     }
 
     private BudgetView view(String workspaceId) {

@@ -40,6 +40,23 @@ public interface OutboundConfig {
     @WithDefault("US,CA")
     String messagingAllowedCountries();
 
+    /** The pumping guard (PUMPING_*): see PumpingGuard. */
+    Pumping pumping();
+
+    interface Pumping {
+        /** PUMPING_WINDOW: how far back new recipients are counted. */
+        Duration window();
+
+        /** PUMPING_MAX_NEW_RECIPIENTS: new recipients per range and window sent to before the next is held. */
+        int maxNewRecipients();
+
+        /** PUMPING_RANGE_DIGITS: digits of the E.164 number (country code included) that make its range. */
+        int rangeDigits();
+
+        /** PUMPING_REVIEW_HOLD: how long a held message waits for an operator before it fails (held_for_review_expired). */
+        Duration reviewHold();
+    }
+
     /** PRICE_SMS_OUTBOUND, PRICE_MMS_OUTBOUND, PRICE_WHATSAPP_OUTBOUND (USD), as analytics' ledger estimates with them. */
     Prices prices();
 

@@ -409,17 +409,26 @@ public class Dispatcher {
         });
     }
 
-    /** Messages held for their number's registration longer than REGISTRATION_HOLD fail with that reason. */
+    /**
+     * Messages held for their number's registration longer than REGISTRATION_HOLD fail with that reason; messages held
+     * for review that no operator released within PUMPING_REVIEW_HOLD fail as held_for_review_expired.
+     */
     void failExpiredHolds() {
         Instant now = clock.instant();
         @SuppressWarnings("unchecked")
-        List<OutboundMessage> expired = em.createNativeQuery("select * from message where status = 'QUEUED' and held_reason is not null "
-                + "and created_at < :cutoff order by created_at limit " + CLAIM_BATCH + " for update skip locked", OutboundMessage.class)
+        List<OutboundMessage> expired = em.createNativeQuery("select * from message where status = 'QUEUED' and ((held_reason = :review "
+                + "and created_at < :reviewCutoff) or (held_reason is not null and held_reason <> :review and created_at < :cutoff)) "
+                + "order by created_at limit " + CLAIM_BATCH + " for update skip locked", OutboundMessage.class)
+                .setParameter("review", PumpingGuard.HELD_FOR_REVIEW)
+                .setParameter("reviewCutoff", now.minus(config.pumping().reviewHold()))
                 .setParameter("cutoff", now.minus(config.registrationHold())).getResultList();
         for (OutboundMessage m : expired) {
+            boolean review = PumpingGuard.HELD_FOR_REVIEW.equals(m.heldReason);
             m.status = MessageStatus.FAILED;
-            m.errorCode = m.heldReason;
-            m.errorMessage = m.fromNumber + " was still not registered to send (10DLC campaign or toll-free verification) after "
+            m.errorCode = review ? PumpingGuard.HELD_FOR_REVIEW + "_expired" : m.heldReason;
+            m.errorMessage = review ? "held for review as a possible SMS pumping burst; no operator released it within "
+                    + config.pumping().reviewHold()
+                    : m.fromNumber + " was still not registered to send (10DLC campaign or toll-free verification) after "
                     + config.registrationHold();
             m.heldReason = null;
             m.updatedAt = now;

@@ -1,13 +1,14 @@
 package ai.galaxyco.phone.outbound.domain;
 
 import ai.galaxyco.phone.kit.domain.AdvisoryLock;
+import ai.galaxyco.phone.kit.domain.DestinationOverrides;
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.values.Channel;
 import ai.galaxyco.phone.model.values.DestinationPolicy;
-import ai.galaxyco.phone.model.values.OutboundPrices;
 import ai.galaxyco.phone.model.values.MessageStatus;
 import ai.galaxyco.phone.model.values.MessageText;
 import ai.galaxyco.phone.model.values.NumberLabel;
+import ai.galaxyco.phone.model.values.OutboundPrices;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.Segments;
 import ai.galaxyco.phone.outbound.domain.SenderDirectory.Sender;
@@ -35,21 +36,25 @@ public class MessageService {
 
     private final SenderDirectory senders;
     private final SpendBudgets budgets;
+    private final PumpingGuard pumpingGuard;
+    private final DestinationOverrides overrides;
     private final OutboundPrices prices;
     private final Clock clock;
     private final MeterRegistry registry;
 
     private final int sharedDailyCap;
     private final boolean sendViaSharedWhilePending;
-    private final DestinationPolicy destinations;
+    private final DestinationPolicy platformDestinations;
 
-    public MessageService(SenderDirectory senders, SpendBudgets budgets, Clock clock, MeterRegistry registry,
-            ai.galaxyco.phone.outbound.config.OutboundConfig config) {
+    public MessageService(SenderDirectory senders, SpendBudgets budgets, PumpingGuard pumpingGuard, DestinationOverrides overrides,
+            Clock clock, MeterRegistry registry, ai.galaxyco.phone.outbound.config.OutboundConfig config) {
+        this.overrides = overrides;
+        this.pumpingGuard = pumpingGuard;
         this.budgets = budgets;
         this.prices = config.prices().outbound();
         this.sharedDailyCap = config.sharedDailyCap();
         this.sendViaSharedWhilePending = config.sendViaSharedWhilePending();
-        this.destinations = DestinationPolicy.of(config.messagingAllowedCountries());
+        this.platformDestinations = DestinationPolicy.of(config.messagingAllowedCountries());
         this.senders = senders;
         this.clock = clock;
         this.registry = registry;
@@ -79,6 +84,7 @@ public class MessageService {
     }
 
     private OutboundMessage store(SendCommand command, PhoneNumber to) {
+        requireAllowedDestination(command.workspaceId(), to);
         Sender sender = chooseSender(command, to);
         boolean held = false;
         if (!sender.sendable() && !senders.sendableLocked(sender.e164())) {
@@ -107,6 +113,7 @@ public class MessageService {
             requireSharedQuota(command.workspaceId(), segments, now);
         }
         budgets.charge(command.workspaceId(), prices.estimate(hasMedia ? Channel.MMS : Channel.SMS, segments), now);
+        PumpingGuard.Verdict pumping = pumpingGuard.judge(command.workspaceId(), to, now);
         OutboundMessage message = new OutboundMessage();
         message.id = UUID.randomUUID();
         message.workspaceId = command.workspaceId();
@@ -117,7 +124,9 @@ public class MessageService {
         message.body = command.body() == null || command.body().isEmpty() ? null : command.body();
         message.mediaUrls = command.mediaUrls() == null || command.mediaUrls().isEmpty() ? null : EventJson.write(command.mediaUrls());
         message.status = MessageStatus.QUEUED;
-        message.heldReason = held ? SenderDirectory.AWAITING_REGISTRATION : null;
+        message.heldReason = pumping.hold() ? PumpingGuard.HELD_FOR_REVIEW : held ? SenderDirectory.AWAITING_REGISTRATION : null;
+        message.recipientRange = pumping.range();
+        message.newRecipient = pumping.newRecipient();
         message.segments = segments;
         message.nextAttemptAt = now;
         message.createdAt = now;
@@ -189,7 +198,9 @@ public class MessageService {
             command.mediaUrls().forEach(url -> refuseNul("mediaUrls", url));
         }
         PhoneNumber to = parse(command.to(), "to");
-        requireAllowedDestination(to);
+        if (!to.isValid()) {
+            throw new SendRefused(SendRefused.Reason.INVALID_REQUEST, "to: " + to + " is not a valid, dialable number");
+        }
         boolean hasBody = command.body() != null && !command.body().isEmpty();
         List<String> media = command.mediaUrls() == null ? List.of() : command.mediaUrls();
         if (!hasBody && media.isEmpty()) {
@@ -210,9 +221,17 @@ public class MessageService {
         return to;
     }
 
+    /**
+     * Where the workspace may send: MESSAGING_ALLOWED_COUNTRIES, or the countries an operator set for it (see
+     * MessagingDestinationsResource).
+     */
+    public DestinationOverrides.Effective destinationsOf(String workspaceId) {
+        return overrides.of(workspaceId, DestinationOverrides.Purpose.MESSAGING, platformDestinations);
+    }
+
     /** Recipients of the allowed countries only, and never a premium-rate (or similar) number: SMS pumping cashes in there. */
-    private void requireAllowedDestination(PhoneNumber to) {
-        var refusal = destinations.refusalOf(to).orElse(null);
+    private void requireAllowedDestination(String workspaceId, PhoneNumber to) {
+        var refusal = destinationsOf(workspaceId).policy().refusalOf(to).orElse(null);
         if (refusal == null) {
             return;
         }

@@ -92,9 +92,20 @@ public class OutboundMessage extends PanacheEntityBase {
     @Column(name = "ambiguous_since")
     public Instant ambiguousSince;
 
-    /** Why a QUEUED message waits beyond its turn ({@code awaiting_registration}); null when it is simply queued. */
+    /**
+     * Why a QUEUED message waits beyond its turn ({@code awaiting_registration}, or {@code held_for_review} by the
+     * pumping guard); null when it is simply queued.
+     */
     @Column(name = "held_reason")
     public String heldReason;
+
+    /** The recipient's number range, as the pumping guard counts it. */
+    @Column(name = "recipient_range")
+    public String recipientRange;
+
+    /** Whether the recipient was new to the workspace when the message was accepted (see PumpingGuard). */
+    @Column(name = "new_recipient", nullable = false)
+    public boolean newRecipient;
 
     /** When the request that SignalWire accepted left (its body written): what pacing counts from. */
     @Column(name = "departed_at")

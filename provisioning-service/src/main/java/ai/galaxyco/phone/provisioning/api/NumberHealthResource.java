@@ -2,22 +2,23 @@ package ai.galaxyco.phone.provisioning.api;
 
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.kit.domain.AuditTrail;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.provisioning.domain.NumberRegistration;
 import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
 import ai.galaxyco.phone.provisioning.domain.WebhookDriftRepair;
 import io.quarkus.security.Authenticated;
 import jakarta.persistence.EntityManager;
-import jakarta.ws.rs.GET;
-import java.util.List;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Operators' hand on number health (service role): confirming a toll-free verification done in SignalWire's dashboard,
@@ -40,9 +41,12 @@ public class NumberHealthResource {
     private final NumberRegistration registration;
     private final WebhookDriftRepair drift;
     private final EntityManager em;
+    private final AuditTrail audit;
 
-    public NumberHealthResource(WorkspaceAccess access, NumberRegistration registration, WebhookDriftRepair drift, EntityManager em) {
+    public NumberHealthResource(WorkspaceAccess access, NumberRegistration registration, WebhookDriftRepair drift, EntityManager em,
+            AuditTrail audit) {
         this.access = access;
+        this.audit = audit;
         this.registration = registration;
         this.drift = drift;
         this.em = em;
@@ -90,10 +94,13 @@ public class NumberHealthResource {
         PhoneNumberRecord number = PhoneNumberRecord.<PhoneNumberRecord>find("e164 = ?1 and status <> ?2", normalized,
                 PhoneNumberRecord.Status.RELEASED).withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
                 .orElseThrow(() -> new ProblemException(404, "not_found", "no number " + normalized + " of ours"));
+        String before = number.messagingState.name();
         if (!registration.verified(number) && number.messagingState != ai.galaxyco.phone.model.values.MessagingState.SENDABLE) {
             throw new ProblemException(409, "not_awaiting_verification", normalized + " is " + number.messagingState
                     + ", not waiting for a toll-free verification");
         }
+        audit.record(number.workspaceId, "number.verification", number.e164, java.util.Map.of("messaging", before),
+                java.util.Map.of("messaging", number.messagingState.name()));
         return new VerificationView(number.e164, number.workspaceId, number.messagingState.name(), number.messagingChangedAt);
     }
 }

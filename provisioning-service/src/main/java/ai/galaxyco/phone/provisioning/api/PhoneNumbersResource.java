@@ -3,6 +3,7 @@ package ai.galaxyco.phone.provisioning.api;
 import ai.galaxyco.phone.kit.api.PageRequest;
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.kit.domain.AuditTrail;
 import ai.galaxyco.phone.kit.signalwire.ProviderErrors;
 import ai.galaxyco.phone.model.api.Page;
 import ai.galaxyco.phone.model.values.DestinationPolicy;
@@ -11,6 +12,7 @@ import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.Plan;
 import ai.galaxyco.phone.provisioning.config.ProvisioningConfig;
 import ai.galaxyco.phone.provisioning.domain.AssignmentEvents;
+import ai.galaxyco.phone.provisioning.domain.ForwardingDestinations;
 import ai.galaxyco.phone.provisioning.domain.LifecycleService;
 import ai.galaxyco.phone.provisioning.domain.NumberSlot;
 import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
@@ -29,10 +31,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +40,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * The public numbers API the product's front end is built against: a workspace's numbers (its dedicated ones, or
@@ -81,16 +83,18 @@ public class PhoneNumbersResource {
     private final AssignmentEvents events;
     private final LifecycleService lifecycle;
     private final ProvisioningConfig config;
-    private final DestinationPolicy forwardingDestinations;
+    private final ForwardingDestinations forwardingDestinations;
+    private final AuditTrail audit;
     private final Clock clock;
 
     public PhoneNumbersResource(WorkspaceAccess access, AssignmentEvents events, LifecycleService lifecycle,
-            ProvisioningConfig config, Clock clock) {
+            ProvisioningConfig config, ForwardingDestinations forwardingDestinations, AuditTrail audit, Clock clock) {
         this.access = access;
+        this.audit = audit;
         this.events = events;
         this.lifecycle = lifecycle;
         this.config = config;
-        this.forwardingDestinations = DestinationPolicy.of(config.forwardingAllowedCountries());
+        this.forwardingDestinations = forwardingDestinations;
         this.clock = clock;
     }
 
@@ -154,6 +158,7 @@ public class PhoneNumbersResource {
         if (sameLabel != null && sameLabel.status == NumberSlot.Status.FAILED) {
             // "Get phone number": the manual retry of the failed slot, never a second purchase beside it
             sameLabel.retryNow(now, areaCode);
+            audit.record(workspaceId, "number.retry", sameLabel.label, Map.of("status", "FAILED"), areaCodeAfter("PROVISIONING", areaCode));
             return Response.accepted(pendingSlot(sameLabel)).build();
         }
         if (sameLabel != null) {
@@ -170,6 +175,7 @@ public class PhoneNumbersResource {
         requirePurchaseBudget(workspace, slots, now);
         NumberSlot slot = lifecycle.newSlot(workspace, label.value(), now);
         slot.preferredAreaCode = areaCode;
+        audit.record(workspaceId, "number.add", slot.label, null, areaCodeAfter("PROVISIONING", areaCode));
         return Response.accepted(pendingSlot(slot)).build();
     }
 
@@ -185,6 +191,7 @@ public class PhoneNumbersResource {
             throw new ProblemException(400, "invalid_request", "send {\"label\": \"Support\"} and/or {\"forwardTo\": \"+1...\" | null}");
         }
         PhoneNumberRecord number = current(workspaceId, e164);
+        Map<String, Object> before = settings(number);
         if (change.containsKey("label")) {
             NumberLabel label = label(change.get("label") instanceof String s ? s : null, null);
             boolean taken = NumberSlot.currentOf(workspaceId).stream()
@@ -200,11 +207,12 @@ public class PhoneNumbersResource {
             if (forwardTo != null && !(forwardTo instanceof String)) {
                 throw new ProblemException(400, "invalid_forward_to", "forwardTo is an E.164 number such as +12125550100, or null");
             }
-            number.forwardTo = forwardTo == null ? null : forwardNumber((String) forwardTo, number.e164);
+            number.forwardTo = forwardTo == null ? null : forwardNumber((String) forwardTo, number);
         }
         if (number.status == PhoneNumberRecord.Status.ACTIVE) {
             events.assignDedicated(number); // routing and the gateway learn the new label and forwarding from the assignment
         }
+        audit.record(workspaceId, "number.change", number.e164, before, settings(number));
         return view(number);
     }
 
@@ -238,6 +246,7 @@ public class PhoneNumbersResource {
         if (number.status != PhoneNumberRecord.Status.RELEASING) {
             number.releaseAfter = now; // no grace period: its owner asked; the release worker's next round gives it back
         }
+        audit.record(workspaceId, "number.release", number.e164, settings(number), Map.of("status", number.status.name()));
         return Response.accepted(view(number)).build();
     }
 
@@ -274,21 +283,22 @@ public class PhoneNumbersResource {
     }
 
     /**
-     * Where a number's calls may go: a valid number of the allowed countries, of no premium-rate-like type, and none
+     * Where a number's calls may go: a valid number of the allowed countries (the workspace's, if an operator set them),
+     * of no premium-rate-like type, and none
      * of the numbers this deployment holds or shares (two of them forwarding to each other is a loop we pay for by
      * the minute). The gateway checks the last again when the call comes in, for numbers bought after this.
      */
-    private String forwardNumber(String raw, String ownNumber) {
+    private String forwardNumber(String raw, PhoneNumberRecord number) {
         PhoneNumber forwardTo;
         try {
             forwardTo = PhoneNumber.parse(raw);
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, "invalid_forward_to", "forwardTo is an E.164 number such as +12125550100: " + e.getMessage());
         }
-        if (forwardTo.e164().equals(ownNumber)) {
+        if (forwardTo.e164().equals(number.e164)) {
             throw new ProblemException(400, "invalid_forward_to", "a number cannot forward its calls to itself");
         }
-        var refusal = forwardingDestinations.refusalOf(forwardTo).orElse(null);
+        var refusal = forwardingDestinations.of(number.workspaceId).policy().refusalOf(forwardTo).orElse(null);
         if (refusal != null) {
             throw refusal.reason() == DestinationPolicy.Reason.INVALID
                     ? new ProblemException(400, "invalid_forward_to", "forwardTo: " + refusal.detail())
@@ -301,6 +311,21 @@ public class PhoneNumbersResource {
                     + "would bring them back here (a loop billed by the minute). Forward to a phone outside the platform");
         }
         return forwardTo.e164();
+    }
+
+    /** What the audit trail records of a number's settings: its label and where its calls go. */
+    private static Map<String, Object> settings(PhoneNumberRecord number) {
+        Map<String, Object> settings = new java.util.LinkedHashMap<>();
+        settings.put("label", number.label);
+        settings.put("forwardTo", number.forwardTo);
+        return settings;
+    }
+
+    private static Map<String, Object> areaCodeAfter(String status, String areaCode) {
+        Map<String, Object> after = new java.util.LinkedHashMap<>();
+        after.put("status", status);
+        after.put("areaCode", areaCode);
+        return after;
     }
 
     /** Purchases this calendar month (numbers bought, and slots still waiting for theirs) stay within the monthly budget. */

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.provisioning.api;
 
 import ai.galaxyco.phone.kit.api.PageRequest;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.kit.domain.AuditTrail;
 import ai.galaxyco.phone.model.api.Page;
 import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
 import ai.galaxyco.phone.provisioning.domain.Reconciler;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Operators' view of reconciliation (service role): recent passes with what they planned, confirming a pass the
@@ -38,10 +40,12 @@ public class ReconciliationResource {
 
     private final WorkspaceAccess access;
     private final Reconciler reconciler;
+    private final AuditTrail audit;
 
-    public ReconciliationResource(WorkspaceAccess access, Reconciler reconciler) {
+    public ReconciliationResource(WorkspaceAccess access, Reconciler reconciler, AuditTrail audit) {
         this.access = access;
         this.reconciler = reconciler;
+        this.audit = audit;
     }
 
     @GET
@@ -62,8 +66,11 @@ public class ReconciliationResource {
     @Path("/reconciliation/{passId}/confirm")
     public Reconciler.Report confirm(@PathParam("passId") String passId) {
         access.requireService();
-        return reconciler.confirm(passId)
+        Reconciler.Report report = reconciler.confirm(passId)
                 .orElseThrow(() -> new NotFoundException("no refused, unconfirmed reconciliation pass " + passId));
+        audit.recordDone(null, "reconciliation.confirm", passId, Map.of("outcome", "REFUSED"), Map.of("outcome", report.outcome(),
+                "pass", String.valueOf(report.passId())));
+        return report;
     }
 
     @GET

@@ -2,6 +2,7 @@ package ai.galaxyco.phone.provisioning.api;
 
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
+import ai.galaxyco.phone.kit.domain.AuditTrail;
 import ai.galaxyco.phone.kit.signalwire.ProviderErrors;
 import ai.galaxyco.phone.provisioning.domain.NumberSlot;
 import ai.galaxyco.phone.provisioning.domain.PhoneNumberRecord;
@@ -40,10 +41,12 @@ public class WorkspaceNumbersResource {
     }
 
     private final WorkspaceAccess access;
+    private final AuditTrail audit;
     private final Clock clock;
 
-    public WorkspaceNumbersResource(WorkspaceAccess access, Clock clock) {
+    public WorkspaceNumbersResource(WorkspaceAccess access, AuditTrail audit, Clock clock) {
         this.access = access;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -90,6 +93,8 @@ public class WorkspaceNumbersResource {
         NumberSlot main = NumberSlot.current(workspaceId, "Main").filter(slot -> slot.status == NumberSlot.Status.FAILED)
                 .orElseThrow(() -> new ProblemException(409, "conflict", "workspace " + workspaceId + " has no failed purchase"));
         main.retryNow(clock.instant(), null); // as POST .../phone-numbers retries a failed slot
+        audit.record(workspaceId, "number.retry", main.label, java.util.Map.of("status", "FAILED"),
+                java.util.Map.of("status", "PROVISIONING"));
         return Response.accepted().build();
     }
 }

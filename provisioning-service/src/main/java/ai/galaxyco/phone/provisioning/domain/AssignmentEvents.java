@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.provisioning.domain;
 
+import ai.galaxyco.phone.kit.domain.DestinationOverrides;
 import ai.galaxyco.phone.kit.messaging.Outbox;
 import ai.galaxyco.phone.kit.signalwire.SignalWireConfig;
 import ai.galaxyco.phone.model.Topics;
@@ -18,19 +19,25 @@ public class AssignmentEvents {
     private final Outbox outbox;
     private final Clock clock;
     private final Optional<PhoneNumber> sharedNumber;
+    private final DestinationOverrides overrides;
 
-    public AssignmentEvents(Outbox outbox, Clock clock, SignalWireConfig signalWire) {
+    public AssignmentEvents(Outbox outbox, Clock clock, SignalWireConfig signalWire, DestinationOverrides overrides) {
+        this.overrides = overrides;
         this.outbox = outbox;
         this.clock = clock;
         this.sharedNumber = signalWire.phoneNumber().filter(s -> !s.isBlank()).map(PhoneNumber::parse);
     }
 
-    /** The number's current assignment, with its owner's plan (which bounds the gateway's forwarding budget). */
+    /**
+     * The number's current assignment, with its owner's plan (which bounds the gateway's forwarding budget) and the
+     * forwarding countries an operator set for the owner (null: the platform's), which the gateway applies to calls.
+     */
     public void assignDedicated(PhoneNumberRecord number) {
         Workspace owner = Workspace.findById(number.workspaceId);
+        var forwarding = overrides.of(number.workspaceId, DestinationOverrides.Purpose.FORWARDING, null);
         var assignment = new NumberAssignment(PhoneNumber.parse(number.e164), WorkspaceId.of(number.workspaceId), number.label,
                 false, number.providerSid, number.forwardTo == null ? null : PhoneNumber.parse(number.forwardTo), clock.instant(),
-                number.messagingState, owner == null ? null : owner.plan);
+                number.messagingState, owner == null ? null : owner.plan, forwarding.overridden() ? forwarding.countries() : null);
         outbox.publish(Topics.NUMBER_ASSIGNMENTS, assignment.key(), assignment);
     }
 

@@ -192,6 +192,12 @@ class ProvisioningSafetyTest {
             assertEquals("APPLIED", outcome);
         }
         assertEquals(7L, orphanRows(orphans), "quarantined after confirmation");
+        // the operator's confirmation is in the audit trail, with who did it
+        given().auth().oauth2(TestTokens.forService()).queryParam("limit", 200).get("/api/admin/audit").then().statusCode(200)
+                .body("items.find { it.subject == '" + refused.passId() + "' }.action", org.hamcrest.Matchers.equalTo("reconciliation.confirm"))
+                .body("items.find { it.subject == '" + refused.passId() + "' }.actor", org.hamcrest.Matchers.equalTo("test-service"))
+                .body("items.find { it.subject == '" + refused.passId() + "' }.actorRole", org.hamcrest.Matchers.equalTo("service"))
+                .body("items.find { it.subject == '" + refused.passId() + "' }.after.outcome", org.hamcrest.Matchers.equalTo("APPLIED"));
         assertEquals(7, SandboxControl.ownedNumbers().stream().filter(n -> orphans.contains(n.path("phone_number").asText())).count(),
                 "quarantined, not released");
         given().auth().oauth2(TestTokens.forService()).post("/api/admin/reconciliation/" + refused.passId() + "/confirm")

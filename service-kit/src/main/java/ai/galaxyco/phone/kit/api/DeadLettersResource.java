@@ -1,7 +1,8 @@
 package ai.galaxyco.phone.kit.api;
 
-import ai.galaxyco.phone.kit.messaging.DeadLetterStore;
+import ai.galaxyco.phone.kit.domain.AuditTrail;
 import ai.galaxyco.phone.kit.messaging.DeadLetterStore.TopicSummary;
+import ai.galaxyco.phone.kit.messaging.DeadLetterStore;
 import ai.galaxyco.phone.model.api.Page;
 import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
@@ -12,7 +13,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,10 +32,12 @@ public class DeadLettersResource {
 
     private final WorkspaceAccess access;
     private final DeadLetterStore store;
+    private final AuditTrail audit;
 
-    public DeadLettersResource(WorkspaceAccess access, DeadLetterStore store) {
+    public DeadLettersResource(WorkspaceAccess access, DeadLetterStore store, AuditTrail audit) {
         this.access = access;
         this.store = store;
+        this.audit = audit;
     }
 
     /**
@@ -63,7 +68,15 @@ public class DeadLettersResource {
             throw new ProblemException(400, "invalid_request", "give both partition and offset to replay one record, or neither to replay all");
         }
         String dlq = known(topic);
-        return new Replayed(dlq, store.replay(dlq, Optional.ofNullable(partition), Optional.ofNullable(offset)));
+        Replayed replayed = new Replayed(dlq, store.replay(dlq, Optional.ofNullable(partition), Optional.ofNullable(offset)));
+        Map<String, Object> what = new LinkedHashMap<>();
+        what.put("replayed", replayed.replayed());
+        if (partition != null) {
+            what.put("partition", partition);
+            what.put("offset", offset);
+        }
+        audit.recordDone(null, "dead_letters.replay", dlq, null, what);
+        return replayed;
     }
 
     private String known(String topic) {

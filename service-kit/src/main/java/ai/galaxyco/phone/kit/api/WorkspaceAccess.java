@@ -40,8 +40,8 @@ public class WorkspaceAccess {
     }
 
     /**
-     * For changing the workspace's numbers (add, release, relabel, forward, retry a purchase): an admin of the
-     * workspace ({@link ClerkClaims#role}), or a platform service.
+     * For changing the workspace's numbers (add, release, relabel, forward, retry a purchase) and reading its audit
+     * trail: an admin of the workspace ({@link ClerkClaims#role}), or a platform service.
      *
      * @throws ProblemException (403 admin_role_required) for a member of the workspace, and as {@link #require}
      */
@@ -59,7 +59,8 @@ public class WorkspaceAccess {
         }
         if (adminOnly && ClerkClaims.role(token::getClaim) != OrganizationRole.ADMIN) {
             throw new ProblemException(403, "admin_role_required", "only an admin of workspace " + workspaceId
-                    + " may change its numbers; this token's role is member (org_role org:admin, or o.rol admin, is needed)");
+                    + " may do this (change its numbers, read its audit trail); this token's role is member (org_role org:admin, "
+                    + "or o.rol admin, is needed)");
         }
         String endpointClass = "GET".equals(request.method().name()) ? "read" : "write";
         long retryAfter = rateLimiter.take(workspaceId, endpointClass);
@@ -67,6 +68,17 @@ public class WorkspaceAccess {
             throw new ProblemException(429, "rate_limited", "workspace " + workspaceId + " made too many " + endpointClass
                     + " requests; retry after " + retryAfter + " s", java.util.Map.of("Retry-After", String.valueOf(retryAfter)));
         }
+    }
+
+    /** Who is calling, for the audit trail: the token's subject ({@code sub}), a user's or a platform service's. */
+    public String actor() {
+        String subject = token.getSubject();
+        return subject == null ? "unknown" : subject;
+    }
+
+    /** The caller's role, for the audit trail: {@code service}, or the organisation role ({@code org:admin}, {@code org:member}). */
+    public String actorRole() {
+        return isServiceCaller() ? "service" : ClerkClaims.role(token::getClaim).clerkName();
     }
 
     /** Whether the caller is a platform service: its token was verified with the service key, which alone issues these. */

@@ -5,6 +5,7 @@ import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.model.values.Plan;
 import ai.galaxyco.phone.model.values.WorkspaceId;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The current owner of a number. Published on the compacted assignments topic; a tombstone (null value)
@@ -12,7 +13,8 @@ import java.time.Instant;
  * workspaces use; {@code forwardTo} is where calls to the number are dialled (null: voicemail); {@code messaging}
  * says whether carriers take its messages yet (10DLC registration, toll-free verification; null on the shared
  * number and on events from before it existed: sendable); {@code plan} is the owner's plan, which bounds what its
- * forwarded calls may cost (null on the shared number and on older events).
+ * forwarded calls may cost (null on the shared number and on older events); {@code forwardingCountries} are the
+ * countries an operator let this workspace forward calls to instead of the platform's (null: the platform's).
  */
 public record NumberAssignment(
         PhoneNumber phoneNumber,
@@ -23,16 +25,22 @@ public record NumberAssignment(
         PhoneNumber forwardTo,
         Instant assignedAt,
         MessagingState messaging,
-        Plan plan) {
+        Plan plan,
+        List<String> forwardingCountries) {
 
     public NumberAssignment(PhoneNumber phoneNumber, WorkspaceId workspaceId, String label, boolean shared, String providerSid,
             PhoneNumber forwardTo, Instant assignedAt) {
-        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, null, null);
+        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, null, null, null);
     }
 
     public NumberAssignment(PhoneNumber phoneNumber, WorkspaceId workspaceId, String label, boolean shared, String providerSid,
             PhoneNumber forwardTo, Instant assignedAt, MessagingState messaging) {
-        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, messaging, null);
+        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, messaging, null, null);
+    }
+
+    public NumberAssignment(PhoneNumber phoneNumber, WorkspaceId workspaceId, String label, boolean shared, String providerSid,
+            PhoneNumber forwardTo, Instant assignedAt, MessagingState messaging, Plan plan) {
+        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, messaging, plan, null);
     }
 
     /** Whether outbound may send from the number now (unknown counts as yes: the shared number, older events). */

@@ -66,6 +66,18 @@ public record DestinationPolicy(Set<String> allowedRegions) {
         return new DestinationPolicy(Set.copyOf(Arrays.asList(regions.split(","))));
     }
 
+    /**
+     * From a list of ISO regions as an API request gives it.
+     *
+     * @throws InvalidValueException for an empty list, a missing entry or a region without a numbering plan
+     */
+    public static DestinationPolicy of(java.util.List<String> regions) {
+        if (regions == null || regions.isEmpty() || regions.stream().anyMatch(r -> r == null || r.isBlank())) {
+            throw new InvalidValueException("allowedCountries is a non-empty list of ISO regions, such as [\"US\", \"CA\"]");
+        }
+        return new DestinationPolicy(Set.copyOf(regions));
+    }
+
     /** The region libphonenumber gives the number (e.g. "US"), or "ZZ" when it knows none. */
     public static String regionOf(PhoneNumber number) {
         String region = UTIL.getRegionCodeForNumber(parsed(number));

@@ -169,8 +169,11 @@ public class SignalWireWebhookResource {
         if (target == null) {
             return Optional.empty();
         }
+        // the countries an operator set for the workspace travel on its assignment; else the platform's
+        DestinationPolicy destinations = owner.forwardingCountries() == null ? forwardingDestinations
+                : DestinationPolicy.of(owner.forwardingCountries());
         String refused = assignments.dedicatedOwner(target).isPresent() || assignments.isSharedNumber(target) ? "forward_loop"
-                : forwardingDestinations.refusalOf(target).map(r -> r.reason().code()).orElse(null);
+                : destinations.refusalOf(target).map(r -> r.reason().code()).orElse(null);
         long left = 60L * config.forwardDailyMinutes().of(owner.plan())
                 - forwardingUsage.forwardedSeconds(owner.workspaceId(), LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         if (refused == null && left <= 0) {
