@@ -277,16 +277,24 @@ class ConsoleBrowserE2ETest {
         assertTrue(browser.findElement(By.id("member-note")).getText().contains("Only its admins"));
         assertTrue(browser.findElements(By.id("add-number")).isEmpty(), "a member is offered Add number");
         assertTrue(browser.findElements(By.cssSelector("details.edit")).isEmpty(), "a member is offered Edit");
-        // and a form posted all the same (as a hand-made request would) is refused by provisioning, in words
+        // and each of the console's number-changing forms posted all the same (as a hand-made request would) is refused
+        // by provisioning, in words: relabel, release, add, get a number
         String main = numberOf("Main");
-        ((JavascriptExecutor) browser).executeScript("const f = document.createElement('form'); f.method = 'post';"
-                + "f.action = '/w/" + org + "/phone/numbers/' + encodeURIComponent(arguments[0]);"
-                + "const l = document.createElement('input'); l.name = 'label'; l.value = 'Hijacked'; f.appendChild(l);"
-                + "document.body.appendChild(f); f.submit();", main);
-        WebElement refused = new WebDriverWait(browser, WAIT).until(b -> b.findElements(By.id("error")).stream().findFirst()
-                .orElse(null));
-        assertTrue(refused.getText().contains("admin"), refused.getText());
+        String mainPath = "/w/" + org + "/phone/numbers/" + java.net.URLEncoder.encode(main, java.nio.charset.StandardCharsets.UTF_8);
+        for (String[] form : new String[][] {{mainPath, "label", "Hijacked"}, {mainPath + "/release", "label", "Main"},
+                {"/w/" + org + "/phone/numbers/add", "label", "Extra"}, {"/w/" + org + "/phone/numbers/request", "label", "Main"}}) {
+            browser.get(console("/w/" + org + "/phone"));
+            ((JavascriptExecutor) browser).executeScript("const f = document.createElement('form'); f.method = 'post';"
+                    + "f.action = arguments[0]; const l = document.createElement('input'); l.name = arguments[1];"
+                    + "l.value = arguments[2]; f.appendChild(l); document.body.appendChild(f); f.submit();", form[0], form[1], form[2]);
+            WebElement refused = new WebDriverWait(browser, WAIT).until(b -> b.findElements(By.id("error")).stream().findFirst()
+                    .orElse(null));
+            assertTrue(refused.getText().contains("Only an admin"), form[0] + ": " + refused.getText());
+        }
+        browser.get(console("/w/" + org + "/phone"));
         assertEquals(main, numberOf("Main"), "the member's relabel changed nothing");
+        assertEquals("ACTIVE", statusOf("Main"), "the member's release changed nothing");
+        assertTrue(browser.findElements(By.cssSelector("li.number[data-label='Extra']")).isEmpty(), "the member added a number");
         screenshots("phone-member");
     }
 
