@@ -95,6 +95,78 @@ class ForwardedMinutesTest {
         assertEquals(org + "#" + today, published.get(0).key());
     }
 
+    @Test
+    void callsWhoseTwoEventsArriveTogetherAreEachCountedOnce() {
+        String org = RoutingFlowTest.newOrg();
+        PhoneNumber number = RoutingFlowTest.newNumber();
+        new RoutingFlowTest().assignWith(em, number, org);
+        PhoneNumber caller = PhoneNumber.parse("+14155550167");
+        // both events of each call at once, on their two topics: their consumers commit side by side
+        long expected = 0;
+        for (int i = 1; i <= 30; i++) {
+            String sid = "CA" + UUID.randomUUID().toString().replace("-", "");
+            if (i % 2 == 0) {
+                status(sid, "completed", i);
+                forwarded(sid, caller, number, org);
+            } else {
+                forwarded(sid, caller, number, org);
+                status(sid, "completed", i);
+            }
+            expected += i;
+        }
+        long total = expected;
+        await().atMost(RoutingFlowTest.WAIT).until(() -> totalOf(org), t -> t >= total);
+        assertEquals(expected, totalOf(org), "every call counted, none twice");
+        assertEquals(30, published(org).size(), "one total per counted call");
+    }
+
+    @Inject
+    ai.galaxyco.phone.routing.domain.ForwardedMinutes forwardedMinutes;
+
+    @Inject
+    ai.galaxyco.phone.routing.domain.RoutingService routing;
+
+    /**
+     * The race the sweep is for, made certain: the call and its status are stored by two transactions that each run
+     * their count before either commits, so neither sees the other's row. The sweep counts the call once, seconds later.
+     */
+    @Test
+    void aCallWhoseTwoEventsCommitTogetherIsCountedByTheSweep() throws Exception {
+        String org = RoutingFlowTest.newOrg();
+        PhoneNumber number = RoutingFlowTest.newNumber();
+        new RoutingFlowTest().assignWith(em, number, org);
+        String sid = "CA" + UUID.randomUUID().toString().replace("-", "");
+        var bothStored = new java.util.concurrent.CyclicBarrier(2);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var call = pool.submit(() -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+                routing.recordCall(new InboundCall(sid, PhoneNumber.parse("+14155550168"), number, "ringing",
+                        InboundCall.Disposition.FORWARDED, WorkspaceId.of(org), PhoneNumber.parse("+12125550100"), null, null,
+                        Instant.now()));
+                meetAt(bothStored);
+            }));
+            var status = pool.submit(() -> io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+                forwardedMinutes.recordStatus(new CallStatusChanged(sid, "completed", "+14155550168", "+12125550100", 77, 3,
+                        Instant.now()));
+                meetAt(bothStored);
+            }));
+            call.get(1, java.util.concurrent.TimeUnit.MINUTES);
+            status.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+        }
+        await().atMost(RoutingFlowTest.WAIT).until(() -> totalOf(org), total -> total == 77);
+        assertEquals(List.of(77L), published(org).stream().map(ForwardingUsage::forwardedSeconds).toList());
+    }
+
+    private static void meetAt(java.util.concurrent.CyclicBarrier barrier) {
+        try {
+            barrier.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void forwarded(String callSid, PhoneNumber caller, PhoneNumber number, String org) {
         TopicProbe.publish(Topics.INBOUND_CALLS, number.e164(), new InboundCall(callSid, caller, number, "ringing",
                 InboundCall.Disposition.FORWARDED, WorkspaceId.of(org), PhoneNumber.parse("+12125550100"), null, null, Instant.now()),

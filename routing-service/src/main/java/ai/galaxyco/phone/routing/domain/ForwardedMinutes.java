@@ -5,6 +5,9 @@ import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.model.events.CallStatusChanged;
 import ai.galaxyco.phone.model.events.ForwardingUsage;
 import ai.galaxyco.phone.model.values.WorkspaceId;
+import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.sql.Timestamp;
@@ -19,6 +22,7 @@ import java.util.Set;
  * forwarding-usage topic, from which the gateway bounds the next forwarded call (FORWARD_DAILY_MINUTES_&lt;PLAN&gt;). A call
  * counts once its two events are both here, the FORWARDED call from inbound-calls and its final status (with
  * {@code CallDuration}) from call-status, in either order, and never twice: the call's row takes the seconds once.
+ * A call whose two events were committed at the same moment is counted by the sweep ({@link #countPending}).
  */
 @ApplicationScoped
 public class ForwardedMinutes {
@@ -55,12 +59,34 @@ public class ForwardedMinutes {
      * they were counted before. The update takes the call's row, so two consumers cannot both count it.
      */
     public void count(String callSid) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> counted = em.createNativeQuery("update inbound_call c set forwarded_seconds = s.duration_seconds "
-                + "from call_status s where c.call_sid = ?1 and c.disposition = 'FORWARDED' and c.forwarded_seconds is null "
+        countWhere("c.call_sid = ?1", callSid);
+    }
+
+    /**
+     * Counts every forwarded call whose two events are both here and which is not counted yet. The two events come on
+     * two topics, so their consumers may commit at the same moment, each before seeing the other's row: then neither
+     * counted the call, and this sweep does, a few seconds later. Safe on every instance at once (the same row lock).
+     */
+    @Scheduled(every = "${routing.forwarded-minutes-sweep:2s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void countPending() {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> countWhere("true", null));
+        } catch (RuntimeException e) {
+            Log.debugf("forwarded-minutes sweep failed, the next one retries: %s", e.getMessage()); // e.g. the database is down
+        }
+    }
+
+    private void countWhere(String condition, String callSid) {
+        var query = em.createNativeQuery("update inbound_call c set forwarded_seconds = s.duration_seconds "
+                + "from call_status s where " + condition + " and c.disposition = 'FORWARDED' and c.forwarded_seconds is null "
                 + "and c.workspace_id is not null and s.call_sid = c.call_sid "
-                + "returning c.workspace_id, to_char(c.received_at at time zone 'UTC', 'YYYY-MM-DD'), c.forwarded_seconds")
-                .setParameter(1, callSid).getResultList();
+                + "returning c.workspace_id, to_char(c.received_at at time zone 'UTC', 'YYYY-MM-DD'), c.forwarded_seconds");
+        if (callSid != null) {
+            query.setParameter(1, callSid);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> counted = query.getResultList();
         for (Object[] call : counted) {
             String workspaceId = (String) call[0];
             LocalDate day = LocalDate.parse((String) call[1]); // the UTC day the call came in
