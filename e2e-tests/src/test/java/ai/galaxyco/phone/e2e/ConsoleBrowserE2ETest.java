@@ -389,6 +389,11 @@ class ConsoleBrowserE2ETest {
         await().atMost(WAIT).until(() -> activeNumber(org) != null);
         browser.get(console("/ops"));
         assertTrue(browser.findElements(By.cssSelector("#failed-workspaces tr[data-workspace='" + org + "']")).isEmpty());
+        // the retry is in the recent changes, as the operator's; the held-messages section answers too
+        String changes = browser.findElement(By.id("recent-changes")).getText();
+        assertTrue(changes.contains("number.retry") && changes.contains(org) && changes.contains("(service)"), changes);
+        String held = browser.findElement(By.id("held-for-review")).getText();
+        assertFalse(held.contains("cannot be reached"), held);
     }
 
     @Test

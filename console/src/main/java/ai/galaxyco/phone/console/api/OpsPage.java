@@ -8,7 +8,9 @@ import ai.galaxyco.phone.console.backend.ServiceApis;
 import ai.galaxyco.phone.console.backend.ServiceApis.Service;
 import ai.galaxyco.phone.console.config.ConsoleConfig;
 import ai.galaxyco.phone.console.domain.LocalTokens;
+import ai.galaxyco.phone.console.domain.Operations.Change;
 import ai.galaxyco.phone.console.domain.Operations.DeadLetterTopic;
+import ai.galaxyco.phone.console.domain.Operations.HeldGroup;
 import ai.galaxyco.phone.console.domain.Operations.FailedWorkspace;
 import ai.galaxyco.phone.console.domain.Operations.Orphan;
 import ai.galaxyco.phone.console.domain.Operations.Pass;
@@ -36,7 +38,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +58,8 @@ public class OpsPage {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance ops(Section<FailedWorkspace> failed, Section<Pass> passes, Section<Orphan> orphans,
-                Section<Unrouted> unrouted, Section<DeadLetterTopic> deadLetters, String notice, String error);
+                Section<Unrouted> unrouted, Section<HeldGroup> held, Section<DeadLetterTopic> deadLetters, Section<Change> changes,
+                String notice, String error);
 
         static native TemplateInstance opsSignIn(boolean local, String reason, String error);
     }
@@ -66,7 +71,9 @@ public class OpsPage {
     private static final Map<String, String> NOTICES = Map.of(
             "retrying", "Retrying the purchase now.",
             "confirmed", "Confirmed: a reconciliation pass ran with the brake lifted.",
-            "replayed", "The dead letters were sent back to their topic.");
+            "replayed", "The dead letters were sent back to their topic.",
+            "released", "Released: the held messages are sent in their turn.",
+            "rejected", "Rejected: the held messages failed and are never sent.");
 
     private final Operators operators;
     private final ServiceApis apis;
@@ -114,6 +121,19 @@ public class OpsPage {
                 .findFirst().orElseThrow(NotFoundException::new);
         return act(operator, "replayed", () -> apis.send(target, "POST",
                 "/api/admin/dead-letters/" + encode(topic) + "/replay", operator.token(), null));
+    }
+
+    /** The pumping guard's held messages of one workspace and range: {@code decision} is release or reject. */
+    @POST
+    @Path("/held/{workspaceId}/{range}/{decision}")
+    public Response decide(@PathParam("workspaceId") String workspaceId, @PathParam("range") String range,
+            @PathParam("decision") String decision, @Context HttpHeaders headers) {
+        Operator operator = operators.current(headers);
+        if (!decision.equals("release") && !decision.equals("reject")) {
+            throw new NotFoundException();
+        }
+        return act(operator, decision + "d", () -> apis.send(Service.OUTBOUND, "POST",
+                "/api/admin/messages/held-for-review/" + decision, operator.token(), Map.of("workspaceId", workspaceId, "range", range)));
     }
 
     @GET
@@ -189,7 +209,33 @@ public class OpsPage {
             }
             return topics;
         });
-        return Templates.ops(failed, passes, orphans, unrouted, deadLetters, notice, error);
+        Section<HeldGroup> held = section(() -> heldGroups(apis.get(Service.OUTBOUND,
+                "/api/admin/messages/held-for-review?limit=200", token)));
+        Section<Change> changes = section(() -> {
+            List<Change> recent = new ArrayList<>();
+            for (var service : List.of(Service.PROVISIONING, Service.OUTBOUND)) {
+                for (JsonNode entry : apis.get(service, "/api/admin/audit?limit=20", token).path("items")) {
+                    recent.add(new Change(SERVICES.get(service), Instant.parse(entry.path("at").asText()),
+                            entry.path("workspaceId").asText(null), entry.path("actor").asText(), entry.path("actorRole").asText(),
+                            entry.path("action").asText(), entry.path("subject").asText(null)));
+                }
+            }
+            recent.sort(Comparator.comparing(Change::at).reversed());
+            return recent.subList(0, Math.min(20, recent.size()));
+        });
+        return Templates.ops(failed, passes, orphans, unrouted, held, deadLetters, changes, notice, error);
+    }
+
+    /** The held messages (oldest first) as one row per workspace and range, in the order their oldest was held. */
+    private static List<HeldGroup> heldGroups(JsonNode page) {
+        Map<List<String>, HeldGroup> groups = new java.util.LinkedHashMap<>();
+        for (JsonNode message : page.path("items")) {
+            List<String> key = List.of(message.path("workspaceId").asText(), message.path("range").asText());
+            HeldGroup known = groups.get(key);
+            groups.put(key, known == null ? new HeldGroup(key.get(0), key.get(1), 1, Instant.parse(message.path("createdAt").asText()))
+                    : new HeldGroup(key.get(0), key.get(1), known.messages() + 1, known.oldest()));
+        }
+        return List.copyOf(groups.values());
     }
 
     private <T> List<T> items(JsonNode page, Class<T> type) {

@@ -44,6 +44,15 @@ public final class Operations {
     public record Unrouted(String from, String to, String channel, String reason, Instant receivedAt) {
     }
 
+    /** Messages the pumping guard held, one row per workspace and number range, as an operator decides on them. */
+    public record HeldGroup(String workspaceId, String range, int messages, Instant oldest) {
+    }
+
+    /** One audit record of a service: who changed what, and when. */
+    public record Change(String service, Instant at, String workspaceId, String actor, String actorRole, String action,
+            String subject) {
+    }
+
     /** A dead-letter topic of one service, with how many of its records wait for a replay. */
     public record DeadLetterTopic(String service, String topic, int total, int pending) {
     }
