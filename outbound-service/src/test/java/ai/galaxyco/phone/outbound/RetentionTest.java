@@ -17,7 +17,7 @@ import jakarta.persistence.EntityManager;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Bookkeeping tables are bounded: old processed-event ids and status reports go, recent ones stay. */
+/** Bookkeeping tables are bounded: old processed-event ids, status reports, daily spend and audit records go, recent ones stay. */
 @QuarkusTest
 @QuarkusTestResource(KafkaKRaftResource.class)
 @QuarkusTestResource(PostgresResource.class)
@@ -31,6 +31,10 @@ class RetentionTest {
     Retention.ProcessedEvents processedEvents;
     @Inject
     StatusReportRetention statusReports;
+    @Inject
+    ai.galaxyco.phone.outbound.domain.SpendRetention spend;
+    @Inject
+    ai.galaxyco.phone.kit.domain.AuditTrail.Retention audit;
     @Inject
     EntityManager em;
 
@@ -52,6 +56,27 @@ class RetentionTest {
         assertEquals(1, count("processed_event", "event_id", recent));
         assertEquals(0, count("status_report", "provider_sid", old));
         assertEquals(1, count("status_report", "provider_sid", recent));
+    }
+
+    @Test
+    void spendPerDayAndAuditRecordsAreKeptFourHundredDays() {
+        String old = "org_old_" + UUID.randomUUID().toString().substring(0, 8);
+        String recent = "org_recent_" + UUID.randomUUID().toString().substring(0, 8);
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("insert into messaging_spend (workspace_id, day, estimated_usd) values "
+                    + "(?1, current_date - 401, 1.0), (?2, current_date - 399, 1.0)")
+                    .setParameter(1, old).setParameter(2, recent).executeUpdate();
+            em.createNativeQuery("insert into audit_event (workspace_id, actor, actor_role, action, at) values "
+                    + "(?1, 'test', 'service', 'test.old', now() - interval '401 days'), "
+                    + "(?2, 'test', 'service', 'test.recent', now() - interval '399 days')")
+                    .setParameter(1, old).setParameter(2, recent).executeUpdate();
+        });
+        assertTrue(retention.purge(spend) >= 1);
+        assertTrue(retention.purge(audit) >= 1);
+        assertEquals(0, count("messaging_spend", "workspace_id", old));
+        assertEquals(1, count("messaging_spend", "workspace_id", recent));
+        assertEquals(0, count("audit_event", "workspace_id", old));
+        assertEquals(1, count("audit_event", "workspace_id", recent));
     }
 
     private long count(String table, String column, String value) {

@@ -159,6 +159,37 @@ class ForwardedMinutesTest {
         assertEquals(List.of(77L), published(org).stream().map(ForwardingUsage::forwardedSeconds).toList());
     }
 
+    @Inject
+    ai.galaxyco.phone.kit.messaging.Retention retention;
+    @Inject
+    ai.galaxyco.phone.routing.domain.ForwardingRetention.CallStatuses callStatuses;
+    @Inject
+    ai.galaxyco.phone.routing.domain.ForwardingRetention.DailyTotals dailyTotals;
+
+    @Test
+    void callStatusesAndDailyTotalsAreKeptThirtyDays() {
+        String old = "CAold" + UUID.randomUUID().toString().replace("-", "");
+        String recent = "CArecent" + UUID.randomUUID().toString().replace("-", "");
+        String org = RoutingFlowTest.newOrg();
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("insert into call_status (call_sid, status, duration_seconds, reported_at) values "
+                    + "(?1, 'completed', 1, now() - interval '31 days'), (?2, 'completed', 1, now() - interval '29 days')")
+                    .setParameter(1, old).setParameter(2, recent).executeUpdate();
+            em.createNativeQuery("insert into forwarding_usage (workspace_id, day, forwarded_seconds) values "
+                    + "(?1, current_date - 32, 10), (?1, current_date - 28, 20)").setParameter(1, org).executeUpdate();
+        });
+        retention.purge(callStatuses);
+        retention.purge(dailyTotals);
+        List<?> statuses = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select call_sid from call_status where call_sid in (?1, ?2)").setParameter(1, old).setParameter(2, recent)
+                .getResultList());
+        assertEquals(List.of(recent), statuses);
+        List<?> totals = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select forwarded_seconds from forwarding_usage where workspace_id = ?1").setParameter(1, org).getResultList());
+        assertEquals(1, totals.size());
+        assertEquals(20L, ((Number) totals.get(0)).longValue());
+    }
+
     private static void meetAt(java.util.concurrent.CyclicBarrier barrier) {
         try {
             barrier.await(30, java.util.concurrent.TimeUnit.SECONDS);

@@ -29,6 +29,10 @@ public interface OutboundConfig {
     @WithDefault("P7D")
     Duration statusReportRetention();
 
+    /** SPEND_RETENTION: how long each workspace's spend per day is kept (default 400 days; budgets read this month's). */
+    @WithDefault("P400D")
+    Duration spendRetention();
+
     /** SHARED_DAILY_CAP: segments a workspace may send from the shared number per UTC day (429 shared_number_quota). */
     @WithDefault("200")
     int sharedDailyCap();

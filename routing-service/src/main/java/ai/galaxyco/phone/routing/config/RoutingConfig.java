@@ -14,4 +14,11 @@ public interface RoutingConfig {
     /** How long "the workspace that last wrote to this person from the shared number" stays valid. */
     @WithDefault("P30D")
     Duration sharedReplyTtl();
+
+    /**
+     * FORWARDING_RETENTION: how long the calls' final statuses and the forwarded seconds per day are kept (default 30
+     * days; the gateway's budget reads only today's).
+     */
+    @WithDefault("P30D")
+    Duration forwardingRetention();
 }

@@ -3,7 +3,7 @@ package ai.galaxyco.phone.kit.domain;
 import ai.galaxyco.phone.kit.api.PageRequest;
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
-import ai.galaxyco.phone.kit.messaging.RetentionRule;
+import ai.galaxyco.phone.kit.messaging.TableRetention;
 import ai.galaxyco.phone.model.EventJson;
 import ai.galaxyco.phone.model.api.Page;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,32 +133,10 @@ public class AuditTrail {
 
     /** AUDIT_RETENTION (default P400D): how long audit records are kept. */
     @Singleton
-    public static class Retention implements RetentionRule {
-
-        private final Duration keptFor;
+    public static class Retention extends TableRetention {
 
         public Retention(@ConfigProperty(name = "galaxyco.retention.audit", defaultValue = "P400D") Duration keptFor) {
-            this.keptFor = keptFor;
-        }
-
-        @Override
-        public String jobName() {
-            return "retention.audit";
-        }
-
-        @Override
-        public String rows() {
-            return "audit records";
-        }
-
-        @Override
-        public Duration keptFor() {
-            return keptFor;
-        }
-
-        @Override
-        public int deleteBatch(EntityManager em, Timestamp cutoff, int batch) {
-            return RetentionRule.deleteOlderThan(em, "audit_event", "at", cutoff, batch);
+            super("retention.audit", "audit records", keptFor, "audit_event", "at");
         }
     }
 }

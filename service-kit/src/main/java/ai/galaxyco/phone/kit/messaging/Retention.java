@@ -70,32 +70,10 @@ public class Retention {
 
     /** The kit's own rule: processed-event ids past PROCESSED_EVENT_RETENTION. */
     @Singleton
-    public static class ProcessedEvents implements RetentionRule {
-
-        private final Duration keptFor;
+    public static class ProcessedEvents extends TableRetention {
 
         public ProcessedEvents(@ConfigProperty(name = "galaxyco.retention.processed-events", defaultValue = "P30D") Duration keptFor) {
-            this.keptFor = keptFor;
-        }
-
-        @Override
-        public String jobName() {
-            return "kit.processed-event-retention";
-        }
-
-        @Override
-        public String rows() {
-            return "processed-event ids";
-        }
-
-        @Override
-        public Duration keptFor() {
-            return keptFor;
-        }
-
-        @Override
-        public int deleteBatch(EntityManager em, Timestamp cutoff, int batch) {
-            return RetentionRule.deleteOlderThan(em, "processed_event", "processed_at", cutoff, batch);
+            super("kit.processed-event-retention", "processed-event ids", keptFor, "processed_event", "processed_at");
         }
     }
 }
