@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * What a workspace may spend on messages per UTC day and calendar month (USD, estimated with the ledger's prices when a
@@ -60,19 +58,28 @@ public class SpendBudgets {
                 .setParameter(1, workspaceId).setParameter(2, day(now)).setParameter(3, cost).executeUpdate();
     }
 
-    /** The workspace's budgets and spend now. */
+    /**
+     * The workspace's budgets and spend now, read in one statement (every accepted message asks): this month's and
+     * today's spend, an operator's budgets if any, and the plan provisioning-results last named (until one has, Pro for
+     * a workspace with a number of its own, since only paying plans have one, else Starter).
+     */
     public Budget of(String workspaceId, Instant now) {
         LocalDate today = day(now);
         LocalDate monthStart = today.withDayOfMonth(1);
-        Object[] spent = (Object[]) em.createNativeQuery("select coalesce(sum(estimated_usd) filter (where day = ?2), 0), "
-                + "coalesce(sum(estimated_usd), 0) from messaging_spend where workspace_id = ?1 and day >= ?3")
+        Object[] row = (Object[]) em.createNativeQuery("select coalesce(sum(s.estimated_usd) filter (where s.day = ?2), 0), "
+                + "coalesce(sum(s.estimated_usd), 0), "
+                + "(select daily_usd from messaging_budget_override where workspace_id = ?1), "
+                + "(select monthly_usd from messaging_budget_override where workspace_id = ?1), "
+                + "coalesce((select plan from workspace_provisioning where workspace_id = ?1), case when exists (select 1 "
+                + "from number_assignment where workspace_id = ?1 and not shared) then 'PRO' else 'STARTER' end) "
+                + "from messaging_spend s where s.workspace_id = ?1 and s.day >= ?3")
                 .setParameter(1, workspaceId).setParameter(2, today).setParameter(3, monthStart).getSingleResult();
-        Plan plan = planOf(workspaceId);
-        Optional<Object[]> override = overrideOf(workspaceId);
+        Plan plan = Plan.valueOf((String) row[4]);
+        boolean overridden = row[2] != null;
         OutboundConfig.PlanBudget planBudget = defaults.of(plan);
-        return new Budget(plan, override.map(o -> (BigDecimal) o[0]).orElse(planBudget.daily()),
-                override.map(o -> (BigDecimal) o[1]).orElse(planBudget.monthly()), override.isPresent(), (BigDecimal) spent[0],
-                (BigDecimal) spent[1], today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+        return new Budget(plan, overridden ? (BigDecimal) row[2] : planBudget.daily(),
+                overridden ? (BigDecimal) row[3] : planBudget.monthly(), overridden, (BigDecimal) row[0], (BigDecimal) row[1],
+                today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
                 monthStart.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
@@ -88,23 +95,6 @@ public class SpendBudgets {
                 + "monthly_usd = excluded.monthly_usd, set_by = excluded.set_by, set_at = excluded.set_at")
                 .setParameter(1, workspaceId).setParameter(2, daily).setParameter(3, monthly).setParameter(4, setBy)
                 .setParameter(5, Timestamp.from(now)).executeUpdate();
-    }
-
-    /**
-     * The plan provisioning-results last named; until one has, Pro for a workspace with a number of its own (only paying
-     * plans have one), else Starter.
-     */
-    private Plan planOf(String workspaceId) {
-        return Plan.valueOf((String) em.createNativeQuery("select coalesce((select plan from workspace_provisioning where "
-                + "workspace_id = ?1), case when exists (select 1 from number_assignment where workspace_id = ?1 and not shared) "
-                + "then 'PRO' else 'STARTER' end)").setParameter(1, workspaceId).getSingleResult());
-    }
-
-    private Optional<Object[]> overrideOf(String workspaceId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select daily_usd, monthly_usd from messaging_budget_override where workspace_id = ?1")
-                .setParameter(1, workspaceId).getResultList();
-        return rows.stream().findFirst();
     }
 
     private static LocalDate day(Instant now) {

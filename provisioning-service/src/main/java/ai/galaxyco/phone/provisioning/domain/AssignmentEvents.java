@@ -34,10 +34,10 @@ public class AssignmentEvents {
      */
     public void assignDedicated(PhoneNumberRecord number) {
         Workspace owner = Workspace.findById(number.workspaceId);
-        var forwarding = overrides.of(number.workspaceId, DestinationOverrides.Purpose.FORWARDING, null);
         var assignment = new NumberAssignment(PhoneNumber.parse(number.e164), WorkspaceId.of(number.workspaceId), number.label,
                 false, number.providerSid, number.forwardTo == null ? null : PhoneNumber.parse(number.forwardTo), clock.instant(),
-                number.messagingState, owner == null ? null : owner.plan, forwarding.overridden() ? forwarding.countries() : null);
+                number.messagingState, owner == null ? null : owner.plan,
+                overrides.countriesOf(number.workspaceId, DestinationOverrides.Purpose.FORWARDING).orElse(null));
         outbox.publish(Topics.NUMBER_ASSIGNMENTS, assignment.key(), assignment);
     }
 

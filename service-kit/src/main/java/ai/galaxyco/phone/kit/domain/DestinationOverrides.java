@@ -6,6 +6,7 @@ import jakarta.persistence.EntityManager;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The countries an operator let one workspace send messages or forward calls to, instead of the platform's
@@ -37,11 +38,16 @@ public class DestinationOverrides {
     }
 
     public Effective of(String workspaceId, Purpose purpose, DestinationPolicy platform) {
+        return countriesOf(workspaceId, purpose).map(countries -> new Effective(DestinationPolicy.of(countries), true))
+                .orElseGet(() -> new Effective(platform, false));
+    }
+
+    /** The countries an operator set for the workspace, sorted; empty when it has the platform's. */
+    public Optional<List<String>> countriesOf(String workspaceId, Purpose purpose) {
         @SuppressWarnings("unchecked")
         List<String> rows = em.createNativeQuery("select allowed_countries from destination_override where workspace_id = ?1 "
                 + "and purpose = ?2").setParameter(1, workspaceId).setParameter(2, purpose.name()).getResultList();
-        return rows.stream().findFirst().map(countries -> new Effective(DestinationPolicy.of(countries), true))
-                .orElseGet(() -> new Effective(platform, false));
+        return rows.stream().findFirst().map(countries -> List.of(countries.split(",")));
     }
 
     /** Sets the workspace's countries for {@code purpose}; null goes back to the platform's. */
