@@ -170,7 +170,9 @@ class SignalWireWebhookTest {
         String sid = "SMbad" + UUID.randomUUID().toString().replace("-", "");
         var params = sms(sid, "+14155550100", "+12125550143", "forged");
         given().header("X-SignalWire-Signature", "RSOYDt4T1cUTdK1PDd93/VVr8B8=").contentType("application/x-www-form-urlencoded")
-                .body(form(params)).post("/api/webhooks/signalwire/sms").then().statusCode(403);
+                .body(form(params)).post("/api/webhooks/signalwire/sms").then().statusCode(403)
+                // the refusal names no URL: the public URL we verify against is not told to whoever forges
+                .body("detail", not(containsString("phone.galaxyco.test"))).body("detail", not(containsString("http")));
         given().contentType("application/x-www-form-urlencoded").body(form(params)).post("/api/webhooks/signalwire/sms")
                 .then().statusCode(403);
         // signed for the internal URL instead of the public one: refused, so a proxy cannot be bypassed
@@ -193,6 +195,31 @@ class SignalWireWebhookTest {
         post("/sms", sms("SMy", "not-a-number", "+12125550143", "x")).statusCode(400).body("detail", containsString("From"));
         post("/sms", List.of(Map.entry("MessageSid", "SMz"), Map.entry("From", "+14155550100"), Map.entry("To", "+12125550143"),
                 Map.entry("NumMedia", "lots"))).statusCode(400).body("detail", containsString("NumMedia"));
+    }
+
+    @Test
+    void providerIdsOutsideLettersDigitsAndDashesAre400AndPublishNothing() {
+        String tag = UUID.randomUUID().toString().replace("-", "");
+        for (String bad : List.of("SM" + tag + "/../x", "SM" + tag + ":x", "SM " + tag, "SM" + tag + "é", "S".repeat(65),
+                "SM" + tag + "\0")) {
+            post("/sms", sms(bad, "+14155550100", "+12125550143", "bounded " + tag)).statusCode(400)
+                    .body("detail", containsString("MessageSid"));
+        }
+        post("/voice", List.of(Map.entry("CallSid", "CA" + tag + ";x"), Map.entry("From", "+14155550100"),
+                Map.entry("To", "+12125550143"), Map.entry("CallStatus", "ringing"))).statusCode(400)
+                .body("detail", containsString("CallSid"));
+        post("/voice/recording", List.of(Map.entry("CallSid", "CA" + tag), Map.entry("RecordingSid", "RE" + tag + "#"),
+                Map.entry("From", "+14155550100"), Map.entry("To", "+12125550143"),
+                Map.entry("RecordingUrl", "https://example.signalwire.com/r/" + tag))).statusCode(400)
+                .body("detail", containsString("RecordingSid"));
+        post("/status", List.of(Map.entry("MessageSid", "SM" + tag + "%"), Map.entry("MessageStatus", "delivered"))).statusCode(400);
+        // both id styles SignalWire and Twilio-compatible clients use are accepted: a UUID and SM + 32 hex digits
+        String uuid = UUID.randomUUID().toString();
+        post("/sms", sms(uuid, "+14155550100", "+12125550143", "bounded " + tag)).statusCode(200);
+        post("/sms", sms("SM" + tag, "+14155550100", "+12125550143", "bounded " + tag)).statusCode(200);
+        await().atMost(WAIT).until(() -> messages.records(r -> r.value().contains("bounded " + tag)), l -> l.size() == 2);
+        assertTrue(messages.records(r -> r.value().contains("bounded " + tag)).stream()
+                .allMatch(r -> r.value().contains(uuid) || r.value().contains("SM" + tag + "\"")), "only the two valid ids");
     }
 
     @Test

@@ -97,7 +97,8 @@ public class SignalWireWebhookResource {
         return handle("sms", path, webhook, body, request -> {
             String fromRaw = request.required("From");
             String toRaw = request.required("To");
-            String sid = request.param("MessageSid") != null ? request.param("MessageSid") : request.required("SmsSid");
+            String sid = request.param("MessageSid") != null ? request.requiredProviderId("MessageSid")
+                    : request.requiredProviderId("SmsSid");
             int numMedia = intParam(request, "NumMedia", 0);
             if (numMedia < 0 || numMedia > 10) {
                 throw new InvalidWebhookException("NumMedia must be between 0 and 10");
@@ -128,7 +129,7 @@ public class SignalWireWebhookResource {
 
     private CompletionStage<Response> voice(String path, SignedWebhook webhook, byte[] body) {
         return handle("voice", path, webhook, body, request -> {
-            String callSid = request.required("CallSid");
+            String callSid = request.requiredProviderId("CallSid");
             PhoneNumber from = Addresses.number("From", request.required("From"));
             PhoneNumber to = Addresses.number("To", request.required("To"));
             var owner = assignments.dedicatedOwner(to);
@@ -191,7 +192,8 @@ public class SignalWireWebhookResource {
     @Path("/voice/recording")
     public CompletionStage<Response> recording(@BeanParam SignedWebhook webhook, byte[] body) {
         return handle("recording", "/voice/recording", webhook, body, request -> {
-            String callSid = request.required("CallSid");
+            String callSid = request.requiredProviderId("CallSid");
+            request.providerId("RecordingSid"); // not kept, but bounded like every provider id
             PhoneNumber to = Addresses.number("To", request.required("To"));
             var owner = assignments.dedicatedOwner(to);
             var event = new InboundCall(callSid, Addresses.number("From", request.required("From")), to, request.param("CallStatus"),
@@ -206,7 +208,7 @@ public class SignalWireWebhookResource {
     @Path("/status")
     public CompletionStage<Response> status(@BeanParam SignedWebhook webhook, byte[] body) {
         return handle("status", "/status", webhook, body, request -> {
-            String messageSid = request.param("MessageSid") != null ? request.param("MessageSid") : request.param("SmsSid");
+            String messageSid = request.param("MessageSid") != null ? request.providerId("MessageSid") : request.providerId("SmsSid");
             if (messageSid != null) {
                 String status = request.param("MessageStatus") != null ? request.param("MessageStatus") : request.required("SmsStatus");
                 var event = new MessageStatusChanged(messageSid, status, blankToNull(request.param("ErrorCode")), request.param("From"),
@@ -215,7 +217,7 @@ public class SignalWireWebhookResource {
                 return new Publication<>(Topics.MESSAGE_STATUS, messageSid, "signalwire:status:" + messageSid + ":" + status
                         + ":" + (event.errorCode() == null ? "" : event.errorCode()), event, Response.noContent().build());
             }
-            String callSid = request.required("CallSid");
+            String callSid = request.requiredProviderId("CallSid");
             String status = request.required("CallStatus");
             Integer sequence = request.param("SequenceNumber") == null ? null : intParam(request, "SequenceNumber", 0);
             var event = new CallStatusChanged(callSid, status, request.param("From"), request.param("To"),
@@ -332,7 +334,10 @@ public class SignalWireWebhookResource {
                 .orElse(false);
         if (!valid) {
             count(kind, "refused_signature");
-            return done(ProblemException.response(403, "invalid_signature", "X-SignalWire-Signature does not match " + signedUrl));
+            // the URL we expected is logged, never told: it would show a caller what to sign
+            Log.debugf("SignalWire %s webhook: signature does not match %s", kind, signedUrl);
+            return done(ProblemException.response(403, "invalid_signature",
+                    "X-SignalWire-Signature does not match the request"));
         }
         Publication<?> publication;
         try {

@@ -46,6 +46,33 @@ public record SignalWireRequest(List<Map.Entry<String, String>> form, List<Map.E
         return value;
     }
 
+    /**
+     * A provider id (MessageSid, SmsSid, CallSid, RecordingSid), or null when absent. It becomes part of an event id, a
+     * Kafka key and database keys, so it is bounded: 1 to 64 letters, digits and '-' (SignalWire's UUIDs, Twilio-style
+     * {@code SM…}/{@code CA…}); anything else is refused.
+     */
+    public String providerId(String name) {
+        String value = param(name);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!PROVIDER_ID.matcher(value).matches()) {
+            throw new InvalidWebhookException(name + " must be 1 to 64 letters, digits or '-'");
+        }
+        return value;
+    }
+
+    /** A provider id that must be present (see {@link #providerId}). */
+    public String requiredProviderId(String name) {
+        String value = providerId(name);
+        if (value == null) {
+            throw new InvalidWebhookException("missing parameter " + name);
+        }
+        return value;
+    }
+
+    private static final java.util.regex.Pattern PROVIDER_ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
+
     private static List<Map.Entry<String, String>> pairs(String encoded) {
         List<Map.Entry<String, String>> pairs = new ArrayList<>();
         if (encoded.isEmpty()) {
