@@ -312,6 +312,10 @@ public class SignalWireWebhookResource {
             return publisher.publish(topic, key, eventId, event);
         }
 
+        void publishBestEffortWith(EventPublisher publisher) {
+            publisher.publishBestEffort(topic, key, eventId, event);
+        }
+
         EventPublisher.Delivery spoolWith(EventPublisher publisher) {
             return publisher.spoolNow(topic, key, eventId, event);
         }
@@ -364,16 +368,18 @@ public class SignalWireWebhookResource {
     /**
      * A call is answered from the local view without waiting for the broker: its event goes to the spool
      * (fsync'd, about a millisecond) and the drainer publishes it. With the spool full the caller still gets the
-     * answer and the event is published directly, best effort.
+     * answer and the event is published directly, best effort; so too when the spool cannot write (a full or failing
+     * disk): a caller is always answered.
      */
     private Response answerAtOnce(String kind, Publication<?> publication) {
         try {
             publication.spoolWith(publisher);
             count(kind, "spooled");
-        } catch (EventPublisher.SpoolFullException e) {
+        } catch (EventPublisher.SpoolRefusedException e) {
             count(kind, "unavailable");
-            Log.errorf("spool full: %s event %s published without a durable copy", kind, publication.eventId());
-            publication.publishWith(publisher);
+            Log.errorf("spool refused (%s): %s event %s published without a durable copy", e.getMessage(), kind,
+                    publication.eventId());
+            publication.publishBestEffortWith(publisher);
         }
         return publication.answer();
     }

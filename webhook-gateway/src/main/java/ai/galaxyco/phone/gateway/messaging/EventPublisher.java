@@ -31,7 +31,8 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  * acknowledges within the publish timeout, else in the gateway's local {@link Spool} (fsync'd), from which a
  * drainer publishes it, in order and with the same event id, once Kafka is back. While anything is spooled, new
  * webhooks are spooled behind it, so a key's events never overtake each other. Spooled records survive a crash and
- * are published after the next start. Only a full spool makes a webhook fail (the caller answers 503).
+ * are published after the next start. Only a spool that is full or cannot write makes a webhook fail (an SMS is
+ * answered 503; a call is answered anyway and its event published best effort).
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -45,10 +46,10 @@ public class EventPublisher {
     /** Where a webhook's event went. */
     public enum Delivery { PUBLISHED, SPOOLED }
 
-    /** The broker did not take the event and the spool is full: the caller answers 503. */
-    public static final class SpoolFullException extends RuntimeException {
-        SpoolFullException(long maxBytes) {
-            super("the broker is unavailable and the local spool is full (" + maxBytes + " bytes)");
+    /** The spool could not take the event, being full or unable to write: an SMS is answered 503, a call anyway. */
+    public static final class SpoolRefusedException extends RuntimeException {
+        SpoolRefusedException(String reason, Throwable cause) {
+            super(reason, cause);
         }
     }
 
@@ -70,6 +71,8 @@ public class EventPublisher {
         Gauge.builder("spool.records", spool, Spool::pending).description("webhooks in the local spool, not yet in Kafka")
                 .register(registry);
         Gauge.builder("spool.bytes", spool, Spool::bytes).register(registry);
+        Gauge.builder("spool.unreadable.tails", spool, Spool::unreadableTails)
+                .description("unreadable spool tails start-up moved aside to a dated file (look at them)").register(registry);
     }
 
     /** Starts the drainer, which first publishes whatever an earlier process left in the spool. */
@@ -102,7 +105,7 @@ public class EventPublisher {
         if (spool.pending() > 0) { // behind what is waiting, never ahead of it
             try {
                 return CompletableFuture.completedFuture(spool(record));
-            } catch (SpoolFullException e) {
+            } catch (SpoolRefusedException e) {
                 return CompletableFuture.failedFuture(e);
             }
         }
@@ -120,10 +123,22 @@ public class EventPublisher {
 
     /**
      * Spools the event at once (fsync'd) for the drainer to publish, without waiting for the broker: for answers
-     * that must not wait (calls). Fails only when the spool is full.
+     * that must not wait (calls). Fails only when the spool is full or cannot write.
      */
     public <E> Delivery spoolNow(Topic<E> topic, String key, String eventId, E event) {
         return spool(record(topic, key, eventId, event));
+    }
+
+    /**
+     * Sends the event to Kafka without the spool, for a call the spool refused: answered already, its event goes out
+     * best effort (the producer retries until delivery.timeout.ms), and a failure is logged with the event id.
+     */
+    public <E> void publishBestEffort(Topic<E> topic, String key, String eventId, E event) {
+        send(record(topic, key, eventId, event)).whenComplete((published, failure) -> {
+            if (failure != null) {
+                Log.errorf("%s was neither spooled nor published (%s): lost", eventId, failure.toString());
+            }
+        });
     }
 
     /** Webhooks in the spool, not yet in Kafka. */
@@ -136,6 +151,11 @@ public class EventPublisher {
         return spool.full();
     }
 
+    /** Why the spool cannot write (disk full, failing file system), retried on each call; null when it can. */
+    public String spoolWriteFailure() {
+        return spool.probeWritable() ? null : spool.writeFailure();
+    }
+
     private <E> SpooledEvent record(Topic<E> topic, String key, String eventId, E event) {
         if (!topic.payloadType().isInstance(event)) {
             throw new IllegalArgumentException(topic.name() + " does not carry " + event.getClass().getSimpleName());
@@ -144,8 +164,16 @@ public class EventPublisher {
     }
 
     private Delivery spool(SpooledEvent record) {
-        if (!spool.append(record.encode())) {
-            throw new SpoolFullException(spool.maxBytes());
+        boolean appended;
+        try {
+            appended = spool.append(record.encode());
+        } catch (Spool.WriteFailedException e) {
+            Log.errorf("the gateway spool cannot write (%s): %s not spooled", e.getMessage(), record.eventId());
+            throw new SpoolRefusedException(e.getMessage(), e);
+        }
+        if (!appended) {
+            throw new SpoolRefusedException("the broker is unavailable and the local spool is full (" + spool.maxBytes()
+                    + " bytes)", null);
         }
         wakeDrainer.release();
         return Delivery.SPOOLED;

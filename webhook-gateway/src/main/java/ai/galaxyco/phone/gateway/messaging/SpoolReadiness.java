@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * The gateway can take webhooks while Kafka or the spool can hold them; a Kafka outage alone must not take it out
  * of the load balancer (SignalWire does not retry a failed messaging webhook), so readiness fails only when the
- * spool is full.
+ * spool is full or cannot write (a full or failing disk: then it names the error).
  */
 @Readiness
 @ApplicationScoped
@@ -22,7 +22,9 @@ public class SpoolReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("webhook spool has room").status(!publisher.spoolFull())
-                .withData("spooled", publisher.spooled()).build();
+        String writeFailure = publisher.spoolWriteFailure();
+        var answer = HealthCheckResponse.named("webhook spool has room").status(!publisher.spoolFull() && writeFailure == null)
+                .withData("spooled", publisher.spooled());
+        return (writeFailure == null ? answer : answer.withData("writeFailure", writeFailure)).build();
     }
 }

@@ -75,6 +75,64 @@ class SpoolTest {
     }
 
     @Test
+    void aBadChecksumSetsTheRestAsideInADatedFileInsteadOfCuttingItSilently() throws Exception {
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            spool.append(bytes("first"));
+            spool.append(bytes("second"));
+            spool.append(bytes("third"));
+        }
+        Path file = dir.resolve("records.spool");
+        byte[] content = Files.readAllBytes(file);
+        int second = 8 + "first".length();
+        content[second + 8] ^= 0x55; // one flipped byte in the second record's body: its checksum fails
+        Files.write(file, content);
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            assertEquals(1, spool.pending(), "the records before the bad one are kept");
+            assertEquals(1, spool.unreadableTails());
+            try (var files = Files.list(dir)) {
+                Path aside = files.filter(p -> p.getFileName().toString().startsWith("records.spool.unreadable-")).findFirst()
+                        .orElseThrow(() -> new AssertionError("no file set aside"));
+                assertEquals(content.length - second, Files.size(aside), "the whole unreadable tail, byte for byte");
+                assertArrayEquals(java.util.Arrays.copyOfRange(content, second, content.length), Files.readAllBytes(aside));
+            }
+            assertArrayEquals(bytes("first"), spool.next(10).records().get(0));
+        }
+    }
+
+    @Test
+    void aWriteThatFailsLeavesNothingBehindAndTheSpoolSaysWhyUntilItCanWriteAgain() {
+        var failure = new java.util.concurrent.atomic.AtomicReference<java.io.IOException>();
+        try (Spool spool = Spool.open(dir, 1 << 20, () -> {
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+        })) {
+            assertTrue(spool.append(bytes("before")));
+            failure.set(new java.io.IOException("No space left on device"));
+            Spool.WriteFailedException refused = assertThrows(Spool.WriteFailedException.class, () -> spool.append(bytes("lost")));
+            assertTrue(refused.getMessage().contains("No space left on device"), refused.getMessage());
+            assertEquals(1, spool.pending());
+            assertEquals("No space left on device", spool.writeFailure());
+            assertFalse(spool.probeWritable(), "still failing");
+            failure.set(null);
+            assertTrue(spool.probeWritable(), "the disk has room again");
+            assertEquals(null, spool.writeFailure());
+            assertTrue(spool.append(bytes("after")));
+            assertEquals(2, spool.next(10).records().size(), "nothing of the failed write between them");
+        }
+    }
+
+    @Test
+    void onAFullDeviceEveryAppendFailsClosed() throws Exception {
+        Files.createSymbolicLink(dir.resolve("records.spool"), Path.of("/dev/full"));
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            assertThrows(Spool.WriteFailedException.class, () -> spool.append(bytes("nowhere to go")));
+            assertEquals(0, spool.pending());
+            assertTrue(spool.writeFailure() != null && !spool.probeWritable(), "the spool says it cannot write");
+        }
+    }
+
+    @Test
     void twoOwnersOfOneDirectoryAreRefused() {
         try (Spool spool = Spool.open(dir, 1 << 20)) {
             IllegalStateException refused = assertThrows(IllegalStateException.class, () -> Spool.open(dir, 1 << 20));
