@@ -36,6 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The spool fails closed: its file is {@code /dev/full}, so every write fails with "No space left on device" (a
  * read-only directory would not stop root, and CI runs as root). Calls are still answered, SMS that the broker does
  * not take are refused with 503 (SignalWire then tries the fallback URL), and readiness is down naming the error.
+ * (The spool's file lock is then on /dev/full itself, so no other test of this JVM may open a spool there; SpoolTest
+ * fails writes through its write gate instead.)
  */
 @QuarkusTest
 @TestProfile(SpoolFailureTest.FullDisk.class)

@@ -29,9 +29,17 @@ class RequiredSecretsTest {
     }
 
     @Test
-    void theCommittedDevelopmentSecretIsRefusedUnlessAllowed() {
-        Optional<String> dev = Optional.of(RequiredSecrets.COMMITTED_DEV_CLERK_SECRET);
-        assertTrue(RequiredSecrets.problems(dev, KEY, false).get(0).contains("development secret"));
+    void committedSecretsAreRefusedUnlessAllowed() {
+        Optional<String> dev = Optional.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        assertTrue(RequiredSecrets.problems(dev, KEY, false).get(0).startsWith("CLERK_WEBHOOK_SECRET is the Clerk webhook secret"));
         assertEquals(List.of(), RequiredSecrets.problems(dev, KEY, true));
+        for (String committed : List.of("sandbox-token", "PSK_test_signing_key")) {
+            List<String> problems = RequiredSecrets.problems(Optional.of("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"),
+                    Optional.of(committed), false);
+            assertEquals(1, problems.size(), problems.toString());
+            assertTrue(problems.get(0).startsWith("SIGNALWIRE_SIGNING_KEY is "), problems.get(0));
+            assertEquals(List.of(), RequiredSecrets.problems(Optional.of("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"),
+                    Optional.of(committed), true));
+        }
     }
 }
