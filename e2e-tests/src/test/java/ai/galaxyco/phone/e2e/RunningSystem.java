@@ -99,6 +99,8 @@ final class RunningSystem implements AutoCloseable {
             env.put("SERVICE_JWT_ISSUER", TestTokens.SERVICE_ISSUER);
             env.put("SERVICE_JWT_PUBLIC_KEY", TestTokens.servicePublicKeyLocation());
             env.put("NUMBER_RELEASE_GRACE_PERIOD", "PT0S");
+            // a local run: the test JWKS is served over plain http and the test secrets are in the repository
+            env.put("GALAXYCO_ALLOW_DEV_SECRETS", "true");
             env.put("SIGNALWIRE_CAMPAIGN_ID", CAMPAIGN);
             // shorter than the sandbox's idle timeout, as a deployment should be configured
             env.put("SIGNALWIRE_IDLE_CONNECTION_TIMEOUT", "1s");
@@ -154,6 +156,7 @@ final class RunningSystem implements AutoCloseable {
         env.put("JWT_ISSUER", TestTokens.ISSUER);
         env.put("CLERK_AUTHORIZED_PARTIES", TestTokens.AUTHORIZED_PARTY);
         env.put("CONSOLE_POLL_INTERVAL", "PT0.5S");
+        env.put("GALAXYCO_ALLOW_DEV_SECRETS", "true");
         env.put("SERVICE_JWT_ISSUER", TestTokens.SERVICE_ISSUER);
         env.put("SERVICE_JWT_PUBLIC_KEY", TestTokens.servicePublicKeyLocation());
         env.put("CONSOLE_LOCAL_SIGNING_KEY", TestTokens.clerkPrivateKeyPem().toString());

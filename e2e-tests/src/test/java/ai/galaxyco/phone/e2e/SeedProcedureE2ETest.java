@@ -344,6 +344,32 @@ class SeedProcedureE2ETest {
         assertTrue(exit.getValue().contains("set CLERK_AUTHORIZED_PARTIES"), exit.getValue());
     }
 
+    /** Issue 33: committed keys and secrets, and keys over plain http, stop the packaged modules unless allowed. */
+    @Test
+    void thePackagedModulesRefuseCommittedKeysAndSecretsAndPlainHttpKeyLocations() throws Exception {
+        String committedServiceKey = "file:" + java.nio.file.Path.of("..", "ops", "docker", "local-jwt", "service-public.pem")
+                .toAbsolutePath().normalize();
+        Map<String, String> routing = new java.util.HashMap<>();
+        routing.put("GALAXYCO_ALLOW_DEV_SECRETS", null);
+        routing.put("SERVICE_JWT_PUBLIC_KEY", committedServiceKey);
+        var exit = system.launchExpectingExit("routing-service", routing, Duration.ofSeconds(90));
+        assertTrue(exit.getKey() != 0, "exit code " + exit.getKey());
+        assertTrue(exit.getValue().contains("SERVICE_JWT_PUBLIC_KEY is a development key whose private half is committed"),
+                exit.getValue());
+        assertTrue(exit.getValue().contains("JWKS_URL / JWT_PUBLIC_KEY_LOCATION is a plain http: location"), exit.getValue());
+
+        var gateway = system.launchExpectingExit("webhook-gateway", java.util.Collections.singletonMap("GALAXYCO_ALLOW_DEV_SECRETS",
+                null), Duration.ofSeconds(90));
+        assertTrue(gateway.getKey() != 0, "exit code " + gateway.getKey());
+        assertTrue(gateway.getValue().contains("SIGNALWIRE_SIGNING_KEY is the SignalWire signing key of the end-to-end suite"),
+                gateway.getValue());
+
+        var console = system.launchExpectingExit(RunningSystem.CONSOLE, java.util.Collections.singletonMap(
+                "CLERK_AUTHORIZED_PARTIES", null), Duration.ofSeconds(90));
+        assertTrue(console.getKey() != 0, "exit code " + console.getKey());
+        assertTrue(console.getValue().contains("set CLERK_AUTHORIZED_PARTIES"), console.getValue());
+    }
+
     @Test
     void readinessIsDownWhileTheDatabaseRefusesConnectionsAndUpAgainAfter() throws Exception {
         Map<String, String> env = system.environments.get("routing-service");

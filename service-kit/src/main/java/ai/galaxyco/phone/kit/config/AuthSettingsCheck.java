@@ -11,7 +11,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Refuses to start with token settings that would make the API unsafe, naming the variable to fix, instead of
  * answering 401s (or worse, accepting tokens) later: the service issuer must not be Clerk's, a configured
  * service key must be readable, and production needs Clerk's key (JWKS_URL or JWT_PUBLIC_KEY_LOCATION), its real
- * issuer (not the committed local default, unless GALAXYCO_ALLOW_DEV_SECRETS=true) and the front end's origins.
+ * issuer (not the committed local default) and the front end's origins, and no key may be one whose private half is
+ * committed ({@link CommittedSecrets}) or be fetched over plain http: (the last three unless
+ * GALAXYCO_ALLOW_DEV_SECRETS=true).
  */
 @Singleton
 public class AuthSettingsCheck implements StartupCheck {
@@ -53,6 +55,11 @@ public class AuthSettingsCheck implements StartupCheck {
         if (userIssuer.isPresent() && userIssuer.get().equals(config.serviceIssuer())) {
             problems.add("SERVICE_JWT_ISSUER must differ from JWT_ISSUER (Clerk's issuer), or user tokens could act "
                     + "as services");
+        }
+        if (production && !allowDevSettings) {
+            // committed development keys and keys fetched over plain http would let anyone mint accepted tokens
+            problems.addAll(CommittedSecrets.keyProblems("JWKS_URL / JWT_PUBLIC_KEY_LOCATION", userKeyLocation));
+            problems.addAll(CommittedSecrets.keyProblems("SERVICE_JWT_PUBLIC_KEY", config.servicePublicKey()));
         }
         if (production && config.authorizedParties().isEmpty()) {
             problems.add("set CLERK_AUTHORIZED_PARTIES to the front end's origins (comma-separated, e.g. "

@@ -15,9 +15,13 @@ class AuthSettingsCheckTest {
     static final Optional<Set<String>> PARTIES = Optional.of(Set.of("https://app.example"));
 
     static AuthConfig config(String serviceIssuer, Optional<Set<String>> parties) {
+        return config(serviceIssuer, parties, Optional.empty());
+    }
+
+    static AuthConfig config(String serviceIssuer, Optional<Set<String>> parties, Optional<String> serviceKey) {
         return new AuthConfig() {
             public String serviceIssuer() { return serviceIssuer; }
-            public Optional<String> servicePublicKey() { return Optional.empty(); }
+            public Optional<String> servicePublicKey() { return serviceKey; }
             public String serviceAudience() { return "outbound-service"; }
             public Duration serviceTokenMaxLifetime() { return Duration.ofMinutes(15); }
             public Optional<Set<String>> authorizedParties() { return parties; }
@@ -52,5 +56,24 @@ class AuthSettingsCheckTest {
                 Optional.of("https://clerk.example"), Optional.of(JWKS), true, false));
         assertEquals(List.of(), AuthSettingsCheck.problems(config("https://services.example", Optional.empty()),
                 Optional.of(AuthSettingsCheck.LOCAL_DEFAULT_ISSUER), Optional.empty(), false, false));
+    }
+
+    @Test
+    void committedKeysAndPlainHttpKeyLocationsAreRefusedInProductionUnlessDevSecretsAreAllowed() {
+        var committedServiceKey = Optional.of("file:../ops/docker/local-jwt/service-public.pem");
+        var committedUserKey = Optional.of("../ops/docker/local-jwt/public.pem");
+        List<String> problems = AuthSettingsCheck.problems(config("https://services.example", PARTIES, committedServiceKey),
+                Optional.of("https://clerk.example"), committedUserKey, true, false);
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("JWKS_URL / JWT_PUBLIC_KEY_LOCATION is a development key"), problems.get(0));
+        assertTrue(problems.get(1).startsWith("SERVICE_JWT_PUBLIC_KEY is a development key"), problems.get(1));
+        List<String> http = AuthSettingsCheck.problems(config("https://services.example", PARTIES),
+                Optional.of("https://clerk.example"), Optional.of("http://clerk.example/.well-known/jwks.json"), true, false);
+        assertEquals(1, http.size(), http.toString());
+        assertTrue(http.get(0).contains("plain http:"), http.get(0));
+        assertEquals(List.of(), AuthSettingsCheck.problems(config("https://services.example", PARTIES, committedServiceKey),
+                Optional.of("https://clerk.example"), committedUserKey, true, true), "GALAXYCO_ALLOW_DEV_SECRETS=true");
+        assertEquals(List.of(), AuthSettingsCheck.problems(config("https://services.example", PARTIES, committedServiceKey),
+                Optional.of("https://clerk.example"), committedUserKey, false, false), "dev and tests");
     }
 }

@@ -1,5 +1,6 @@
 package ai.galaxyco.phone.gateway.config;
 
+import ai.galaxyco.phone.kit.config.CommittedSecrets;
 import ai.galaxyco.phone.kit.config.StartupCheck;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -10,14 +11,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * In the packaged application a missing or malformed secret stops start-up, naming the variable, instead of
- * surfacing as a 500 at the first webhook; and the development secret committed to this repository is refused
- * unless GALAXYCO_ALLOW_DEV_SECRETS=true says that is intended.
+ * surfacing as a 500 at the first webhook; and secrets committed to this repository ({@link CommittedSecrets}) are
+ * refused unless GALAXYCO_ALLOW_DEV_SECRETS=true says that is intended.
  */
 @Singleton
 public class RequiredSecrets implements StartupCheck {
-
-    /** The Clerk secret of the dev and test profiles: public, so never acceptable where real webhooks arrive. */
-    static final String COMMITTED_DEV_CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     private final GatewayConfig config;
     private final boolean allowDevSecrets;
@@ -40,12 +38,16 @@ public class RequiredSecrets implements StartupCheck {
             problems.add("set CLERK_WEBHOOK_SECRET");
         } else if (!isSvixSecret(clerkSecret.get())) {
             problems.add("CLERK_WEBHOOK_SECRET must be the whsec_... value of the Clerk webhook endpoint (whsec_ and base64)");
-        } else if (clerkSecret.get().equals(COMMITTED_DEV_CLERK_SECRET) && !allowDevSecrets) {
-            problems.add("CLERK_WEBHOOK_SECRET is the development secret committed to the repository; set the real one "
-                    + "(or GALAXYCO_ALLOW_DEV_SECRETS=true for a local run)");
+        } else if (!allowDevSecrets) {
+            CommittedSecrets.secretProblem("CLERK_WEBHOOK_SECRET", clerkSecret)
+                    .ifPresent(problem -> problems.add(problem + " (or GALAXYCO_ALLOW_DEV_SECRETS=true for a local run)"));
         }
         if (signingKey.isEmpty() || signingKey.get().isBlank()) {
             problems.add("set SIGNALWIRE_SIGNING_KEY (or SIGNALWIRE_TOKEN)");
+        } else if (!allowDevSecrets) {
+            // a signing key anyone can read lets anyone forge SignalWire's webhooks (inbound messages, calls, statuses)
+            CommittedSecrets.secretProblem("SIGNALWIRE_SIGNING_KEY", signingKey)
+                    .ifPresent(problem -> problems.add(problem + " (or GALAXYCO_ALLOW_DEV_SECRETS=true for a local run)"));
         }
         return problems;
     }
