@@ -39,7 +39,8 @@ import java.util.stream.Collectors;
  * absent from two consecutive listings.</li>
  * <li>A safety brake: a pass that would release or give up more than {@code RECONCILE_MAX_CHANGES} numbers (or 2 %
  * of the inventory, whichever is larger), or that got an empty listing while numbers are active, changes nothing,
- * and passes stay refused until an operator confirms ({@link #confirm}). {@code RECONCILE_MODE=report} plans only.</li>
+ * and passes stay refused until an operator confirms ({@link #confirm}), which lets through the confirmed plan only.
+ * {@code RECONCILE_MODE=report} plans only.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -127,29 +128,54 @@ public class Reconciler {
 
     /** One pass in the configured mode ({@code RECONCILE_MODE}). */
     public Report reconcile() {
-        return reconcile("report".equals(config.reconcileMode().toLowerCase(Locale.ROOT)) ? Mode.REPORT : Mode.APPLY, false);
+        return reconcile("report".equals(config.reconcileMode().toLowerCase(Locale.ROOT)) ? Mode.REPORT : Mode.APPLY, null);
     }
 
-    /** Confirms a refused pass and runs one now with the brake lifted; false if no such refused pass exists. */
+    /**
+     * Confirms one refused pass and runs a pass now that may make exactly the changes that pass listed (adoptions
+     * are never braked): a fresh pass planning any release or give-up the confirmed one did not list is refused
+     * again, for an operator to look at, and "SignalWire listed none of our numbers" is never lifted. Earlier refused
+     * passes whose every change the confirmed one listed are confirmed with it (nothing in them went unreviewed);
+     * any other stays unconfirmed. Empty if no such refused, unconfirmed pass exists.
+     */
     public synchronized java.util.Optional<Report> confirm(String passId) {
-        boolean confirmed = QuarkusTransaction.requiringNew().call(() -> {
+        Approval approval = QuarkusTransaction.requiringNew().call(() -> {
             ReconciliationPass pass = ReconciliationPass.findById(passId, LockModeType.PESSIMISTIC_WRITE);
             if (pass == null || !"REFUSED".equals(pass.outcome) || pass.confirmedAt != null) {
-                return false;
+                return null;
             }
-            // every earlier refusal is answered by this confirmation too: the operator saw the latest plan
-            ReconciliationPass.update("confirmedAt = ?1 where outcome = 'REFUSED' and confirmedAt is null", clock.instant());
-            return true;
+            Approval confirmed = new Approval(passId, brakedChanges(pass.plan));
+            Instant now = clock.instant();
+            pass.confirmedAt = now;
+            ReconciliationPass.<ReconciliationPass>list("outcome = 'REFUSED' and confirmedAt is null").stream()
+                    .filter(other -> confirmed.changes().containsAll(brakedChanges(other.plan)))
+                    .forEach(other -> other.confirmedAt = now);
+            return confirmed;
         });
-        return confirmed ? java.util.Optional.of(reconcile(Mode.APPLY, true)) : java.util.Optional.empty();
+        return approval == null ? java.util.Optional.empty() : java.util.Optional.of(reconcile(Mode.APPLY, approval));
+    }
+
+    /** What an operator confirmed: the releases and give-ups a refused pass listed (its stored plan's lines). */
+    private record Approval(String passId, Set<String> changes) {
+    }
+
+    /** The lines of a stored plan that the brake counts (everything but adoptions). */
+    private static Set<String> brakedChanges(String plan) {
+        return plan == null ? Set.of() : plan.lines().filter(line -> !line.startsWith(Kind.ADOPT + " "))
+                .collect(Collectors.toSet());
+    }
+
+    /** One pass in {@code mode} with every guard in place (a dry run with {@link Mode#REPORT}). */
+    public Report reconcile(Mode mode) {
+        return reconcile(mode, null);
     }
 
     /**
      * One pass, on one instance at a time across the cluster (a second instance's scheduled pass is skipped; a
      * confirmation arriving there is refused with {@link AlreadyRunning} and stands for the next pass).
      */
-    public synchronized Report reconcile(Mode mode, boolean brakeLifted) {
-        return singleton.callAlone("provisioning.reconciliation", () -> pass(mode, brakeLifted))
+    private synchronized Report reconcile(Mode mode, Approval approval) {
+        return singleton.callAlone("provisioning.reconciliation", () -> pass(mode, approval))
                 .orElseThrow(AlreadyRunning::new);
     }
 
@@ -160,7 +186,7 @@ public class Reconciler {
         }
     }
 
-    private Report pass(Mode mode, boolean brakeLifted) {
+    private Report pass(Mode mode, Approval approval) {
         String passId = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();
         List<OwnedNumber> owned = numbers.listAll(); // throws on a malformed listing: nothing is judged by it
@@ -205,12 +231,21 @@ public class Reconciler {
         int inventory = Math.max(ours.size(), activeBefore);
         int allowed = Math.max(config.reconcileMaxChanges(), (int) Math.ceil(inventory * 0.02));
         String refusal = null;
-        if (!brakeLifted) {
+        List<String> unconfirmed = approval == null ? List.of() : plan.stream().filter(c -> c.kind() != Kind.ADOPT)
+                .map(Change::describe).filter(change -> !approval.changes().contains(change)).toList();
+        if (ours.isEmpty() && activeBefore > 0 && !absentNow.isEmpty()) {
+            // no confirmation lifts this one: a listing without our numbers is SignalWire's (or our) error, not a plan
+            refusal = "SignalWire listed none of this deployment's numbers while " + activeBefore + " are active";
+        } else if (approval != null) {
+            if (!unconfirmed.isEmpty()) {
+                refusal = "the plan differs from confirmed pass " + approval.passId() + ": " + unconfirmed.size()
+                        + " releases or give-ups it did not list (" + unconfirmed.get(0) + (unconfirmed.size() > 1 ? ", ..." : "")
+                        + ")";
+            }
+        } else {
             var pending = QuarkusTransaction.requiringNew().call(ReconciliationPass::unconfirmedRefusal);
             if (pending.isPresent()) {
                 refusal = "pass " + pending.get().id + " was refused and is not confirmed yet";
-            } else if (ours.isEmpty() && activeBefore > 0 && !absentNow.isEmpty()) {
-                refusal = "SignalWire listed none of this deployment's numbers while " + activeBefore + " are active";
             } else if (changes > allowed) {
                 refusal = changes + " releases or give-ups planned, more than the " + allowed + " allowed";
             }

@@ -205,6 +205,47 @@ class ProvisioningSafetyTest {
     }
 
     /**
+     * Issue 33: a confirmation lets through the plan that was confirmed, not whatever the next pass finds. A pass
+     * refused for seven quarantines is confirmed after an eighth orphan appeared: the fresh pass differs, so it is
+     * refused again and changes nothing; the later refused pass stays unconfirmed until it is confirmed itself.
+     */
+    @Test
+    void aConfirmationAppliesOnlyThePlanItConfirmed() {
+        List<String> orphans = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String e164 = ai.galaxyco.phone.testsupport.TestNumbers.next("+1646778", 4);
+            orphans.add(e164);
+            SandboxControl.addNumber(e164, tag(newOrg()));
+        }
+        Reconciler.Report reviewed = reconciler.reconcile();
+        assertEquals("REFUSED", reviewed.outcome());
+        String unreviewed = ai.galaxyco.phone.testsupport.TestNumbers.next("+1646778", 4);
+        orphans.add(unreviewed);
+        SandboxControl.addNumber(unreviewed, tag(newOrg()));
+        Reconciler.Report later = reconciler.reconcile();
+        assertEquals("REFUSED", later.outcome());
+        assertEquals(8, planned(later.passId(), "QUARANTINE", numbersAmong(orphans)));
+
+        var answer = given().auth().oauth2(TestTokens.forService()).post("/api/admin/reconciliation/" + reviewed.passId() + "/confirm")
+                .then().statusCode(200).extract();
+        assertEquals("REFUSED", answer.path("outcome"), "the fresh pass plans a quarantine the confirmed one did not list");
+        String reason = QuarkusTransaction.requiringNew().call(() -> ReconciliationPass.<ReconciliationPass>findById(
+                answer.<String>path("passId")).reason);
+        assertTrue(reason.startsWith("the plan differs from confirmed pass " + reviewed.passId()), reason);
+        assertTrue(reason.contains(unreviewed), reason);
+        assertEquals(0L, orphanRows(orphans), "nothing changed");
+        assertEquals(null, QuarkusTransaction.requiringNew().call(() -> ReconciliationPass.<ReconciliationPass>findById(
+                later.passId()).confirmedAt), "confirming the older pass confirms that pass only");
+
+        String outcome = given().auth().oauth2(TestTokens.forService()).post("/api/admin/reconciliation/" + later.passId() + "/confirm")
+                .then().statusCode(200).extract().path("outcome");
+        assertEquals("APPLIED", outcome);
+        assertEquals(8L, orphanRows(orphans), "quarantined once the plan that lists all eight was confirmed");
+        // the refusal the first confirmation produced listed nothing beyond what was confirmed now: answered by it too
+        assertEquals(java.util.Optional.empty(), QuarkusTransaction.requiringNew().call(ReconciliationPass::unconfirmedRefusal));
+    }
+
+    /**
      * The changes of one kind a pass planned that concern this test (its stored plan, one line per change): the
      * module's other tests leave numbers at the sandbox too, so a pass's totals are no measure of one test's numbers.
      */
@@ -227,7 +268,7 @@ class ProvisioningSafetyTest {
     void reportModeOnlyPlans() {
         String e164 = randomNumber();
         SandboxControl.addNumber(e164, tag(newOrg()));
-        Reconciler.Report dryRun = reconciler.reconcile(Reconciler.Mode.REPORT, false);
+        Reconciler.Report dryRun = reconciler.reconcile(Reconciler.Mode.REPORT);
         assertEquals("REPORTED", dryRun.outcome());
         assertEquals(1, planned(dryRun.passId(), "QUARANTINE", numbersAmong(List.of(e164))));
         assertEquals(0L, orphanRows(List.of(e164)));

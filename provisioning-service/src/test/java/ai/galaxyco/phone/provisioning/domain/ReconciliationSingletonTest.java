@@ -84,7 +84,7 @@ class ReconciliationSingletonTest {
     void reconciliationWaitsForTheInstanceRunningItAndTakesOverWhenThatInstanceDies() throws Exception {
         Connection otherInstance = anotherInstanceRunning("provisioning.reconciliation");
         try {
-            assertThrows(Reconciler.AlreadyRunning.class, () -> reconciler.reconcile(Reconciler.Mode.REPORT, false));
+            assertThrows(Reconciler.AlreadyRunning.class, () -> reconciler.reconcile(Reconciler.Mode.REPORT));
         } finally {
             otherInstance.unwrap(Connection.class).close(); // the instance dies: its session, and the lock, end
             otherInstance.close();
@@ -92,6 +92,6 @@ class ReconciliationSingletonTest {
         // the server ends the dead session (and frees its lock) a moment after the client's close returns
         assertEquals("REPORTED", org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .ignoreException(Reconciler.AlreadyRunning.class)
-                .until(() -> reconciler.reconcile(Reconciler.Mode.REPORT, false).outcome(), java.util.Objects::nonNull));
+                .until(() -> reconciler.reconcile(Reconciler.Mode.REPORT).outcome(), java.util.Objects::nonNull));
     }
 }
