@@ -429,7 +429,7 @@ class UsageLedgerTest {
         java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         var stream = client.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "api/workspaces/" + org
-                + "/usage/live")).header("Authorization", "Bearer " + TestTokens.forWorkspace(org))
+                + "/usage/live")).header("Authorization", "Bearer " + TestTokens.forWorkspaceUntil(org, Instant.now().plusSeconds(60)))
                 .header("Accept", "text/event-stream").build(), java.net.http.HttpResponse.BodyHandlers.ofLines())
                 .thenAccept(response -> response.body().filter(line -> line.startsWith("data:")).forEach(events::add));
         try {
@@ -461,6 +461,48 @@ class UsageLedgerTest {
         }
         given().auth().oauth2(TestTokens.forWorkspace("org_someone_else")).get("/api/workspaces/" + org + "/usage/live").then()
                 .statusCode(403);
+    }
+
+    @jakarta.inject.Inject
+    ai.galaxyco.phone.analytics.domain.LiveFacts liveFacts;
+
+    /** Opens a live stream with a token valid for {@code seconds}; the future completes when the server ends it. */
+    private java.util.concurrent.CompletableFuture<Void> liveStream(String org, int seconds) {
+        return java.net.http.HttpClient.newHttpClient().sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api
+                + "api/workspaces/" + org + "/usage/live")).header("Authorization", "Bearer "
+                + TestTokens.forWorkspaceUntil(org, Instant.now().plusSeconds(seconds))).header("Accept", "text/event-stream").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> {
+                    assertEquals(200, response.statusCode());
+                    response.body().forEach(line -> { });
+                });
+    }
+
+    /** Issue 33: a stream ends with its token (the client reconnects with a fresh one), and streams are bounded. */
+    @Test
+    void liveStreamsEndWhenTheirTokenExpiresAndAreBoundedPerWorkspaceAndPerInstance() throws Exception {
+        // streams of other tests end with their tokens too
+        await().atMost(Duration.ofSeconds(90)).until(() -> liveFacts.openStreams() == 0);
+        String busy = newOrg();
+        String other = newOrg();
+        List<java.util.concurrent.CompletableFuture<Void>> streams = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            streams.add(liveStream(busy, 12));
+        }
+        for (int i = 0; i < 3; i++) {
+            streams.add(liveStream(other, 12));
+        }
+        await().atMost(WAIT).until(() -> liveFacts.openStreams() == 8);
+        given().auth().oauth2(TestTokens.forWorkspace(busy)).get("/api/workspaces/" + busy + "/usage/live").then().statusCode(429)
+                .body("code", org.hamcrest.Matchers.equalTo("live_streams_exhausted"))
+                .body("detail", org.hamcrest.Matchers.containsString("LIVE_STREAMS_PER_WORKSPACE"));
+        String third = newOrg();
+        given().auth().oauth2(TestTokens.forWorkspace(third)).get("/api/workspaces/" + third + "/usage/live").then().statusCode(429)
+                .body("detail", org.hamcrest.Matchers.containsString("LIVE_STREAMS_PER_INSTANCE"));
+        // every stream ends by itself when its token expires: the server closes it, not the client
+        java.util.concurrent.CompletableFuture.allOf(streams.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> liveFacts.openStreams() == 0);
+        liveStream(third, 3).get(60, java.util.concurrent.TimeUnit.SECONDS); // room again
     }
 
     @jakarta.inject.Inject

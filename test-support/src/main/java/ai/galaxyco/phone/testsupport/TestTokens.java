@@ -58,6 +58,11 @@ public final class TestTokens {
         return sign(Map.of("o", Map.of("id", workspaceId, "rol", "member")), Instant.now().plusSeconds(3600));
     }
 
+    /** A token for an admin of {@code workspaceId} that expires at {@code expiry} (what it opens must not outlive it). */
+    public static String forWorkspaceUntil(String workspaceId, Instant expiry) {
+        return sign(Map.of("org_id", workspaceId, "org_role", "org:admin"), expiry);
+    }
+
     /** A token for {@code workspaceId} that names no role at all, which counts as a member. */
     public static String forWorkspaceWithoutRole(String workspaceId) {
         return sign(Map.of("org_id", workspaceId), Instant.now().plusSeconds(3600));

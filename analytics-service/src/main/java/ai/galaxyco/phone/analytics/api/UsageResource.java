@@ -63,7 +63,9 @@ public class UsageResource {
 
     /**
      * Server-sent events: every new ledger fact of the workspace (a message sent or received, a status or price that
-     * changed a message's cost, a call), as soon as it is written.
+     * changed a message's cost, a call), as soon as it is written. The stream ends when the caller's token expires
+     * (reconnect with a fresh one); 429 {@code live_streams_exhausted} beyond LIVE_STREAMS_PER_WORKSPACE open streams
+     * of the workspace or LIVE_STREAMS_PER_INSTANCE of the instance.
      */
     @GET
     @Path("/live")
@@ -71,7 +73,7 @@ public class UsageResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<LiveFact> live(@PathParam("workspaceId") String workspaceId) {
         access.require(workspaceId);
-        return live.of(workspaceId);
+        return live.of(workspaceId, access.expiresAt());
     }
 
     /** {@code from} and {@code to} are UTC dates, {@code to} excluded; {@code granularity} day (default) or hour. */

@@ -36,6 +36,19 @@ public interface AnalyticsConfig {
         int batchSize();
     }
 
+    /** Bounds on the live usage streams (server-sent events), each an open connection and a subscriber. */
+    LiveStreams liveStreams();
+
+    interface LiveStreams {
+        /** LIVE_STREAMS_PER_WORKSPACE: open streams one workspace may hold on one instance (more: 429). */
+        @WithDefault("5")
+        int perWorkspace();
+
+        /** LIVE_STREAMS_PER_INSTANCE: open streams one instance holds at most, all workspaces together (more: 429). */
+        @WithDefault("500")
+        int perInstance();
+    }
+
     /** What each plan earns per month (USD): PLAN_PRICE_STARTER, PLAN_PRICE_PRO, PLAN_PRICE_ENTERPRISE. */
     PlanPrices planPrices();
 

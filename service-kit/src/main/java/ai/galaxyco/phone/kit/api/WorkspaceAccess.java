@@ -81,6 +81,11 @@ public class WorkspaceAccess {
         return isServiceCaller() ? "service" : ClerkClaims.role(token::getClaim).clerkName();
     }
 
+    /** When the caller's token expires: what it opened (a live stream) must not outlive it. */
+    public java.time.Instant expiresAt() {
+        return java.time.Instant.ofEpochSecond(token.getExpirationTime());
+    }
+
     /** Whether the caller is a platform service: its token was verified with the service key, which alone issues these. */
     public boolean isServiceCaller() {
         return serviceIssuer.equals(token.getIssuer());
