@@ -38,8 +38,23 @@ function enhance(root) {
   });
 }
 
+// Forms the page sends by itself once shown (marking an opened conversation read): a POST from this page, so the
+// console's same-origin rule holds, and nothing changes on a GET.
+function autoSubmit(root) {
+  root.querySelectorAll("form[data-auto-submit]").forEach(async (form) => {
+    try {
+      await fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin",
+        redirect: "manual" });
+      form.hidden = true;
+    } catch (e) {
+      // the button stays for the reader to press
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   enhance(document);
+  autoSubmit(document);
   document.querySelectorAll("[data-live]").forEach(followLive);
 });
 

@@ -21,14 +21,19 @@ import org.junit.jupiter.api.Test;
 class ConsolePagesTest {
 
     static Response signIn(String workspaceId) {
-        return given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
-                .formParam("workspaceId", workspaceId).post("/sign-in");
+        return fromThePage().contentType("application/x-www-form-urlencoded").formParam("workspaceId", workspaceId)
+                .post("/sign-in");
+    }
+
+    /** A request as the console's own page sends it: a browser says the form is same-origin. */
+    static io.restassured.specification.RequestSpecification fromThePage() {
+        return given().redirects().follow(false).header("Sec-Fetch-Site", "same-origin");
     }
 
     @Test
     void withoutASessionEveryPageLeadsToSignIn() {
         given().redirects().follow(false).get("/w/org_a/usage").then().statusCode(303)
-                .header("Location", containsString("/sign-in?reason="));
+                .header("Location", containsString("/sign-in?reason=no_session"));
         given().redirects().follow(false).get("/").then().statusCode(303).header("Location", containsString("/sign-in"));
         // the local sign-in page (a development key is configured and this is not the prod profile)
         given().get("/sign-in").then().statusCode(200).body(containsString("name=\"workspaceId\""));
@@ -48,18 +53,18 @@ class ConsolePagesTest {
         given().redirects().follow(false).cookie("__session", session).get("/").then().statusCode(303)
                 .header("Location", containsString("/w/org_a/phone"));
         signIn("org a; drop").then().statusCode(400).body(containsString("A workspace id is letters"));
-        given().redirects().follow(false).get("/sign-out").then().statusCode(303)
-                .header("Set-Cookie", startsWith("__session=;"));
+        fromThePage().post("/sign-out").then().statusCode(303).header("Set-Cookie", startsWith("__session=;"))
+                .header("Location", containsString("/sign-in?reason=signed_out"));
     }
 
     @Test
     void theLocalSignInMintsAnAdminUnlessAMemberIsAskedFor() {
         assertTrue(claimsOf(signIn("org_a").getCookie("__session")).contains("\"org_role\":\"org:admin\""));
-        String member = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        String member = fromThePage().contentType("application/x-www-form-urlencoded")
                 .formParam("workspaceId", "org_a").formParam("role", "org:member").post("/sign-in").getCookie("__session");
         assertTrue(claimsOf(member).contains("\"org_role\":\"org:member\""), claimsOf(member));
         // anything else asked for is not a role a sign-in can choose: the default applies
-        String other = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        String other = fromThePage().contentType("application/x-www-form-urlencoded")
                 .formParam("workspaceId", "org_a").formParam("role", "org:owner").post("/sign-in").getCookie("__session");
         assertTrue(claimsOf(other).contains("\"org_role\":\"org:admin\""), claimsOf(other));
     }
@@ -109,12 +114,12 @@ class ConsolePagesTest {
                 .statusCode(303).header("Location", containsString("/ops/sign-in"));
         given().redirects().follow(false).auth().oauth2(TestTokens.clerkTokenClaimingServiceRole()).get("/ops").then()
                 .statusCode(303);
-        given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        fromThePage().contentType("application/x-www-form-urlencoded")
                 .formParam("token", TestTokens.forWorkspace("org_a")).post("/ops/sign-in").then().statusCode(401)
                 .body(containsString("not a valid service token"));
-        given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        fromThePage().contentType("application/x-www-form-urlencoded")
                 .formParam("token", TestTokens.longLivedServiceToken()).post("/ops/sign-in").then().statusCode(401);
-        Response signedIn = given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+        Response signedIn = fromThePage().contentType("application/x-www-form-urlencoded")
                 .formParam("token", TestTokens.forService()).post("/ops/sign-in");
         signedIn.then().statusCode(303).header("Location", containsString("/ops"))
                 .header("Set-Cookie", containsString("SameSite=Strict"));
@@ -124,7 +129,7 @@ class ConsolePagesTest {
                 .body(containsString("The provisioning service cannot be reached right now"))
                 .body(containsString("The routing service cannot be reached right now"));
         // no service key of the stack's here: no one-click local operator
-        given().redirects().follow(false).post("/ops/sign-in/local").then().statusCode(404);
+        fromThePage().post("/ops/sign-in/local").then().statusCode(404);
     }
 
     @Test
@@ -132,5 +137,46 @@ class ConsolePagesTest {
         signIn("").then().statusCode(400);
         signIn("org_" + "x".repeat(70)).then().statusCode(400).body(not(containsString("Exception")));
         signIn("org_ok-1").then().statusCode(303).header("Location", containsString("/w/org_ok-1/phone"));
+    }
+
+    /** Issue 33: every page says how it may be used, and is not cached (pages hold messages). */
+    @Test
+    void everyPageCarriesItsSecurityHeaders() {
+        for (String page : new String[] {"/sign-in", "/no-such-page", "/ops/sign-in"}) {
+            given().get(page).then()
+                    .header("Content-Security-Policy", org.hamcrest.Matchers.equalTo("default-src 'self'; script-src 'self'; "
+                            + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                            + "form-action 'self'; frame-ancestors 'none'"))
+                    .header("X-Content-Type-Options", "nosniff").header("Referrer-Policy", "same-origin")
+                    .header("Cache-Control", "no-store").header("Strict-Transport-Security", org.hamcrest.Matchers.nullValue());
+        }
+        given().cookie("__session", TestTokens.forWorkspace("org_a")).get("/w/org_a/usage").then().statusCode(200)
+                .header("Cache-Control", "no-store");
+    }
+
+    /** Issue 33: a state change must say it comes from the console's page; a GET changes nothing. */
+    @Test
+    void stateChangingRequestsMustSayWhereTheyComeFromAndGetChangesNothing() {
+        given().redirects().follow(false).post("/sign-out").then().statusCode(403)
+                .body(containsString("does not say where it comes from"));
+        given().redirects().follow(false).header("Sec-Fetch-Site", "cross-site").post("/sign-out").then().statusCode(403);
+        given().redirects().follow(false).header("Sec-Fetch-Site", "same-site").post("/sign-out").then().statusCode(403);
+        fromThePage().post("/sign-out").then().statusCode(303);
+        // signing out, opening a thread: POSTs; a GET of the old sign-out link signs nobody out
+        given().redirects().follow(false).cookie("__session", TestTokens.forWorkspace("org_a")).get("/sign-out").then()
+                .statusCode(405).header("Set-Cookie", org.hamcrest.Matchers.nullValue());
+        given().redirects().follow(false).get("/w/org_a/conversations/c1/read").then().statusCode(405);
+    }
+
+    /** Issue 33: the sign-in pages show one of their own sentences for a reason code, never text from the link. */
+    @Test
+    void theReasonOnASignInPageIsOneOfItsOwnSentences() {
+        given().get("/sign-in?reason=session_invalid").then().statusCode(200)
+                .body(containsString("Your session is not valid or has expired. Sign in again."));
+        given().get("/sign-in?reason=Your+account+is+locked.+Call+%2B19005550100").then().statusCode(200)
+                .body(not(containsString("locked"))).body(not(containsString("19005550100")));
+        given().get("/ops/sign-in?reason=token_invalid").then().statusCode(200)
+                .body(containsString("That is not a valid service token, or it has expired."));
+        given().get("/ops/sign-in?reason=%3Cb%3Ebold%3C%2Fb%3E").then().statusCode(200).body(not(containsString("bold")));
     }
 }

@@ -316,6 +316,11 @@ class ConsoleBrowserE2ETest {
         assertEquals(1, browser.findElements(By.cssSelector(".tabs a[data-inbox='Main']")).size());
         browser.findElement(By.cssSelector(".conversation-list a[data-contact='" + customer + "']")).click();
         new WebDriverWait(browser, WAIT).until(b -> b.findElement(By.id("thread")).getText().contains("Is my order on its way?"));
+        // opening the thread (a GET) changes nothing; the page itself posts that it was read (issue 33)
+        assertEquals(1, browser.findElements(By.cssSelector("form.mark-read[data-auto-submit]")).size());
+        new WebDriverWait(browser, WAIT).until(b -> !b.findElement(By.cssSelector("form.mark-read")).isDisplayed());
+        await().atMost(WAIT).until(() -> !RunningSystem.json(system.get("routing-service", "/api/workspaces/" + org
+                + "/conversations", TestTokens.forWorkspace(org))).path("items").path(0).path("unread").asBoolean(true));
 
         // the segment counter counts as the outbound service does
         WebElement body = browser.findElement(By.id("body"));
@@ -445,7 +450,8 @@ class ConsoleBrowserE2ETest {
         // RunningSystem gives the console CONSOLE_LOCAL_SIGNING_KEY; the prod profile must ignore it
         assertTrue(system.environments.get(RunningSystem.CONSOLE).containsKey("CONSOLE_LOCAL_SIGNING_KEY"));
         HttpResponse<String> signIn = system.post(RunningSystem.CONSOLE, "/sign-in",
-                Map.of("Content-Type", "application/x-www-form-urlencoded"), "workspaceId=org_anyone");
+                Map.of("Content-Type", "application/x-www-form-urlencoded", "Sec-Fetch-Site", "same-origin"),
+                "workspaceId=org_anyone");
         assertEquals(404, signIn.statusCode());
         assertTrue(signIn.headers().allValues("Set-Cookie").isEmpty());
         HttpResponse<String> page = system.get(RunningSystem.CONSOLE, "/sign-in", null);

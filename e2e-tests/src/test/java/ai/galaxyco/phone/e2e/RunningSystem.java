@@ -156,6 +156,7 @@ final class RunningSystem implements AutoCloseable {
         env.put("JWT_ISSUER", TestTokens.ISSUER);
         env.put("CLERK_AUTHORIZED_PARTIES", TestTokens.AUTHORIZED_PARTY);
         env.put("CONSOLE_POLL_INTERVAL", "PT0.5S");
+        env.put("CONSOLE_ORIGIN", "http://127.0.0.1:" + ports.get(CONSOLE));
         env.put("GALAXYCO_ALLOW_DEV_SECRETS", "true");
         env.put("SERVICE_JWT_ISSUER", TestTokens.SERVICE_ISSUER);
         env.put("SERVICE_JWT_PUBLIC_KEY", TestTokens.servicePublicKeyLocation());

@@ -344,6 +344,36 @@ class SeedProcedureE2ETest {
         assertTrue(exit.getValue().contains("set CLERK_AUTHORIZED_PARTIES"), exit.getValue());
     }
 
+    /**
+     * Issue 33: in the packaged modules the management interface listens on loopback only (the kernel's table of
+     * listening sockets says so) and serves no Swagger UI, while health answers there.
+     */
+    @Test
+    void thePackagedModulesKeepOperationsOnLoopbackAndServeNoSwaggerUi() throws Exception {
+        for (var service : system.managementPorts.entrySet()) {
+            List<String> listening = listeningAddresses(service.getValue());
+            assertTrue(!listening.isEmpty() && listening.stream().allMatch(a -> a.equals("0100007F")
+                    || a.equals("00000000000000000000000001000000")), service.getKey() + " listens on " + listening);
+            assertEquals(200, system.operations(service.getKey(), "/q/health/live").statusCode(), service.getKey());
+            assertEquals(404, system.operations(service.getKey(), "/q/swagger-ui/").statusCode(), service.getKey());
+        }
+    }
+
+    /** The local addresses (hex, as /proc/net/tcp and tcp6 write them) of sockets listening on {@code port}. */
+    static List<String> listeningAddresses(int port) throws java.io.IOException {
+        String hexPort = String.format(":%04X", port);
+        List<String> addresses = new java.util.ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length > 3 && fields[1].endsWith(hexPort) && fields[3].equals("0A")) { // 0A: LISTEN
+                    addresses.add(fields[1].substring(0, fields[1].indexOf(':')));
+                }
+            }
+        }
+        return addresses;
+    }
+
     /** Issue 33: committed keys and secrets, and keys over plain http, stop the packaged modules unless allowed. */
     @Test
     void thePackagedModulesRefuseCommittedKeysAndSecretsAndPlainHttpKeyLocations() throws Exception {

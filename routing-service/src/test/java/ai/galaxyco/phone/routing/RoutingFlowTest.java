@@ -53,6 +53,13 @@ class RoutingFlowTest {
         ai.galaxyco.phone.testsupport.OpenApiContract.assertServedEqualsCommitted(operationsForContract);
     }
 
+    /** Issue 33: an endpoint that states no guard is refused (deny-unannotated-endpoints), not open to anyone. */
+    @Test
+    void anEndpointThatStatesNoGuardIsRefused() {
+        int status = io.restassured.RestAssured.given().get("/test-only/unguarded").then().extract().statusCode();
+        org.junit.jupiter.api.Assertions.assertTrue(status == 401 || status == 403, "answered " + status);
+    }
+
     /** Issue 33: U+0000 in any parameter or JSON body of any documented endpoint is a 400, never a 500. */
     @Test
     void aNulInAnyParameterOrBodyOfEveryDocumentedEndpointIsRefusedWith400() throws Exception {

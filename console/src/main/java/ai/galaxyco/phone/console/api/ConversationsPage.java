@@ -39,6 +39,8 @@ import java.util.Map;
  * (each number's label), the conversations of the inbox, one thread with each outbound message's live status, and a
  * composer that sends from the chosen number through the outbound API. The thread refreshes itself while open.
  */
+// the console signs people in itself (SignedInUsers, Operators read the session cookie): Quarkus guards nothing here
+@jakarta.annotation.security.PermitAll
 @Path("/w/{workspaceId}/conversations")
 @Produces(MediaType.TEXT_HTML)
 public class ConversationsPage {
@@ -84,6 +86,24 @@ public class ConversationsPage {
             throw new NotFoundException();
         }
         return Templates.page$thread(workspaceId, selected, threadOf(user, selected), pollMillis);
+    }
+
+    /**
+     * Marks a conversation read: a POST, which the open page sends by itself (console.js) or its "Mark read" button
+     * does, because a GET changes nothing (a link or a prefetch must not read a workspace's messages for it).
+     */
+    @POST
+    @Path("/{conversationId}/read")
+    public Response markRead(@PathParam("workspaceId") String workspaceId, @PathParam("conversationId") String conversationId,
+            @FormParam("inbox") String inbox, @Context HttpHeaders headers) {
+        SignedInUser user = users.forWorkspace(headers, workspaceId);
+        apis.send(Service.ROUTING, "POST", "/api/workspaces/" + encode(workspaceId) + "/conversations/" + encode(conversationId)
+                + "/read", user, null);
+        UriBuilder back = UriBuilder.fromPath("/w/{w}/conversations").queryParam("c", conversationId);
+        if (inbox != null && !inbox.isBlank()) {
+            back.queryParam("inbox", inbox);
+        }
+        return Response.seeOther(back.build(workspaceId)).build();
     }
 
     /** The composer: sends through the outbound API, from the number chosen (the conversation's own by default). */
@@ -136,10 +156,6 @@ public class ConversationsPage {
             thread = threadOf(user, selected);
             consent = apis.get(Service.OUTBOUND, "/api/workspaces/" + w + "/contacts/" + encode(selected.contact()) + "/consent",
                     user, Consent.class);
-            if (selected.unread()) {
-                apis.send(Service.ROUTING, "POST", "/api/workspaces/" + w + "/conversations/" + encode(selected.id()) + "/read",
-                        user, null);
-            }
         }
         Consent contactConsent = consent;
         List<SenderOption> senders = numbers.stream().map(n -> {

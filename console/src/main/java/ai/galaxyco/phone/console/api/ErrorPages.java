@@ -27,8 +27,7 @@ public class ErrorPages {
     @ServerExceptionMapper
     public Response signInRequired(SignedInUsers.SignInRequired e) {
         if (signIn.localSignInEnabled()) {
-            return Response.seeOther(UriBuilder.fromPath("/sign-in").queryParam("reason", "Sign in: " + e.getMessage() + ".")
-                    .build()).build();
+            return Response.seeOther(UriBuilder.fromPath("/sign-in").queryParam("reason", e.code).build()).build();
         }
         return page(401, "Sign in", "You are not signed in (" + e.getMessage() + "). Sign in through the GalaxyCo app.",
                 null, "/sign-in", "Sign in");
@@ -36,8 +35,7 @@ public class ErrorPages {
 
     @ServerExceptionMapper
     public Response operatorSignInRequired(Operators.OperatorSignInRequired e) {
-        return Response.seeOther(UriBuilder.fromPath("/ops/sign-in").queryParam("reason", "Sign in: " + e.getMessage() + ".")
-                .build()).build();
+        return Response.seeOther(UriBuilder.fromPath("/ops/sign-in").queryParam("reason", e.code).build()).build();
     }
 
     @ServerExceptionMapper

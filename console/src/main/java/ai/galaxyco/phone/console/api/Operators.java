@@ -29,9 +29,24 @@ public class Operators {
     public record Operator(String subject, String token) {
     }
 
+    /** No valid operator session; the sign-in page is told why by a code it shows as a fixed sentence. */
     public static class OperatorSignInRequired extends RuntimeException {
-        public OperatorSignInRequired(String reason) {
+        static final java.util.Map<String, String> SENTENCES = java.util.Map.of(
+                "no_session", "Sign in with a service token to continue.",
+                "no_service_key", "This console takes no service tokens (SERVICE_JWT_PUBLIC_KEY is not set).",
+                "token_invalid", "That is not a valid service token, or it has expired.",
+                "signed_out", "You are signed out.");
+
+        public final String code;
+
+        public OperatorSignInRequired(String code, String reason) {
             super(reason);
+            this.code = code;
+        }
+
+        /** The fixed sentence of a reason code; null for a code this page does not know. */
+        public static String sentenceOf(String code) {
+            return code == null ? null : SENTENCES.get(code);
         }
     }
 
@@ -55,20 +70,20 @@ public class Operators {
     /** @throws OperatorSignInRequired without a valid service token */
     public Operator current(HttpHeaders headers) {
         String token = SignedInUsers.tokenOf(headers, OPERATOR_COOKIE)
-                .orElseThrow(() -> new OperatorSignInRequired("no operator session"));
+                .orElseThrow(() -> new OperatorSignInRequired("no_session", "no operator session"));
         return verify(token);
     }
 
     public Operator verify(String token) {
         if (serviceTokens.isEmpty()) {
-            throw new OperatorSignInRequired("this console takes no service tokens (SERVICE_JWT_PUBLIC_KEY is not set)");
+            throw new OperatorSignInRequired("no_service_key", "this console takes no service tokens (SERVICE_JWT_PUBLIC_KEY is not set)");
         }
         try {
             var jwt = parser.parse(token, serviceTokens.get());
             return new Operator(jwt.getSubject(), token);
         } catch (ParseException e) {
             LOG.debugf("operator token refused: %s (%s)", e.getMessage(), e.getCause());
-            throw new OperatorSignInRequired("not a valid service token, or it has expired");
+            throw new OperatorSignInRequired("token_invalid", "not a valid service token, or it has expired");
         }
     }
 

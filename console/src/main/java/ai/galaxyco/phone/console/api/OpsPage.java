@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -51,6 +50,8 @@ import java.util.function.Supplier;
  * passes the safety brake refused (Confirm), quarantined numbers, unrouted messages, and every service's dead letters
  * (Replay). Each part is read on its own, so one service being down leaves the others on the page.
  */
+// the console signs people in itself (SignedInUsers, Operators read the session cookie): Quarkus guards nothing here
+@jakarta.annotation.security.PermitAll
 @Path("/ops")
 @Produces(MediaType.TEXT_HTML)
 public class OpsPage {
@@ -88,8 +89,8 @@ public class OpsPage {
         this.apis = apis;
         this.json = json;
         this.config = config;
-        boolean prod = ConfigUtils.getProfiles().contains("prod");
-        this.localServiceTokens = prod ? Optional.empty() : config.localSignIn().serviceKey().map(LocalTokens::from);
+        this.localServiceTokens = config.localSignIn().enabled() ? config.localSignIn().serviceKey().map(LocalTokens::from)
+                : Optional.empty();
     }
 
     @GET
@@ -139,7 +140,7 @@ public class OpsPage {
     @GET
     @Path("/sign-in")
     public TemplateInstance signIn(@QueryParam("reason") String reason) {
-        return Templates.opsSignIn(localServiceTokens.isPresent(), reason, null);
+        return Templates.opsSignIn(localServiceTokens.isPresent(), Operators.OperatorSignInRequired.sentenceOf(reason), null);
     }
 
     /** A service token pasted by the operator (minted by the platform's own tooling), kept in the operator cookie. */
@@ -169,15 +170,18 @@ public class OpsPage {
         return Response.seeOther(UriBuilder.fromPath("/ops").build()).cookie(session(token, LOCAL_SESSION)).build();
     }
 
-    @GET
+    /** A POST (a form's button): a GET changes nothing. */
+    @POST
     @Path("/sign-out")
     public Response signOut() {
-        return Response.seeOther(UriBuilder.fromPath("/ops/sign-in").build()).cookie(session("", Duration.ZERO)).build();
+        return Response.seeOther(UriBuilder.fromPath("/ops/sign-in").queryParam("reason", "signed_out").build())
+                .cookie(session("", Duration.ZERO)).build();
     }
 
-    private static NewCookie session(String token, Duration lifetime) {
+    private NewCookie session(String token, Duration lifetime) {
         return new NewCookie.Builder(Operators.OPERATOR_COOKIE).value(token).path("/").httpOnly(true)
-                .sameSite(NewCookie.SameSite.STRICT).maxAge((int) lifetime.toSeconds()).build();
+                .secure(config.servedOverHttps()).sameSite(NewCookie.SameSite.STRICT).maxAge((int) lifetime.toSeconds())
+                .build();
     }
 
     private Response act(Operator operator, String notice, Runnable call) {

@@ -33,6 +33,8 @@ import java.util.Map;
  * JavaScript; with it, the number list refreshes itself while a number is being bought or released. A member sees
  * the numbers without the actions (provisioning refuses them to members anyway) and is told that admins change them.
  */
+// the console signs people in itself (SignedInUsers, Operators read the session cookie): Quarkus guards nothing here
+@jakarta.annotation.security.PermitAll
 @Path("/w/{workspaceId}/phone")
 @Produces(MediaType.TEXT_HTML)
 public class PhonePage {

@@ -9,7 +9,6 @@ import ai.galaxyco.phone.kit.api.OrganizationRole;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -36,6 +35,8 @@ import org.jboss.logging.Logger;
  * page then only says so. On a local stack (a development key given, and not the prod profile) it lists the
  * workspaces provisioning knows and signs in as one with a token made like {@code ./stack token}.
  */
+// the console signs people in itself (SignedInUsers, Operators read the session cookie): Quarkus guards nothing here
+@jakarta.annotation.security.PermitAll
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class SignInPage {
@@ -63,12 +64,13 @@ public class SignInPage {
         this.apis = apis;
         this.config = config;
         this.clock = clock;
-        boolean prod = ConfigUtils.getProfiles().contains("prod");
-        if (prod && config.localSignIn().userKey().isPresent()) {
-            LOG.warn("CONSOLE_LOCAL_SIGNING_KEY is ignored in the prod profile: users sign in through Clerk");
+        boolean local = config.localSignIn().enabled();
+        if (!local && config.localSignIn().userKey().isPresent()) {
+            LOG.warn("CONSOLE_LOCAL_SIGNING_KEY is ignored: local sign-in needs the local profile (QUARKUS_PROFILE=local); "
+                    + "users sign in through Clerk");
         }
-        this.userTokens = prod ? Optional.empty() : config.localSignIn().userKey().map(LocalTokens::from);
-        this.serviceTokens = prod ? Optional.empty() : config.localSignIn().serviceKey().map(LocalTokens::from);
+        this.userTokens = local ? config.localSignIn().userKey().map(LocalTokens::from) : Optional.empty();
+        this.serviceTokens = local ? config.localSignIn().serviceKey().map(LocalTokens::from) : Optional.empty();
     }
 
     public boolean localSignInEnabled() {
@@ -87,7 +89,8 @@ public class SignInPage {
     @GET
     @Path("sign-in")
     public TemplateInstance signIn(@QueryParam("reason") String reason) {
-        return Templates.signIn(localSignInEnabled(), localSignInEnabled() ? knownWorkspaces() : List.of(), reason, null);
+        return Templates.signIn(localSignInEnabled(), localSignInEnabled() ? knownWorkspaces() : List.of(),
+                SignedInUsers.SignInRequired.sentenceOf(reason), null);
     }
 
     @POST
@@ -107,15 +110,17 @@ public class SignInPage {
         return Response.seeOther(UriBuilder.fromPath("/w/{w}/phone").build(id)).cookie(session(token, SESSION)).build();
     }
 
-    @GET
+    /** A POST (a form's button): a GET changes nothing, or any page could sign its visitor out with an image. */
+    @POST
     @Path("sign-out")
     public Response signOut() {
-        return Response.seeOther(UriBuilder.fromPath("/sign-in").build()).cookie(session("", Duration.ZERO)).build();
+        return Response.seeOther(UriBuilder.fromPath("/sign-in").queryParam("reason", "signed_out").build())
+                .cookie(session("", Duration.ZERO)).build();
     }
 
-    private static NewCookie session(String token, Duration lifetime) {
+    private NewCookie session(String token, Duration lifetime) {
         return new NewCookie.Builder(SignedInUsers.SESSION_COOKIE).value(token).path("/").httpOnly(true)
-                .sameSite(NewCookie.SameSite.LAX).maxAge((int) lifetime.toSeconds()).build();
+                .secure(config.servedOverHttps()).sameSite(NewCookie.SameSite.LAX).maxAge((int) lifetime.toSeconds()).build();
     }
 
     /** Every workspace provisioning knows, asked with a short service token; empty (free text only) without the key. */

@@ -7,6 +7,7 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -23,10 +24,28 @@ public class SignedInUsers {
     public static final String SESSION_COOKIE = "__session";
     private static final Logger LOG = Logger.getLogger(SignedInUsers.class);
 
-    /** No token, or one that is not valid: the page asks the visitor to sign in. */
+    /**
+     * No token, or one that is not valid: the page asks the visitor to sign in. The sign-in page is told why by a
+     * code ({@code ?reason=}), which it shows as one of a few fixed sentences: a link can never put words on it.
+     */
     public static class SignInRequired extends RuntimeException {
-        public SignInRequired(String reason) {
+        static final Map<String, String> SENTENCES = Map.of(
+                "no_session", "Sign in to continue.",
+                "session_invalid", "Your session is not valid or has expired. Sign in again.",
+                "other_front_end", "Your session was issued for another front end. Sign in again.",
+                "no_workspace", "Your session has no active workspace. Choose one and sign in again.",
+                "signed_out", "You are signed out.");
+
+        public final String code;
+
+        public SignInRequired(String code, String reason) {
             super(reason);
+            this.code = code;
+        }
+
+        /** The fixed sentence of a reason code; null for a code this page does not know (nothing is shown). */
+        public static String sentenceOf(String code) {
+            return code == null ? null : SENTENCES.get(code);
         }
     }
 
@@ -50,23 +69,23 @@ public class SignedInUsers {
 
     /** @throws SignInRequired without a valid session token */
     public SignedInUser current(HttpHeaders headers) {
-        String token = tokenOf(headers, SESSION_COOKIE).orElseThrow(() -> new SignInRequired("no session"));
+        String token = tokenOf(headers, SESSION_COOKIE).orElseThrow(() -> new SignInRequired("no_session", "no session"));
         JsonWebToken jwt;
         try {
             jwt = parser.parse(token);
         } catch (ParseException e) {
             LOG.debugf("session token refused: %s (%s)", e.getMessage(), e.getCause());
-            throw new SignInRequired("the session is not valid or has expired");
+            throw new SignInRequired("session_invalid", "the session is not valid or has expired");
         }
         if (authorizedParties.isPresent()) {
             String party = ClerkClaims.authorizedParty(jwt::getClaim);
             if (party == null || !authorizedParties.get().contains(party)) {
-                throw new SignInRequired("the session was issued for another front end (" + party + ")");
+                throw new SignInRequired("other_front_end", "the session was issued for another front end (" + party + ")");
             }
         }
         String organization = ClerkClaims.organization(jwt::getClaim);
         if (organization == null) {
-            throw new SignInRequired("the session has no active workspace");
+            throw new SignInRequired("no_workspace", "the session has no active workspace");
         }
         return new SignedInUser(jwt.getSubject(), organization, ClerkClaims.role(jwt::getClaim), token);
     }

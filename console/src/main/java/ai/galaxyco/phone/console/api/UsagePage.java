@@ -26,6 +26,8 @@ import org.jboss.logging.Logger;
  * Usage ({@code /w/{workspaceId}/usage}): this month's messages, segments, call minutes and cost, with the cost per
  * day as a chart, from the analytics service. While that cannot be reached the page says usage is not available.
  */
+// the console signs people in itself (SignedInUsers, Operators read the session cookie): Quarkus guards nothing here
+@jakarta.annotation.security.PermitAll
 @Path("/w/{workspaceId}/usage")
 @Produces(MediaType.TEXT_HTML)
 public class UsagePage {

@@ -39,13 +39,30 @@ public interface ConsoleConfig {
      */
     Optional<String> servicePublicKey();
 
+    /**
+     * CONSOLE_ORIGIN: the origins the console is served at (comma-separated, e.g. https://console.example.com). A
+     * state-changing request must come from one of them (its Origin header); cookies are Secure and HSTS is sent when
+     * they are https. Required in production.
+     */
+    Optional<Set<String>> origins();
+
+    /** Whether the console is served over https only (every configured origin is https). */
+    default boolean servedOverHttps() {
+        return origins().map(all -> !all.isEmpty() && all.stream().allMatch(o -> o.startsWith("https://"))).orElse(false);
+    }
+
     LocalSignIn localSignIn();
 
     /**
      * The sign-in page of a local stack, which signs tokens with the stack's own development keys. It is enabled
-     * only when a user key is given and the prod profile is not active.
+     * only by an explicit local profile ({@code QUARKUS_PROFILE=local}, as ./stack and compose's local profile set;
+     * dev and tests too) and a user key, never by merely not being the prod profile.
      */
     interface LocalSignIn {
+
+        /** Set by the local, dev and test profiles only (application.properties): no environment variable turns it on. */
+        @io.smallrye.config.WithDefault("false")
+        boolean enabled();
 
         /** CONSOLE_LOCAL_SIGNING_KEY: the development key's private half (PEM text or file path), as ./stack token uses. */
         Optional<String> userKey();
