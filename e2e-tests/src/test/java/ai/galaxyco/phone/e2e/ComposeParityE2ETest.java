@@ -128,9 +128,10 @@ class ComposeParityE2ETest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, conversations.statusCode(), conversations.body());
 
-        // the console's local sign-in page lists the workspaces and signs in with the same demo key
+        // the console's local sign-in page lists the workspaces and signs in with the same demo key; its form comes
+        // from the origin compose tells the console it is served at (CONSOLE_ORIGIN)
         HttpResponse<String> signIn = http.send(HttpRequest.newBuilder(URI.create(publicUrls.get("console-local") + "/sign-in"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", "http://localhost:8085")
                 .POST(HttpRequest.BodyPublishers.ofString("workspaceId=org_compose")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(303, signIn.statusCode(), signIn.body());
         String session = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];

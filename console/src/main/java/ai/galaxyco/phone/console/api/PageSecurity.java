@@ -21,7 +21,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * (media and images only from the console's own routes), no MIME sniffing, no referrer outside the console, no
  * caching (pages hold messages), and HSTS when the console is served over https.
  */
-public class SameOriginFilter {
+public class PageSecurity {
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -29,7 +29,7 @@ public class SameOriginFilter {
     private final Optional<Set<String>> origins;
     private final boolean https;
 
-    public SameOriginFilter(ConsoleConfig config) {
+    public PageSecurity(ConsoleConfig config) {
         this.origins = config.origins();
         this.https = config.servedOverHttps();
     }
