@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -275,6 +276,51 @@ class UsageLedgerTest {
                 .body("totals.costByChannel.NUMBERS", equalTo("0.6452")));
     }
 
+    static String cents(String fourPlaces) {
+        return new BigDecimal(fourPlaces).setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    /** Issue 38: the usage CSV has a row per bucket and channel, and its columns add up to the JSON report's totals. */
+    @Test
+    void theUsageCsvHasARowPerBucketAndChannelAndAddsUpToTheJson() {
+        String org = newOrg();
+        Instant now = Instant.now();
+        TopicProbe.publish(Topics.OUTBOUND_RESULTS, CUSTOMER.e164(), outbound(org, UUID.randomUUID().toString(), "SENT", 2, null),
+                UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage("SM" + UUID.randomUUID(), WorkspaceId.of(org), "c1", OUR,
+                "Main", CUSTOMER, Channel.SMS, "thanks", List.of(), now), UUID.randomUUID().toString());
+        TopicProbe.publish(Topics.ROUTED_MESSAGES, org, new RoutedMessage("WA" + UUID.randomUUID(), WorkspaceId.of(org), "c2", OUR,
+                "Main", CUSTOMER, Channel.WHATSAPP, "hola", List.of(), now), UUID.randomUUID().toString());
+        await().atMost(WAIT).untilAsserted(() -> usage(org, windowStart(), windowEnd()).body("totals.messagesInbound", equalTo(2))
+                .body("totals.messagesOutbound", equalTo(1)));
+        var totals = usage(org, windowStart(), windowEnd()).extract().jsonPath();
+        String csv = given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("from", windowStart()).queryParam("to", windowEnd())
+                .get("/api/workspaces/" + org + "/usage.csv").then().statusCode(200)
+                .contentType(startsWith("text/csv"))
+                .header("Content-Disposition", containsString("usage-" + org + "-")).extract().asString();
+        List<String[]> rows = csv.lines().skip(1).map(line -> line.split(",", -1)).toList();
+        assertEquals("start,channel,messagesOutbound,messagesInbound,segmentsOutbound,calls,callSeconds,cost", csv.lines().findFirst()
+                .orElseThrow());
+        assertEquals(3 * 5, rows.size(), "three days, five channels each");
+        for (int column = 2; column <= 6; column++) {
+            int c = column;
+            long sum = rows.stream().mapToLong(r -> Long.parseLong(r[c])).sum();
+            String field = List.of("messagesOutbound", "messagesInbound", "segmentsOutbound", "calls", "callSeconds").get(column - 2);
+            assertEquals(totals.getLong("totals." + field), sum, field);
+        }
+        for (String channel : List.of("SMS", "MMS", "WHATSAPP", "VOICE", "NUMBERS")) {
+            BigDecimal sum = rows.stream().filter(r -> r[1].equals(channel)).map(r -> new BigDecimal(r[7]))
+                    .reduce(BigDecimal.ZERO, BigDecimal::add);
+            assertEquals(totals.getString("totals.costByChannel." + channel), sum.setScale(4).toPlainString(), channel);
+        }
+        assertEquals(1, rows.stream().filter(r -> r[1].equals("WHATSAPP")).mapToLong(r -> Long.parseLong(r[3])).sum(),
+                "the WhatsApp message is on the WhatsApp rows");
+        given().auth().oauth2(TestTokens.forWorkspace("org_someone_else")).queryParam("from", windowStart())
+                .queryParam("to", windowEnd()).get("/api/workspaces/" + org + "/usage.csv").then().statusCode(403);
+        given().auth().oauth2(TestTokens.forWorkspace(org)).queryParam("from", windowEnd()).queryParam("to", windowStart())
+                .get("/api/workspaces/" + org + "/usage.csv").then().statusCode(400);
+    }
+
     @Test
     void inboundMessagesAreCountedPerChannel() {
         String org = newOrg();
@@ -403,6 +449,42 @@ class UsageLedgerTest {
                 .body("items.size()", equalTo(200))
                 .body("items.findAll { it.workspaceId == 'org_ov" + run + "_0' || it.workspaceId == 'org_ov" + run + "_400' }.size()",
                         equalTo(0));
+        // the same table as CSV (issue 38): every workspace of the month, the same figures, money with four places
+        java.util.Map<String, java.util.Map<String, Object>> json = new java.util.HashMap<>();
+        String cursor = null;
+        do {
+            var request = given().auth().oauth2(TestTokens.forService()).queryParam("month", "2026-08").queryParam("limit", 200);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            var page = request.get("/api/analytics/workspaces").then().statusCode(200).extract().jsonPath();
+            List<java.util.Map<String, Object>> items = page.getList("items");
+            items.forEach(item -> json.put((String) item.get("workspaceId"), item));
+            cursor = page.getString("nextCursor");
+        } while (cursor != null);
+        var csv = given().auth().oauth2(TestTokens.forService()).queryParam("month", "2026-08").get("/api/analytics/workspaces.csv")
+                .then().statusCode(200).contentType(org.hamcrest.Matchers.startsWith("text/csv"))
+                .header("Content-Disposition", org.hamcrest.Matchers.containsString("workspaces-2026-08.csv")).extract().asString();
+        List<String> lines = csv.lines().toList();
+        assertEquals("workspaceId,plan,revenue,cost,costSMS,costMMS,costWHATSAPP,costVOICE,costNUMBERS,margin", lines.get(0));
+        assertEquals(json.size(), lines.size() - 1, "one row per workspace, as the JSON pages hold them");
+        assertEquals("org_ov" + run + "_0", lines.get(1).split(",")[0], "most expensive first, as the JSON");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            var row = json.get(f[0]);
+            assertNotNull(row, f[0]);
+            @SuppressWarnings("unchecked")
+            var byChannel = (java.util.Map<String, Object>) row.get("costByChannel");
+            assertEquals(row.get("plan") == null ? "" : row.get("plan"), f[1]);
+            assertTrue(f[2].matches("-?\\d+\\.\\d{4}"), "four places: " + f[2]);
+            assertEquals(row.get("revenue"), cents(f[2]), f[0]);
+            assertEquals(row.get("cost"), cents(f[3]), f[0]);
+            assertEquals(byChannel.get("SMS"), cents(f[4]), f[0]);
+            assertEquals(byChannel.get("WHATSAPP"), cents(f[6]), f[0]);
+            assertEquals(row.get("margin"), cents(f[9]), f[0]);
+        }
+        given().auth().oauth2(TestTokens.forWorkspace("org_ov" + run + "_0")).queryParam("month", "2026-08")
+                .get("/api/analytics/workspaces.csv").then().statusCode(403);
         // least profitable first: the Starter workspaces earn nothing and hold no number
         given().auth().oauth2(TestTokens.forService()).queryParam("month", "2026-08").queryParam("sort", "margin")
                 .queryParam("limit", 20).get("/api/analytics/workspaces").then().statusCode(200)

@@ -92,6 +92,16 @@ class ConsolePagesTest {
     }
 
     @Test
+    void aDownloadWhoseServiceCannotBeReachedIsASentence() {
+        given().cookie("__session", TestTokens.forWorkspace("org_a")).get("/w/org_a/usage.csv").then().statusCode(503)
+                .contentType(startsWith("text/html")).body(containsString("cannot be reached right now"));
+        given().redirects().follow(false).get("/w/org_a/usage.csv").then().statusCode(303)
+                .header("Location", containsString("/sign-in"));
+        given().redirects().follow(false).get("/ops/analytics/workspaces.csv").then().statusCode(303)
+                .header("Location", containsString("/ops/sign-in"));
+    }
+
+    @Test
     void aFormPostedFromAnotherSiteIsRefused() {
         given().redirects().follow(false).cookie("__session", TestTokens.forWorkspace("org_a")).header("Origin", "https://evil.example")
                 .contentType("application/x-www-form-urlencoded").formParam("label", "Main")
@@ -104,6 +114,8 @@ class ConsolePagesTest {
         given().get("/no-such-page").then().statusCode(404).contentType(startsWith("text/html"));
         given().get("/console.css").then().statusCode(200).contentType(startsWith("text/css"));
         given().get("/console.js").then().statusCode(200).body(containsString("followLive"));
+        given().get("/favicon.svg").then().statusCode(200).contentType(startsWith("image/svg+xml"));
+        given().get("/sign-in").then().body(containsString("<link rel=\"icon\" href=\"/favicon.svg\""));
     }
 
     @Test

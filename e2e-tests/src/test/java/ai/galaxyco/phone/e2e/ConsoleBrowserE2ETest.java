@@ -355,6 +355,17 @@ class ConsoleBrowserE2ETest {
         });
         assertFalse(browser.findElement(By.cssSelector("#usage-totals [data-figure=cost]")).getText().startsWith("$0.0000"));
         screenshots("usage");
+        // the page's CSV download (issue 38): analytics' export through the console, with the session; it adds up
+        assertEquals("/w/" + org + "/usage.csv", URI.create(browser.findElement(By.id("usage-csv")).getAttribute("href")).getPath());
+        HttpResponse<String> csv = system.get(RunningSystem.CONSOLE, "/w/" + org + "/usage.csv", TestTokens.forWorkspace(org));
+        assertEquals(200, csv.statusCode(), csv.body());
+        assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+        assertTrue(csv.headers().firstValue("Content-Disposition").orElse("").contains("attachment"));
+        List<String[]> rows = csv.body().lines().skip(1).map(line -> line.split(",", -1)).toList();
+        assertEquals(1, rows.stream().mapToLong(r -> Long.parseLong(r[2])).sum(), "messages sent in the CSV");
+        assertEquals(1, rows.stream().mapToLong(r -> Long.parseLong(r[3])).sum(), "messages received in the CSV");
+        assertEquals(403, system.get(RunningSystem.CONSOLE, "/w/" + org + "/usage.csv", TestTokens.forWorkspace("org_other"))
+                .statusCode());
         browser.get(conversationPage);
 
         // the customer writes STOP: the composer says so and will not send from that number

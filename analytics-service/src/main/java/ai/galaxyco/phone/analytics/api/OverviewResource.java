@@ -2,6 +2,7 @@ package ai.galaxyco.phone.analytics.api;
 
 import ai.galaxyco.phone.analytics.domain.MonthOverview;
 import ai.galaxyco.phone.analytics.domain.MonthOverview.Overview;
+import ai.galaxyco.phone.analytics.domain.UsageReport;
 import ai.galaxyco.phone.kit.api.PageRequest;
 import ai.galaxyco.phone.kit.api.ProblemException;
 import ai.galaxyco.phone.kit.api.WorkspaceAccess;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
@@ -87,16 +89,9 @@ public class OverviewResource {
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         access.requireService();
         YearMonth period = month(month);
-        boolean byMargin = "margin".equals(sort);
-        if (sort != null && !sort.isBlank() && !byMargin && !"cost".equals(sort)) {
-            throw new ProblemException(400, "invalid_request", "sort is cost or margin, not \"" + sort + "\"");
-        }
+        boolean byMargin = byMargin(sort);
         PageRequest page = PageRequest.of(limit, cursor, 2);
-        // most expensive first, or least profitable first; ties by workspace id, so pages never overlap
-        Comparator<MonthOverview.WorkspaceMonth> order = byMargin
-                ? Comparator.comparing(MonthOverview.WorkspaceMonth::margin)
-                : Comparator.comparing(MonthOverview.WorkspaceMonth::cost).reversed();
-        order = order.thenComparing(MonthOverview.WorkspaceMonth::workspaceId);
+        Comparator<MonthOverview.WorkspaceMonth> order = order(byMargin);
         List<MonthOverview.WorkspaceMonth> rows = overviews.workspaces(period).stream().sorted(order).toList();
         if (!page.first()) {
             BigDecimal afterValue = new BigDecimal(page.after().get(0));
@@ -110,6 +105,45 @@ public class OverviewResource {
         return page.page(fetched, row -> List.of((byMargin ? row.margin() : row.cost()).toPlainString(), row.workspaceId()),
                 row -> new WorkspaceRow(row.workspaceId(), row.plan(), money(row.revenue()), money(row.cost()),
                         money(row.costByChannel()), money(row.margin())));
+    }
+
+    /**
+     * The month's whole per-workspace table as CSV (every row, no paging), in the order of {@link #workspaces}: money
+     * as decimal strings with four places (the JSON rounds to cents), cost split by channel in a column each.
+     */
+    @GET
+    @Path("/workspaces.csv")
+    @Produces(Csv.MEDIA_TYPE)
+    @Transactional
+    public Response workspacesCsv(@QueryParam("month") String month, @QueryParam("sort") String sort) {
+        access.requireService();
+        YearMonth period = month(month);
+        Csv csv = new Csv("workspaceId,plan,revenue,cost," + UsageReport.CHANNELS.stream().map(c -> "cost" + c)
+                .collect(java.util.stream.Collectors.joining(",")) + ",margin");
+        for (MonthOverview.WorkspaceMonth row : overviews.workspaces(period).stream().sorted(order(byMargin(sort))).toList()) {
+            List<Object> fields = new java.util.ArrayList<>(List.of(row.workspaceId(), row.plan() == null ? "" : row.plan(),
+                    Money.usage(row.revenue()), Money.usage(row.cost())));
+            UsageReport.CHANNELS.forEach(c -> fields.add(Money.usage(row.costByChannel().getOrDefault(c, BigDecimal.ZERO))));
+            fields.add(Money.usage(row.margin()));
+            csv.row(fields.toArray());
+        }
+        return csv.download("workspaces-" + period + ".csv");
+    }
+
+    private static boolean byMargin(String sort) {
+        boolean byMargin = "margin".equals(sort);
+        if (sort != null && !sort.isBlank() && !byMargin && !"cost".equals(sort)) {
+            throw new ProblemException(400, "invalid_request", "sort is cost or margin, not \"" + sort + "\"");
+        }
+        return byMargin;
+    }
+
+    /** Most expensive first, or least profitable first; ties by workspace id, so pages never overlap. */
+    private static Comparator<MonthOverview.WorkspaceMonth> order(boolean byMargin) {
+        Comparator<MonthOverview.WorkspaceMonth> order = byMargin
+                ? Comparator.comparing(MonthOverview.WorkspaceMonth::margin)
+                : Comparator.comparing(MonthOverview.WorkspaceMonth::cost).reversed();
+        return order.thenComparing(MonthOverview.WorkspaceMonth::workspaceId);
     }
 
     private static YearMonth month(String month) {

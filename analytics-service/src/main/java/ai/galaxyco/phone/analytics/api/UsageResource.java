@@ -82,27 +82,44 @@ public class UsageResource {
     public Usage usage(@PathParam("workspaceId") String workspaceId, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("granularity") String granularity) {
         access.require(workspaceId);
-        LocalDate start = date("from", from);
-        LocalDate end = date("to", to);
-        Granularity unit = granularity(granularity);
-        Instant startAt = start.atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant endAt = end.atStartOfDay(ZoneOffset.UTC).toInstant();
-        if (!endAt.isAfter(startAt)) {
-            throw new ProblemException(400, "invalid_request", "to must be after from");
-        }
-        Duration longest = unit == Granularity.HOUR ? LONGEST_HOURLY : LONGEST_DAILY;
-        if (Duration.between(startAt, endAt).compareTo(longest) > 0) {
-            throw new ProblemException(400, "invalid_request", "a " + unit.name().toLowerCase(Locale.ROOT) + "ly report covers at most "
-                    + longest.toDays() + " days");
-        }
-        UsageReport.Report report = reports.of(workspaceId, startAt, endAt, unit);
+        Period period = Period.of(from, to, granularity);
+        Granularity unit = period.unit();
+        UsageReport.Report report = reports.of(workspaceId, period.startAt(), period.endAt(), unit);
         Figures t = report.totals();
-        return new Usage(workspaceId, start, end, unit.name().toLowerCase(Locale.ROOT), "USD",
+        return new Usage(workspaceId, period.start(), period.end(), unit.name().toLowerCase(Locale.ROOT), "USD",
                 new UsageFigures(t.messagesOutbound, t.messagesInbound, t.segmentsOutbound, t.calls, t.callSeconds, money(t.cost()),
                         money(t.costByChannel)),
                 report.series().stream().map(b -> new UsageBucket(b.start(), b.figures().messagesOutbound,
                         b.figures().messagesInbound, b.figures().segmentsOutbound, b.figures().calls, b.figures().callSeconds,
                         money(b.figures().cost()), money(b.figures().costByChannel))).toList());
+    }
+
+    /** A report's period as the query gives it: UTC dates, {@code to} excluded, within the longest report of its unit. */
+    record Period(LocalDate start, LocalDate end, Granularity unit) {
+
+        static Period of(String from, String to, String granularity) {
+            LocalDate start = date("from", from);
+            LocalDate end = date("to", to);
+            Granularity unit = granularity(granularity);
+            Period period = new Period(start, end, unit);
+            if (!period.endAt().isAfter(period.startAt())) {
+                throw new ProblemException(400, "invalid_request", "to must be after from");
+            }
+            Duration longest = unit == Granularity.HOUR ? LONGEST_HOURLY : LONGEST_DAILY;
+            if (Duration.between(period.startAt(), period.endAt()).compareTo(longest) > 0) {
+                throw new ProblemException(400, "invalid_request", "a " + unit.name().toLowerCase(Locale.ROOT)
+                        + "ly report covers at most " + longest.toDays() + " days");
+            }
+            return period;
+        }
+
+        Instant startAt() {
+            return start.atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+
+        Instant endAt() {
+            return end.atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
     }
 
     static String money(BigDecimal amount) {

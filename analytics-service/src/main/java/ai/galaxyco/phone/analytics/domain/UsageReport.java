@@ -47,9 +47,14 @@ public class UsageReport {
         public long calls;
         public long callSeconds;
         public final Map<String, BigDecimal> costByChannel = new LinkedHashMap<>();
+        /** The same counts split by channel (what the CSV export shows a row of); they add up to the fields above. */
+        public final Map<String, ChannelCounts> countsByChannel = new LinkedHashMap<>();
 
         Figures() {
-            CHANNELS.forEach(channel -> costByChannel.put(channel, BigDecimal.ZERO));
+            CHANNELS.forEach(channel -> {
+                costByChannel.put(channel, BigDecimal.ZERO);
+                countsByChannel.put(channel, new ChannelCounts());
+            });
         }
 
         public BigDecimal cost() {
@@ -67,6 +72,50 @@ public class UsageReport {
             calls += other.calls;
             callSeconds += other.callSeconds;
             other.costByChannel.forEach(this::add);
+            other.countsByChannel.forEach((channel, counts) -> countsByChannel.computeIfAbsent(channel, c -> new ChannelCounts())
+                    .addAll(counts));
+        }
+
+        /** Counts a rollup row of {@code kind} in {@code channel}: into the totals and the channel's own counts. */
+        void count(String kind, String channel, long facts, long quantity) {
+            ChannelCounts ofChannel = countsByChannel.computeIfAbsent(channel, c -> new ChannelCounts());
+            switch (kind) {
+                case "MESSAGE_OUTBOUND" -> {
+                    messagesOutbound += facts;
+                    segmentsOutbound += quantity;
+                    ofChannel.messagesOutbound += facts;
+                    ofChannel.segmentsOutbound += quantity;
+                }
+                case "MESSAGE_INBOUND" -> {
+                    messagesInbound += facts;
+                    ofChannel.messagesInbound += facts;
+                }
+                case "CALL" -> {
+                    calls += facts;
+                    callSeconds += quantity;
+                    ofChannel.calls += facts;
+                    ofChannel.callSeconds += quantity;
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    /** One channel's counts within a bucket. */
+    public static final class ChannelCounts {
+        public long messagesOutbound;
+        public long messagesInbound;
+        public long segmentsOutbound;
+        public long calls;
+        public long callSeconds;
+
+        void addAll(ChannelCounts other) {
+            messagesOutbound += other.messagesOutbound;
+            messagesInbound += other.messagesInbound;
+            segmentsOutbound += other.segmentsOutbound;
+            calls += other.calls;
+            callSeconds += other.callSeconds;
         }
     }
 
@@ -102,21 +151,7 @@ public class UsageReport {
             if (figures == null) {
                 continue;
             }
-            long count = ((Number) row[3]).longValue();
-            long quantity = ((Number) row[4]).longValue();
-            switch ((String) row[1]) {
-                case "MESSAGE_OUTBOUND" -> {
-                    figures.messagesOutbound += count;
-                    figures.segmentsOutbound += quantity;
-                }
-                case "MESSAGE_INBOUND" -> figures.messagesInbound += count;
-                case "CALL" -> {
-                    figures.calls += count;
-                    figures.callSeconds += quantity;
-                }
-                default -> {
-                }
-            }
+            figures.count((String) row[1], (String) row[2], ((Number) row[3]).longValue(), ((Number) row[4]).longValue());
             figures.add((String) row[2], (BigDecimal) row[5]);
         }
         addNumbers(workspaceId, from, to, granularity, buckets);

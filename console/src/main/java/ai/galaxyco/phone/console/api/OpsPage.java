@@ -137,6 +137,17 @@ public class OpsPage {
                 "/api/admin/messages/held-for-review/" + decision, operator.token(), Map.of("workspaceId", workspaceId, "range", range)));
     }
 
+    /** The month's per-workspace cost table as a CSV download (analytics' export, with the operator's token). */
+    @GET
+    @Path("/analytics/workspaces.csv")
+    public Response workspacesCsv(@QueryParam("month") String month, @QueryParam("sort") String sort,
+            @Context HttpHeaders headers) {
+        Operator operator = operators.current(headers);
+        String chosen = month == null || month.isBlank() ? java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString() : month;
+        return UsageDownload.passOn(apis.download(Service.ANALYTICS, "/api/analytics/workspaces.csv?month=" + encode(chosen)
+                + (sort == null || sort.isBlank() ? "" : "&sort=" + encode(sort)), operator.token()));
+    }
+
     @GET
     @Path("/sign-in")
     public TemplateInstance signIn(@QueryParam("reason") String reason) {

@@ -89,6 +89,40 @@ public class ServiceApis {
         }
     }
 
+    /**
+     * A GET whose answer is text to pass on (a CSV export), not JSON: the body as the service sent it, its content
+     * type, and its {@code Content-Disposition}; a refusal is an {@link ApiProblem} as for the JSON calls.
+     */
+    public Download download(Service service, String path, String token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl(service) + path)).timeout(config.requestTimeout())
+                .header("Accept", "text/csv, application/problem+json").header("Authorization", "Bearer " + token).GET().build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 400) {
+                JsonNode answer;
+                try {
+                    answer = response.body() == null || response.body().isBlank() ? null : json.readTree(response.body());
+                } catch (JsonProcessingException e) {
+                    answer = null;
+                }
+                throw problem(response.statusCode(), answer);
+            }
+            return new Download(response.body(), response.headers().firstValue("Content-Type").orElse("text/csv"),
+                    response.headers().firstValue("Content-Disposition").orElse("attachment"));
+        } catch (IOException e) {
+            LOG.warnf("GET %s%s failed: %s", baseUrl(service), path, e.toString());
+            throw new ApiProblem(503, "service_unavailable",
+                    "The " + service.name + " service cannot be reached right now. Try again in a moment.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiProblem(503, "service_unavailable", "The request was interrupted.");
+        }
+    }
+
+    /** A file a service answered with, passed on to the browser as a download. */
+    public record Download(String body, String contentType, String disposition) {
+    }
+
     private static ApiProblem problem(int status, JsonNode answer) {
         String code = answer == null ? null : answer.path("code").asText(null);
         String detail = answer == null ? null : answer.path("detail").asText(null);
