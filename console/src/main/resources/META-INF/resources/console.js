@@ -29,8 +29,23 @@ function followLive(element) {
   }, interval);
 }
 
+// Times in the reader's zone: each <time datetime> the server wrote in UTC is shown in the browser's own time zone
+// (the UTC text stays as its tooltip); without this script the UTC text stands.
+const LOCAL_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+
+function localTimes(root) {
+  root.querySelectorAll("time[datetime]").forEach((element) => {
+    const instant = new Date(element.getAttribute("datetime"));
+    if (Number.isNaN(instant.getTime()) || element.dataset.local === "true") return;
+    element.title = element.textContent;
+    element.textContent = LOCAL_TIME.format(instant);
+    element.dataset.local = "true";
+  });
+}
+
 // Forms asking for confirmation (releasing a number) ask before sending.
 function enhance(root) {
+  localTimes(root);
   root.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();

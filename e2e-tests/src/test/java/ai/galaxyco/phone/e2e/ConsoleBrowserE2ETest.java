@@ -321,6 +321,20 @@ class ConsoleBrowserE2ETest {
         new WebDriverWait(browser, WAIT).until(b -> !b.findElement(By.cssSelector("form.mark-read")).isDisplayed());
         await().atMost(WAIT).until(() -> !RunningSystem.json(system.get("routing-service", "/api/workspaces/" + org
                 + "/conversations", TestTokens.forWorkspace(org))).path("items").path(0).path("unread").asBoolean(true));
+        // times in the reader's zone (issue 38): a reader in Los Angeles sees Los Angeles time, the UTC text as tooltip
+        ((ChromeDriver) browser).executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "America/Los_Angeles"));
+        try {
+            browser.navigate().refresh();
+            new WebDriverWait(browser, WAIT).until(b -> b.findElement(By.id("thread")).getText().contains("Is my order on its way?"));
+            WebElement time = browser.findElement(By.cssSelector("#thread time[datetime]"));
+            assertTrue(time.getAttribute("title").endsWith("UTC"), time.getAttribute("title"));
+            String expected = (String) ((JavascriptExecutor) browser).executeScript("return new Intl.DateTimeFormat(undefined, "
+                    + "{dateStyle: 'medium', timeStyle: 'medium', timeZone: 'America/Los_Angeles'})"
+                    + ".format(new Date(arguments[0].getAttribute('datetime')));", time);
+            assertEquals(expected, time.getText());
+        } finally {
+            ((ChromeDriver) browser).executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", ""));
+        }
 
         // the segment counter counts as the outbound service does
         WebElement body = browser.findElement(By.id("body"));
