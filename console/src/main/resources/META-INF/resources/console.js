@@ -67,8 +67,51 @@ function autoSubmit(root) {
   });
 }
 
+// Live usage: the page listens to the workspace's new ledger facts (the console's /usage/live, analytics' stream
+// with the session) and, on each, fetches its figures again, at most every half second. The stream ends with the
+// session token that opened it and EventSource reconnects with the current session; when the session itself is gone
+// the page says so and refreshes every 30 s instead.
+function followUsage(element) {
+  let due = null;
+  const refresh = async () => {
+    due = null;
+    try {
+      const answer = await fetch(window.location.pathname, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+      if (!answer.ok) throw new Error("status " + answer.status);
+      const holder = document.createElement("div");
+      holder.innerHTML = await answer.text();
+      const fresh = holder.querySelector("#usage-live");
+      if (!fresh) return;
+      const note = element.querySelector("#live-state").textContent;
+      element.innerHTML = fresh.innerHTML;
+      element.querySelector("#live-state").textContent = note;
+      localTimes(element);
+    } catch (e) {
+      // the next fact, or the next periodic refresh, tries again
+    }
+  };
+  const source = new EventSource(element.dataset.stream);
+  source.addEventListener("open", () => {
+    element.dataset.connected = "true";
+    element.querySelector("#live-state").textContent = "Live: figures update as messages and calls happen.";
+  });
+  source.addEventListener("message", () => {
+    if (!due) due = setTimeout(refresh, 500);
+  });
+  source.addEventListener("error", () => {
+    element.dataset.connected = "false";
+    if (source.readyState === EventSource.CLOSED) {
+      element.querySelector("#live-state").textContent = "Live updates stopped (your session may have expired: reload to "
+        + "sign in again); the figures refresh every 30 s.";
+      setInterval(refresh, 30000);
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   enhance(document);
+  const usage = document.getElementById("usage-live");
+  if (usage && window.EventSource) followUsage(usage);
   autoSubmit(document);
   document.querySelectorAll("[data-live]").forEach(followLive);
 });

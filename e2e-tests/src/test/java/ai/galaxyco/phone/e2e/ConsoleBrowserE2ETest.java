@@ -380,6 +380,16 @@ class ConsoleBrowserE2ETest {
         assertEquals(1, rows.stream().mapToLong(r -> Long.parseLong(r[3])).sum(), "messages received in the CSV");
         assertEquals(403, system.get(RunningSystem.CONSOLE, "/w/" + org + "/usage.csv", TestTokens.forWorkspace("org_other"))
                 .statusCode());
+        // live usage (issue 38): with the page open, a message received shows in its figures without a reload
+        browser.get(console("/w/" + org + "/usage"));
+        new WebDriverWait(browser, WAIT).until(b -> "true".equals(b.findElement(By.id("usage-live")).getAttribute("data-connected")));
+        markPage();
+        assertEquals(200, system.sandbox.simulateInboundSms(customer, number, "And the invoice?", List.of()));
+        new WebDriverWait(browser, WAIT).until(b -> b.findElement(By.cssSelector("#usage-totals [data-figure=messagesInbound]"))
+                .getText().equals("2"));
+        assertTrue(stillTheSamePage(), "the figures changed without a reload");
+        assertTrue(browser.findElement(By.id("live-state")).getText().startsWith("Live"), browser.findElement(By.id("live-state"))
+                .getText());
         browser.get(conversationPage);
 
         // the customer writes STOP: the composer says so and will not send from that number

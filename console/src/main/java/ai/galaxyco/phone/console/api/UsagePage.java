@@ -9,6 +9,7 @@ import ai.galaxyco.phone.console.domain.SignedInUser;
 import ai.galaxyco.phone.console.domain.Usage;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * Usage ({@code /w/{workspaceId}/usage}): this month's messages, segments, call minutes and cost, with the cost per
@@ -45,6 +47,20 @@ public class UsagePage {
     public UsagePage(SignedInUsers users, ServiceApis apis) {
         this.users = users;
         this.apis = apis;
+    }
+
+    /**
+     * The workspace's new ledger facts as server-sent events (analytics' live stream, with the signed-in user's token):
+     * the page refreshes its figures on each. The stream ends with the session token that opened it; the browser's
+     * EventSource then reconnects with the session it has.
+     */
+    @GET
+    @Path("/live")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    public Multi<String> live(@PathParam("workspaceId") String workspaceId, @Context HttpHeaders headers) {
+        SignedInUser user = users.forWorkspace(headers, workspaceId);
+        return apis.events(Service.ANALYTICS, "/api/workspaces/" + encode(workspaceId) + "/usage/live", user.token());
     }
 
     @GET

@@ -5,6 +5,7 @@ import ai.galaxyco.phone.console.domain.SignedInUser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -117,6 +118,38 @@ public class ServiceApis {
             Thread.currentThread().interrupt();
             throw new ApiProblem(503, "service_unavailable", "The request was interrupted.");
         }
+    }
+
+    /**
+     * A service's server-sent events, as the JSON of each event's {@code data}: the stream ends when the service ends
+     * it (its token expired) and is closed when the subscriber goes away. A refusal before the stream starts fails it
+     * with an {@link ApiProblem}. The lines are read on a worker thread of their own, one per open stream.
+     */
+    public Multi<String> events(Service service, String path, String token) {
+        return Multi.createFrom().emitter(emitter -> {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl(service) + path))
+                    .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token).GET().build();
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).whenCompleteAsync((response, failure) -> {
+                if (failure != null) {
+                    emitter.fail(new ApiProblem(503, "service_unavailable",
+                            "The " + service.name + " service cannot be reached right now. Try again in a moment."));
+                    return;
+                }
+                if (response.statusCode() >= 400) {
+                    response.body().close();
+                    emitter.fail(new ApiProblem(response.statusCode(), "http_" + response.statusCode(),
+                            "The " + service.name + " service refused the live stream."));
+                    return;
+                }
+                emitter.onTermination(() -> response.body().close());
+                try (var lines = response.body()) {
+                    lines.filter(line -> line.startsWith("data:")).map(line -> line.substring(5).trim()).forEach(emitter::emit);
+                    emitter.complete();
+                } catch (RuntimeException closed) {
+                    emitter.complete(); // closed because the subscriber left
+                }
+            }, io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
+        });
     }
 
     /** A file a service answered with, passed on to the browser as a download. */
