@@ -53,6 +53,14 @@ class RoutingFlowTest {
         ai.galaxyco.phone.testsupport.OpenApiContract.assertServedEqualsCommitted(operationsForContract);
     }
 
+    /** A parameter that is not what the endpoint takes (?limit=x) is the caller's error: 400, not JAX-RS' 404. */
+    @Test
+    void aParameterThatCannotBeReadIs400() {
+        io.restassured.RestAssured.given().auth().oauth2(ai.galaxyco.phone.testsupport.TestTokens.forWorkspace("org_params"))
+                .queryParam("limit", "x").get("/api/workspaces/org_params/conversations").then().statusCode(400)
+                .body("code", org.hamcrest.Matchers.equalTo("invalid_request"));
+    }
+
     /** Issue 33: an endpoint that states no guard is refused (deny-unannotated-endpoints), not open to anyone. */
     @Test
     void anEndpointThatStatesNoGuardIsRefused() {

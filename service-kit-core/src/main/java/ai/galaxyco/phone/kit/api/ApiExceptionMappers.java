@@ -59,6 +59,10 @@ public class ApiExceptionMappers {
         if (e.getCause() instanceof JsonProcessingException json) {
             return malformedJson(json); // Quarkus REST wraps a body it could not read in a 400
         }
+        if (status == 404 && e.getCause() instanceof IllegalArgumentException unreadable) {
+            // JAX-RS answers a parameter it cannot convert (?limit=x, a NumberFormatException) with 404: the caller's error
+            return problem(400, "invalid_request", "a parameter could not be read (" + unreadable.getMessage() + ")");
+        }
         String code = switch (status) {
             case 400 -> "invalid_request";
             case 401 -> "unauthenticated";
