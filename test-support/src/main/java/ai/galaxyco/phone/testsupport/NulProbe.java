@@ -32,6 +32,18 @@ public final class NulProbe {
     }
 
     /**
+     * The probe against the service a {@code @QuarkusTest} started (its public port, as RestAssured has it), with an
+     * operator's service token for {@code /api/admin} paths and a workspace admin's token for the others (bodies are
+     * read only after authentication); prints how many requests were sent.
+     */
+    public static void assertRefusedByTheServiceUnderTest() throws IOException {
+        URL base = new URL(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port + "/");
+        int sent = assertNulRefusedEverywhere(base, path -> path.startsWith("/api/admin") ? TestTokens.forService()
+                : TestTokens.forWorkspace("org_nulprobe"));
+        System.out.println("NUL probe: " + sent + " requests, each refused with 400");
+    }
+
+    /**
      * @param base the service's public URL
      * @param tokenFor the bearer token to send for a path (with its parameters filled in), or null for none; bodies
      *        are read only after the caller is authenticated, so body probes need one that may use the endpoint
