@@ -159,6 +159,28 @@ class PhoneNumbersApiTest {
         patch(org, e164, "{\"forwardTo\":null}").statusCode(200).body("forwardTo", nullValue()).body("label", equalTo("Support"));
         numbers(org).body("items[0].label", equalTo("Support"));
 
+        // the voicemail greeting: at most 500 characters, null brings back the default; it travels on the assignment
+        TopicProbe greetings = TopicProbe.of(Topics.NUMBER_ASSIGNMENTS);
+        try {
+            patch(org, e164, "{\"voicemailGreeting\":\"  You have reached Support. Leave a message.  \"}").statusCode(200)
+                    .body("voicemailGreeting", equalTo("You have reached Support. Leave a message.")).body("label", equalTo("Support"));
+            NumberAssignment spoken = await().atMost(WAIT).until(() -> greetings.records(r -> e164.equals(r.key())).stream()
+                    .map(r -> EventJson.read(r.value(), NumberAssignment.class))
+                    .filter(a -> a.voicemailGreeting() != null).toList(), l -> !l.isEmpty()).get(0);
+            assertEquals("You have reached Support. Leave a message.", spoken.voicemailGreeting());
+        } finally {
+            greetings.close();
+        }
+        numbers(org).body("items[0].voicemailGreeting", equalTo("You have reached Support. Leave a message."));
+        patch(org, e164, "{\"voicemailGreeting\":\"" + "x".repeat(501) + "\"}").statusCode(400)
+                .body("code", equalTo("invalid_voicemail_greeting"));
+        patch(org, e164, "{\"voicemailGreeting\":42}").statusCode(400).body("code", equalTo("invalid_voicemail_greeting"));
+        patch(org, e164, "{\"voicemailGreeting\":\"" + "x".repeat(500) + "\"}").statusCode(200);
+        patch(org, e164, "{\"voicemailGreeting\":null}").statusCode(200).body("voicemailGreeting", nullValue());
+        given().auth().oauth2(TestTokens.forMember(org)).contentType("application/json").body("{\"voicemailGreeting\":\"Hi\"}")
+                .patch("/api/workspaces/" + org + "/phone-numbers/" + e164).then().statusCode(403)
+                .body("code", equalTo("admin_role_required"));
+
         patch(org, e164, "{\"label\":\"Sales!\"}").statusCode(400).body("code", equalTo("invalid_label"));
         patch(org, e164, "{\"label\":\"" + "x".repeat(33) + "\"}").statusCode(400).body("code", equalTo("invalid_label"));
         patch(org, e164, "{\"forwardTo\":\"call me\"}").statusCode(400).body("code", equalTo("invalid_forward_to"));

@@ -48,7 +48,8 @@ public final class SignalWireSandbox implements AutoCloseable {
     private static final String API = "/api/laml/2010-04-01/Accounts/";
     private static final Pattern ROUTE = Pattern.compile(
             "/api/laml/2010-04-01/Accounts/([^/]+)/(AvailablePhoneNumbers/([A-Z]{2})/(Local|TollFree)"
-                    + "|IncomingPhoneNumbers|IncomingPhoneNumbers/([^/.]+)|Messages|Messages/([^/.]+)|Calls/([^/.]+))(\\.json)?");
+                    + "|IncomingPhoneNumbers|IncomingPhoneNumbers/([^/.]+)|Messages|Messages/([^/.]+)|Calls/([^/.]+)|Recordings/([^/.]+))"
+                    + "(\\.json|\\.wav|\\.mp3)?");
     private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,6 +64,8 @@ public final class SignalWireSandbox implements AutoCloseable {
     private final Map<String, Instant> purchasedAt = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> messages = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> calls = new ConcurrentHashMap<>();
+    /** Voicemails left in simulated calls: recording sid to its length in seconds. */
+    private final Map<String, Integer> recordings = new ConcurrentHashMap<>();
     /** The newest {@link #MAX_RECORDED} API requests (a long-running local stack must not grow without bound). */
     private final ConcurrentLinkedDeque<RecordedRequest> requests = new ConcurrentLinkedDeque<>();
     private final java.util.concurrent.atomic.AtomicInteger recorded = new java.util.concurrent.atomic.AtomicInteger();
@@ -290,6 +293,8 @@ public final class SignalWireSandbox implements AutoCloseable {
                 sendMessage(exchange, form);
             } else if (resource.equals("Messages") && method.equals("GET")) {
                 listMessages(exchange, form);
+            } else if (m.group(8) != null && method.equals("GET")) {
+                recording(exchange, m.group(8));
             } else if ((m.group(6) != null || m.group(7) != null) && method.equals("GET")) {
                 Map<String, Object> found = m.group(6) != null ? messages.get(m.group(6)) : calls.get(m.group(7));
                 if (found == null) {
@@ -711,6 +716,13 @@ public final class SignalWireSandbox implements AutoCloseable {
                     }
                     sendJson(exchange, 200, Map.of("ok", true));
                 }
+                case "/sandbox/add-recording" -> {
+                    // a recording as a call would have left it, for tests of what fetches recordings
+                    String recordingSid = "RE" + UUID.randomUUID().toString().replace("-", "");
+                    recordings.put(recordingSid, ((Number) body.getOrDefault("seconds", 5)).intValue());
+                    sendJson(exchange, 200, Map.of("recordingSid", recordingSid,
+                            "recordingUrl", spaceUrl() + API + settings.projectId() + "/Recordings/" + recordingSid));
+                }
                 case "/sandbox/numbers" -> sendJson(exchange, 200, Map.of("numbers", ownedNumbers()));
                 case "/sandbox/requests" -> sendJson(exchange, 200, Map.of("requests", requests.stream()
                         .map(r -> Map.of("method", r.method(), "path", r.path(), "form", r.form(),
@@ -784,11 +796,11 @@ public final class SignalWireSandbox implements AutoCloseable {
 
     /** Simulates a call to {@code to}: posts a signed webhook to its VoiceUrl and returns the cXML answer. */
     public String simulateInboundCall(String from, String to) {
-        return simulateInboundCall(from, to, null).cxml();
+        return simulateInboundCall(from, to, (Integer) null).cxml();
     }
 
-    /** A simulated call: its sid and the cXML our webhook answered with. */
-    public record SimulatedCall(String callSid, String cxml) {
+    /** A simulated call: its sid, the cXML our webhook answered with, and the answers to the verbs the sandbox followed. */
+    public record SimulatedCall(String callSid, String cxml, List<String> followUps) {
     }
 
     /**
@@ -797,6 +809,12 @@ public final class SignalWireSandbox implements AutoCloseable {
      * CallDuration (at once; the sandbox does not make anyone wait out the call).
      */
     public SimulatedCall simulateInboundCall(String from, String to, Integer durationSeconds) {
+        return simulateInboundCall(from, to, CallScript.endingAfter(durationSeconds));
+    }
+
+    /** A call that goes as {@code script} says (see {@link CallScript}). */
+    public SimulatedCall simulateInboundCall(String from, String to, CallScript script) {
+        Integer durationSeconds = script.durationSeconds();
         Map<String, Object> number = ownedNumber(to);
         String callSid = "CA" + UUID.randomUUID().toString().replace("-", "");
         Map<String, String> params = new LinkedHashMap<>();
@@ -808,6 +826,7 @@ public final class SignalWireSandbox implements AutoCloseable {
         params.put("Direction", "inbound");
         params.put("ApiVersion", "2010-04-01");
         String answer = postSignedForBody(String.valueOf(number.get("voice_url")), params);
+        List<String> followUps = script.followsVerbs() ? follow(answer, params, script) : List.of();
         if (durationSeconds != null) {
             Map<String, Object> call = new LinkedHashMap<>();
             call.put("sid", callSid);
@@ -829,7 +848,111 @@ public final class SignalWireSandbox implements AutoCloseable {
                 postSigned(String.valueOf(statusCallback), ended);
             }
         }
-        return new SimulatedCall(callSid, answer);
+        return new SimulatedCall(callSid, answer, followUps);
+    }
+
+    /**
+     * A recording's audio, as SignalWire serves a Recording resource's media to the project's credentials: a WAV
+     * (silence, at most three seconds of it, whatever the voicemail's length) that a browser can play.
+     */
+    private void recording(HttpExchange exchange, String sid) throws IOException {
+        Integer seconds = recordings.get(sid);
+        if (seconds == null) {
+            sendJson(exchange, 404, error(20404, "The requested resource was not found", 404));
+            return;
+        }
+        byte[] wav = silentWav(Math.max(1, Math.min(3, seconds)));
+        exchange.getResponseHeaders().set("Content-Type", "audio/x-wav");
+        exchange.sendResponseHeaders(200, wav.length);
+        exchange.getResponseBody().write(wav);
+    }
+
+    /** {@code seconds} of 8 kHz 8-bit mono silence as a WAV file. */
+    static byte[] silentWav(int seconds) {
+        int samples = 8000 * seconds;
+        var buffer = java.nio.ByteBuffer.allocate(44 + samples).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples).put("WAVE".getBytes(StandardCharsets.US_ASCII))
+                .put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1).putInt(8000)
+                .putInt(8000).putShort((short) 1).putShort((short) 8).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples);
+        for (int i = 0; i < samples; i++) {
+            buffer.put((byte) 0x80); // 8-bit PCM is unsigned: 128 is silence
+        }
+        return buffer.array();
+    }
+
+    /**
+     * How a simulated caller and the forward target behave: the forward target's answer to a {@code <Dial>} (a
+     * DialCallStatus such as {@code no-answer}; null: the sandbox does not follow the answer's verbs), the seconds of
+     * voicemail the caller records when offered {@code <Record>} (null or 0: they hang up instead), its transcript, and
+     * the whole call's length, after which the number's StatusCallback hears {@code completed} (null: not reported).
+     */
+    public record CallScript(String forwardAnswer, Integer voicemailSeconds, String transcript, Integer durationSeconds) {
+
+        static CallScript endingAfter(Integer durationSeconds) {
+            return new CallScript(null, null, null, durationSeconds);
+        }
+
+        boolean followsVerbs() {
+            return forwardAnswer != null || (voicemailSeconds != null && voicemailSeconds > 0);
+        }
+    }
+
+    /** The first value of {@code attribute} on {@code verb} in a cXML answer, unescaped; null when absent. */
+    static String attributeOf(String cxml, String verb, String attribute) {
+        if (cxml == null) {
+            return null;
+        }
+        Matcher m = Pattern.compile("<" + verb + "\\b[^>]*\\b" + attribute + "=\"([^\"]*)\"").matcher(cxml);
+        if (!m.find()) {
+            return null;
+        }
+        return m.group(1).replace("&quot;", "\"").replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">")
+                .replace("&amp;", "&");
+    }
+
+    /**
+     * Follows the answer's verbs as SignalWire would: a {@code <Dial action>} gets the forward target's DialCallStatus
+     * and its answer is followed in turn; a {@code <Record action>} gets a recording of the scripted length, then its
+     * {@code transcribeCallback} the transcript. Returns every cXML answer after the first.
+     */
+    private List<String> follow(String answer, Map<String, String> call, CallScript script) {
+        List<String> answers = new ArrayList<>();
+        String current = answer;
+        String dialAction = attributeOf(current, "Dial", "action");
+        if (dialAction != null && current.contains("<Dial")) {
+            String status = script.forwardAnswer() == null ? "completed" : script.forwardAnswer();
+            Map<String, String> dialled = new LinkedHashMap<>(call);
+            dialled.put("CallStatus", "in-progress");
+            dialled.put("DialCallStatus", status);
+            dialled.put("DialCallSid", "CA" + UUID.randomUUID().toString().replace("-", ""));
+            boolean answered = status.equals("completed") || status.equals("answered");
+            dialled.put("DialCallDuration", String.valueOf(answered && script.durationSeconds() != null ? script.durationSeconds() : 0));
+            current = postSignedForBody(dialAction, dialled);
+            answers.add(current);
+        }
+        String recordAction = attributeOf(current, "Record", "action");
+        if (recordAction != null && script.voicemailSeconds() != null && script.voicemailSeconds() > 0) {
+            String recordingSid = "RE" + UUID.randomUUID().toString().replace("-", "");
+            recordings.put(recordingSid, script.voicemailSeconds());
+            Map<String, String> recorded = new LinkedHashMap<>(call);
+            recorded.put("CallStatus", "in-progress");
+            recorded.put("RecordingSid", recordingSid);
+            recorded.put("RecordingUrl", spaceUrl() + API + settings.projectId() + "/Recordings/" + recordingSid);
+            recorded.put("RecordingDuration", String.valueOf(script.voicemailSeconds()));
+            answers.add(postSignedForBody(recordAction, recorded));
+            String transcribeCallback = attributeOf(current, "Record", "transcribeCallback");
+            if (transcribeCallback != null) {
+                Map<String, String> transcribed = new LinkedHashMap<>(call);
+                transcribed.put("CallStatus", "completed");
+                transcribed.put("RecordingSid", recordingSid);
+                transcribed.put("TranscriptionSid", "TR" + UUID.randomUUID().toString().replace("-", ""));
+                transcribed.put("TranscriptionStatus", "completed");
+                transcribed.put("TranscriptionText", script.transcript() != null ? script.transcript()
+                        : "Hello, this is a voicemail left in the sandbox. Please call me back.");
+                postSigned(transcribeCallback, transcribed);
+            }
+        }
+        return answers;
     }
 
     private Map<String, Object> ownedNumber(String e164) {
@@ -846,10 +969,13 @@ public final class SignalWireSandbox implements AutoCloseable {
 
     private void inboundCall(HttpExchange exchange, Map<String, Object> body) throws IOException {
         Integer duration = body.get("durationSeconds") == null ? null : ((Number) body.get("durationSeconds")).intValue();
-        SimulatedCall call = simulateInboundCall(required(body, "from"), required(body, "to"), duration);
+        Integer voicemail = body.get("voicemailSeconds") == null ? null : ((Number) body.get("voicemailSeconds")).intValue();
+        SimulatedCall call = simulateInboundCall(required(body, "from"), required(body, "to"),
+                new CallScript((String) body.get("forwardAnswer"), voicemail, (String) body.get("transcript"), duration));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("callSid", call.callSid());
         answer.put("cxml", call.cxml());
+        answer.put("followUps", call.followUps());
         sendJson(exchange, 200, answer);
     }
 

@@ -132,6 +132,11 @@ public final class SandboxControl {
     }
 
     /** A call to {@code to} that completes after {@code durationSeconds}; the answer has its callSid and cxml. */
+    /** A recording the sandbox serves to the project's credentials: {@code recordingSid}, {@code recordingUrl}. */
+    public static JsonNode addRecording(int seconds) {
+        return post("/sandbox/add-recording", Map.of("seconds", seconds));
+    }
+
     public static JsonNode inboundCall(String from, String to, int durationSeconds) {
         return post("/sandbox/inbound-call", Map.of("from", from, "to", to, "durationSeconds", durationSeconds));
     }

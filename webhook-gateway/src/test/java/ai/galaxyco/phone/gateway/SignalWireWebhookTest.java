@@ -266,6 +266,60 @@ class SignalWireWebhookTest {
     }
 
     @Test
+    void aForwardNobodyAnswersFallsBackToTheNumbersVoicemailGreetingAndItsTranscriptIsPublished() {
+        PhoneNumber forwarding = PhoneNumber.parse("+12125550186");
+        TopicProbe.publish(Topics.NUMBER_ASSIGNMENTS, forwarding.e164(), new NumberAssignment(forwarding, WorkspaceId.of("org_dial"),
+                "Sales", false, "sid-dial", PhoneNumber.parse("+14155550198"), Instant.now(), null, null, null,
+                "You reached <Acme> & Sons. Speak after the tone."), UUID.randomUUID().toString());
+        String callSid = "CA" + UUID.randomUUID().toString().replace("-", "");
+        // the only <Dial> the system writes: it rings FORWARD_RING_SECONDS and asks the dial-result URL what next
+        await().atMost(WAIT).untilAsserted(() -> post("/voice", call(callSid, forwarding.e164())).statusCode(200)
+                .body(containsString("timeout=\"25\"")).body(containsString("action=\"" + PUBLIC + "/voice/dial-result\""))
+                .body(containsString(">+14155550198</Dial>")));
+
+        post("/voice/dial-result", dialResult(callSid, forwarding.e164(), "no-answer")).statusCode(200)
+                .contentType(containsString("text/xml"))
+                .body(containsString("<Say>You reached &lt;Acme&gt; &amp; Sons. Speak after the tone.</Say>"))
+                .body(containsString("<Record action=\"" + PUBLIC + "/voice/recording\""))
+                .body(containsString("transcribe=\"true\" transcribeCallback=\"" + PUBLIC + "/voice/transcription\""))
+                .body(not(containsString("<Dial")));
+        for (String unanswered : List.of("busy", "failed", "canceled")) {
+            post("/voice/dial-result", dialResult("CA" + UUID.randomUUID().toString().replace("-", ""), forwarding.e164(), unanswered))
+                    .statusCode(200).body(containsString("<Record"));
+        }
+        for (String answered : List.of("completed", "answered")) {
+            post("/voice/dial-result", dialResult("CA" + UUID.randomUUID().toString().replace("-", ""), forwarding.e164(), answered))
+                    .statusCode(200).body(equalTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Hangup/></Response>"));
+        }
+        // signed like every webhook; a missing status is a 400 with the reason
+        post("/voice/dial-result", dialResult(callSid, forwarding.e164(), "no-answer"), PUBLIC + "/voice").statusCode(403);
+        post("/voice/dial-result", List.of(Map.entry("CallSid", callSid), Map.entry("From", "+14155550100"),
+                Map.entry("To", forwarding.e164()))).statusCode(400).body(containsString("DialCallStatus"));
+
+        post("/voice/transcription", List.of(Map.entry("CallSid", callSid), Map.entry("RecordingSid", "RE1"),
+                Map.entry("TranscriptionSid", "TR1"), Map.entry("From", "+14155550100"), Map.entry("To", forwarding.e164()),
+                Map.entry("TranscriptionStatus", "completed"), Map.entry("TranscriptionText", "Call me back about the order.")))
+                .statusCode(204);
+
+        var events = await().atMost(WAIT).until(() -> calls.records(r -> r.value().contains(callSid)).stream()
+                .map(r -> EventJson.read(r.value(), InboundCall.class)).toList(), l -> l.size() >= 3);
+        InboundCall dial = find(events, callSid, InboundCall.Disposition.DIAL_RESULT);
+        assertEquals("no-answer", dial.dialCallStatus());
+        assertEquals("org_dial", dial.workspaceId().value());
+        InboundCall transcript = find(events, callSid, InboundCall.Disposition.TRANSCRIPTION);
+        assertEquals("Call me back about the order.", transcript.transcript());
+        assertEquals("completed", transcript.transcriptStatus());
+        assertEquals(forwarding.e164(), calls.records(r -> r.value().contains("TRANSCRIPTION") && r.value().contains(callSid))
+                .get(0).key(), "keyed by the called number, with the call's other events");
+    }
+
+    static List<Map.Entry<String, String>> dialResult(String callSid, String to, String dialStatus) {
+        return List.of(Map.entry("CallSid", callSid), Map.entry("AccountSid", "AC1"), Map.entry("From", "+14155550100"),
+                Map.entry("To", to), Map.entry("CallStatus", "in-progress"), Map.entry("DialCallStatus", dialStatus),
+                Map.entry("DialCallDuration", dialStatus.equals("completed") ? "42" : "0"));
+    }
+
+    @Test
     void aForwardTargetThePlatformBoughtSinceOrThatThePolicyRefusesGetsVoicemailNotADial() {
         PhoneNumber forwarding = PhoneNumber.parse("+12125550181");
         PhoneNumber target = PhoneNumber.parse("+14155550181");

@@ -218,6 +218,9 @@ public class Ledger {
         if (call.workspaceId() == null) {
             return; // a call to a number no workspace holds: nobody to bill
         }
+        if (call.disposition() == InboundCall.Disposition.DIAL_RESULT || call.disposition() == InboundCall.Disposition.TRANSCRIPTION) {
+            return; // later steps of a call already recorded: they change neither its owner nor its length
+        }
         em.createNativeQuery("insert into call_leg (call_sid, workspace_id, our_number, started_at, updated_at) values "
                 + "(?1, ?2, ?3, ?4, ?5) on conflict (call_sid) do update set workspace_id = excluded.workspace_id, "
                 + "our_number = excluded.our_number, started_at = coalesce(call_leg.started_at, excluded.started_at), "

@@ -60,7 +60,8 @@ public class PhoneNumbersResource {
      * carriers take the number's messages yet (null for the shared number, registered by hand, and for pending slots).
      */
     public record NumberView(String phoneNumber, String status, boolean dedicated, String label, String inbox,
-            String forwardTo, String failureReason, Instant provisionedAt, Instant releaseAfter, Messaging messaging) {
+            String forwardTo, String failureReason, Instant provisionedAt, Instant releaseAfter, Messaging messaging,
+            String voicemailGreeting) {
     }
 
     /** A dedicated number's messaging state (UNREGISTERED, PENDING_REGISTRATION, VERIFICATION_PENDING, SENDABLE) and why. */
@@ -73,9 +74,15 @@ public class PhoneNumbersResource {
     public record AddNumber(String label, String areaCode) {
     }
 
-    /** Absent members are left as they are; {@code "forwardTo": null} turns forwarding off. */
-    public record NumberChange(String label, String forwardTo) {
+    /**
+     * Absent members are left as they are; {@code "forwardTo": null} turns forwarding off; {@code voicemailGreeting} (at
+     * most 500 characters, spoken to callers before the tone) null brings back the default sentence.
+     */
+    public record NumberChange(String label, String forwardTo, String voicemailGreeting) {
     }
+
+    /** The longest voicemail greeting: about half a minute spoken. */
+    static final int GREETING_MAX_LENGTH = 500;
 
     private static final Pattern AREA_CODE = Pattern.compile("[2-9][0-9]{2}");
 
@@ -115,7 +122,7 @@ public class PhoneNumbersResource {
                     List.of(NumberSlot.Status.PROVISIONING, NumberSlot.Status.FAILED)).forEach(slot -> items.add(pendingSlot(slot)));
             if (workspace.onSharedNumber || !workspace.plan.hasDedicatedNumber()) {
                 events.sharedNumber().ifPresent(shared -> items.add(new NumberView(shared.e164(), "ACTIVE", false,
-                        NumberLabel.MAIN.value(), NumberLabel.MAIN.value(), null, null, null, null, null)));
+                        NumberLabel.MAIN.value(), NumberLabel.MAIN.value(), null, null, null, null, null, null)));
             }
         }
         int room = page.limit() - items.size();
@@ -188,7 +195,8 @@ public class PhoneNumbersResource {
             @RequestBody(content = @Content(schema = @Schema(implementation = NumberChange.class))) Map<String, Object> change) {
         access.requireAdmin(workspaceId);
         if (change == null || change.isEmpty()) {
-            throw new ProblemException(400, "invalid_request", "send {\"label\": \"Support\"} and/or {\"forwardTo\": \"+1...\" | null}");
+            throw new ProblemException(400, "invalid_request", "send {\"label\": \"Support\"}, {\"forwardTo\": \"+1...\" | null} "
+                    + "and/or {\"voicemailGreeting\": \"...\" | null}");
         }
         PhoneNumberRecord number = current(workspaceId, e164);
         Map<String, Object> before = settings(number);
@@ -208,6 +216,9 @@ public class PhoneNumbersResource {
                 throw new ProblemException(400, "invalid_forward_to", "forwardTo is an E.164 number such as +12125550100, or null");
             }
             number.forwardTo = forwardTo == null ? null : forwardNumber((String) forwardTo, number);
+        }
+        if (change.containsKey("voicemailGreeting")) {
+            number.voicemailGreeting = greeting(change.get("voicemailGreeting"));
         }
         if (number.status == PhoneNumberRecord.Status.ACTIVE) {
             events.assignDedicated(number); // routing and the gateway learn the new label and forwarding from the assignment
@@ -313,11 +324,31 @@ public class PhoneNumbersResource {
         return forwardTo.e164();
     }
 
-    /** What the audit trail records of a number's settings: its label and where its calls go. */
+    /** A greeting as given (trimmed; blank or null: the default), or a 400 saying what a greeting may be. */
+    static String greeting(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String text)) {
+            throw new ProblemException(400, "invalid_voicemail_greeting", "voicemailGreeting is text, or null for the default");
+        }
+        String greeting = text.strip();
+        if (greeting.length() > GREETING_MAX_LENGTH) {
+            throw new ProblemException(400, "invalid_voicemail_greeting", "voicemailGreeting is at most " + GREETING_MAX_LENGTH
+                    + " characters, got " + greeting.length());
+        }
+        if (greeting.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
+            throw new ProblemException(400, "invalid_voicemail_greeting", "voicemailGreeting may not contain control characters");
+        }
+        return greeting.isEmpty() ? null : greeting;
+    }
+
+    /** What the audit trail records of a number's settings: its label, where its calls go and what callers hear. */
     private static Map<String, Object> settings(PhoneNumberRecord number) {
         Map<String, Object> settings = new java.util.LinkedHashMap<>();
         settings.put("label", number.label);
         settings.put("forwardTo", number.forwardTo);
+        settings.put("voicemailGreeting", number.voicemailGreeting);
         return settings;
     }
 
@@ -354,7 +385,7 @@ public class PhoneNumbersResource {
     private NumberView pendingSlot(NumberSlot slot) {
         String reason = slot.status != NumberSlot.Status.FAILED ? null
                 : access.isServiceCaller() || slot.lastErrorCode == null ? slot.lastError : ProviderErrors.describe(slot.lastErrorCode);
-        return new NumberView(null, slot.status.name(), true, slot.label, slot.label, null, reason, null, null, null);
+        return new NumberView(null, slot.status.name(), true, slot.label, slot.label, null, reason, null, null, null, null);
     }
 
     private static NumberView view(PhoneNumberRecord n) {
@@ -366,6 +397,7 @@ public class PhoneNumbersResource {
         };
         return new NumberView(n.e164, status, true, n.label, n.label, n.forwardTo, null, n.purchasedAt,
                 n.status == PhoneNumberRecord.Status.RELEASED ? null : n.releaseAfter,
-                new Messaging(n.messagingState.name(), n.messagingReason, n.messagingChangedAt != null ? n.messagingChangedAt : n.purchasedAt));
+                new Messaging(n.messagingState.name(), n.messagingReason, n.messagingChangedAt != null ? n.messagingChangedAt : n.purchasedAt),
+                n.voicemailGreeting);
     }
 }

@@ -30,14 +30,16 @@ public class AssignmentEvents {
 
     /**
      * The number's current assignment, with its owner's plan (which bounds the gateway's forwarding budget) and the
-     * forwarding countries an operator set for the owner (null: the platform's), which the gateway applies to calls.
+     * forwarding countries an operator set for the owner (null: the platform's), which the gateway applies to calls, and
+     * the number's voicemail greeting, which the gateway speaks.
      */
     public void assignDedicated(PhoneNumberRecord number) {
         Workspace owner = Workspace.findById(number.workspaceId);
         var assignment = new NumberAssignment(PhoneNumber.parse(number.e164), WorkspaceId.of(number.workspaceId), number.label,
                 false, number.providerSid, number.forwardTo == null ? null : PhoneNumber.parse(number.forwardTo), clock.instant(),
                 number.messagingState, owner == null ? null : owner.plan,
-                overrides.countriesOf(number.workspaceId, DestinationOverrides.Purpose.FORWARDING).orElse(null));
+                overrides.countriesOf(number.workspaceId, DestinationOverrides.Purpose.FORWARDING).orElse(null),
+                number.voicemailGreeting);
         outbox.publish(Topics.NUMBER_ASSIGNMENTS, assignment.key(), assignment);
     }
 

@@ -56,6 +56,10 @@ public class PhoneNumberRecord extends PanacheEntityBase {
     @Column(name = "forward_to")
     public String forwardTo;
 
+    /** What callers hear before leaving a voicemail (null: the default sentence). */
+    @Column(name = "voicemail_greeting")
+    public String voicemailGreeting;
+
     @Column(name = "purchased_at", nullable = false)
     public Instant purchasedAt;
 

@@ -7,6 +7,7 @@ import ai.galaxyco.phone.kit.messaging.AssignmentTable;
 import ai.galaxyco.phone.model.api.Page;
 import ai.galaxyco.phone.model.values.PhoneNumber;
 import ai.galaxyco.phone.routing.api.ConversationsResource.ConversationView;
+import ai.galaxyco.phone.routing.domain.CallLog;
 import io.quarkus.security.Authenticated;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -31,15 +32,27 @@ import java.util.Map;
 @Authenticated
 public class InboxesResource {
 
-    public record InboxView(String label, List<String> phoneNumbers, long conversations, long unread) {
+    /** {@code unheardVoicemails} and {@code missedCalls} (not yet marked heard) count beside the unread conversations. */
+    public record InboxView(String label, List<String> phoneNumbers, long conversations, long unread, long unheardVoicemails,
+            long missedCalls) {
     }
+
+    /** The contact's conversations (paged as everywhere) and, on the first page, their most recent calls. */
+    public record ContactView(List<ConversationView> items, String nextCursor, List<CallsResource.CallView> calls) {
+    }
+
+    /** How many of a contact's calls the contact view shows. */
+    private static final int CONTACT_CALLS = 20;
 
     private final WorkspaceAccess access;
     private final AssignmentTable assignments;
     private final EntityManager em;
 
-    public InboxesResource(WorkspaceAccess access, AssignmentTable assignments, EntityManager em) {
+    private final CallLog calls;
+
+    public InboxesResource(WorkspaceAccess access, AssignmentTable assignments, EntityManager em, CallLog calls) {
         this.access = access;
+        this.calls = calls;
         this.assignments = assignments;
         this.em = em;
     }
@@ -70,18 +83,25 @@ public class InboxesResource {
             labels.putIfAbsent(key, (String) row[0]);
             counts.put(key, new long[] {((Number) row[1]).longValue(), ((Number) row[2]).longValue()});
         }
+        Map<String, CallLog.Unheard> unheard = calls.unheardByInbox(workspaceId);
+        unheard.forEach((key, calls) -> labels.putIfAbsent(key, calls.inbox()));
+        CallLog.Unheard none = new CallLog.Unheard(null, 0, 0);
         List<InboxView> items = labels.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> new InboxView(e.getValue(), numbers.getOrDefault(e.getKey(), List.of()),
-                        counts.getOrDefault(e.getKey(), new long[2])[0], counts.getOrDefault(e.getKey(), new long[2])[1]))
+                        counts.getOrDefault(e.getKey(), new long[2])[0], counts.getOrDefault(e.getKey(), new long[2])[1],
+                        unheard.getOrDefault(e.getKey(), none).voicemails(), unheard.getOrDefault(e.getKey(), none).missedCalls()))
                 .toList();
         return new Page<>(items, null);
     }
 
-    /** One contact's conversations with the workspace in every inbox and channel, most recently active first. */
+    /**
+     * One contact's conversations with the workspace in every inbox and channel, most recently active first, and with
+     * the first page the contact's latest calls (newest first; all of them page by page at {@code /calls}).
+     */
     @GET
     @Path("/contacts/{contact}/conversations")
     @Transactional
-    public Page<ConversationView> ofContact(@PathParam("workspaceId") String workspaceId, @PathParam("contact") String contact,
+    public ContactView ofContact(@PathParam("workspaceId") String workspaceId, @PathParam("contact") String contact,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         access.require(workspaceId);
         PageRequest page = PageRequest.of(limit, cursor, 2);
@@ -91,7 +111,11 @@ public class InboxesResource {
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, "invalid_phone_number", "the contact is an E.164 number such as +14155550100");
         }
-        return ConversationsResource.recentFirst("workspaceId = :workspace and contact = :contact",
+        Page<ConversationView> conversations = ConversationsResource.recentFirst("workspaceId = :workspace and contact = :contact",
                 Map.of("workspace", workspaceId, "contact", e164), page);
+        List<CallsResource.CallView> recentCalls = !page.first() ? List.of()
+                : calls.page(new CallLog.Filter(workspaceId, null, null, e164), CONTACT_CALLS, null, null).stream()
+                        .map(CallsResource.CallView::of).toList();
+        return new ContactView(conversations.items(), conversations.nextCursor(), recentCalls);
     }
 }

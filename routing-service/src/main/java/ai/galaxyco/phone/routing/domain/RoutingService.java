@@ -48,12 +48,14 @@ public class RoutingService {
     private final AssignmentTable assignments;
     private final InboundStore store;
     private final ForwardedMinutes forwardedMinutes;
+    private final CallLog callLog;
     /** How long before a number's assignment an unrouted message to it may have arrived and still be its owner's. */
     private static final java.time.Duration UNROUTED_CATCH_UP_MARGIN = java.time.Duration.ofMinutes(5);
 
     public RoutingService(EntityManager em, Outbox outbox, AssignmentTable assignments, InboundStore store, RoutingConfig config,
-            Clock clock, MeterRegistry registry, ForwardedMinutes forwardedMinutes) {
+            Clock clock, MeterRegistry registry, ForwardedMinutes forwardedMinutes, CallLog callLog) {
         this.em = em;
+        this.callLog = callLog;
         this.forwardedMinutes = forwardedMinutes;
         this.store = store;
         this.outbox = outbox;
@@ -75,6 +77,7 @@ public class RoutingService {
             em.createNativeQuery("update conversation set inbox = ?1 where workspace_id = ?2 and our_number = ?3 and inbox <> ?1")
                     .setParameter(1, assignment.label()).setParameter(2, assignment.workspaceId().value())
                     .setParameter(3, assignment.phoneNumber().e164()).executeUpdate();
+            callLog.relabel(assignment.workspaceId().value(), assignment.phoneNumber().e164(), assignment.label());
             routeWhatArrivedFirst(assignment);
         }
     }
@@ -189,8 +192,20 @@ public class RoutingService {
 
     // ---------------------------------------------------------------- calls
 
+    /**
+     * A step of a call: the call log takes every one; the answer itself and its recording are also kept as events in
+     * inbound_call, from which forwarded minutes are counted. A step that names no called number (a transcript whose
+     * callback did not say) fills in the call the earlier steps resolved.
+     */
     public void recordCall(InboundCall call) {
-        Optional<Owner> owner = resolve(call.to(), call.from());
+        Optional<Owner> owner = call.to() == null || call.from() == null ? Optional.empty() : resolve(call.to(), call.from());
+        callLog.record(call, owner.map(Owner::workspaceId).orElse(null),
+                owner.map(o -> inboxOf(o.workspaceId(), call.to())).orElse(null),
+                owner.flatMap(o -> assignments.dedicatedOwner(call.to()).filter(a -> a.workspaceId().equals(o.workspaceId())))
+                        .map(AssignmentTable.Assignment::label).orElse(null));
+        if (call.disposition() == InboundCall.Disposition.DIAL_RESULT || call.disposition() == InboundCall.Disposition.TRANSCRIPTION) {
+            return;
+        }
         int inserted = em.createNativeQuery("insert into inbound_call (call_sid, disposition, workspace_id, from_number, to_number, "
                 + "forwarded_to, recording_url, recording_seconds, received_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
                 + "on conflict (call_sid, disposition) do nothing")

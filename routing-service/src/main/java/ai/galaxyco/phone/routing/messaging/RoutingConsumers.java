@@ -4,6 +4,7 @@ import ai.galaxyco.phone.kit.messaging.DeadLetters;
 import ai.galaxyco.phone.kit.messaging.IdempotentConsumer;
 import ai.galaxyco.phone.model.Topics;
 import ai.galaxyco.phone.routing.domain.BatchRouting;
+import ai.galaxyco.phone.routing.domain.CallLog;
 import ai.galaxyco.phone.routing.domain.ForwardedMinutes;
 import ai.galaxyco.phone.routing.domain.RoutingService;
 import io.smallrye.common.annotation.Blocking;
@@ -20,9 +21,11 @@ public class RoutingConsumers {
     private final BatchRouting batchRouting;
     private final DeadLetters deadLetters;
     private final ForwardedMinutes forwardedMinutes;
+    private final CallLog callLog;
 
     public RoutingConsumers(IdempotentConsumer idempotent, RoutingService routing, BatchRouting batchRouting, DeadLetters deadLetters,
-            ForwardedMinutes forwardedMinutes) {
+            ForwardedMinutes forwardedMinutes, CallLog callLog) {
+        this.callLog = callLog;
         this.forwardedMinutes = forwardedMinutes;
         this.idempotent = idempotent;
         this.routing = routing;
@@ -54,12 +57,18 @@ public class RoutingConsumers {
         idempotent.processBatch("routing.inbound-calls", records, r -> routing.recordCall(Topics.INBOUND_CALLS.read(r.value())), deadLetters);
     }
 
-    /** Final call statuses: the forwarded calls' durations count against their workspace's daily forwarding budget. */
+    /**
+     * Call statuses: each moves its call in the call log, and a final one's duration counts against the workspace's
+     * daily forwarding budget when the call was forwarded.
+     */
     @Incoming("call-status")
     @Blocking
     public void callStatus(ConsumerRecords<String, String> records) {
-        idempotent.processBatch("routing.call-status", records, r -> forwardedMinutes.recordStatus(Topics.CALL_STATUS.read(r.value())),
-                deadLetters);
+        idempotent.processBatch("routing.call-status", records, r -> {
+            var status = Topics.CALL_STATUS.read(r.value());
+            callLog.recordStatus(status);
+            forwardedMinutes.recordStatus(status);
+        }, deadLetters);
     }
 
     @Incoming("outbound-results")

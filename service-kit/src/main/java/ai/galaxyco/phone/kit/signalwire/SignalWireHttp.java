@@ -115,6 +115,48 @@ public class SignalWireHttp {
         return "https://" + host;
     }
 
+    /**
+     * {@code url} when it is on the configured space (same scheme, host and port as SIGNALWIRE_SPACE_URL's REST base),
+     * else empty: a URL that came in a webhook is fetched with the project's credentials only if it points there, so a
+     * forged or mistaken URL can never carry them, or a request, to another host.
+     */
+    public java.util.Optional<HttpUrl> onSpace(String url) {
+        HttpUrl parsed = url == null ? null : HttpUrl.parse(url);
+        if (parsed == null || config.spaceUrl().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        HttpUrl space = HttpUrl.get(restBase(config.spaceUrl().get()));
+        boolean same = parsed.scheme().equals(space.scheme()) && parsed.host().equalsIgnoreCase(space.host())
+                && parsed.port() == space.port();
+        return same ? java.util.Optional.of(parsed) : java.util.Optional.empty();
+    }
+
+    /**
+     * Opens a file of the configured space (a recording) with the project's credentials, for the caller to stream and
+     * close; an answer other than 2xx is a {@link SignalWireException}. Only {@link #onSpace} URLs are accepted.
+     */
+    public Response download(HttpUrl url) {
+        if (onSpace(url.toString()).isEmpty()) {
+            throw new IllegalArgumentException("not a URL of the configured SignalWire space");
+        }
+        Request request = new Request.Builder().url(url).get()
+                .header("Authorization", Credentials.basic(config.projectId().orElse(""), config.token().orElse(""))).build();
+        Response response;
+        try {
+            response = client.newCall(request).execute();
+        } catch (IOException e) {
+            countFailure(request, failureCause(e));
+            throw new SignalWireException(0, null, "GET " + url.encodedPath() + " failed: " + e.getMessage(), e);
+        }
+        if (!response.isSuccessful()) {
+            int code = response.code();
+            response.close();
+            countFailure(request, code >= 500 ? "http_5xx" : "http_4xx");
+            throw new SignalWireException(code, null, "GET " + url.encodedPath() + " answered " + code, null);
+        }
+        return response;
+    }
+
     public JsonNode get(HttpUrl url) {
         return execute(new Request.Builder().url(url).get(), true);
     }

@@ -14,7 +14,8 @@ import java.util.List;
  * says whether carriers take its messages yet (10DLC registration, toll-free verification; null on the shared
  * number and on events from before it existed: sendable); {@code plan} is the owner's plan, which bounds what its
  * forwarded calls may cost (null on the shared number and on older events); {@code forwardingCountries} are the
- * countries an operator let this workspace forward calls to instead of the platform's (null: the platform's).
+ * countries an operator let this workspace forward calls to instead of the platform's (null: the platform's);
+ * {@code voicemailGreeting} is what callers hear before leaving a voicemail on the number (null: the default sentence).
  */
 public record NumberAssignment(
         PhoneNumber phoneNumber,
@@ -26,21 +27,27 @@ public record NumberAssignment(
         Instant assignedAt,
         MessagingState messaging,
         Plan plan,
-        List<String> forwardingCountries) {
+        List<String> forwardingCountries,
+        String voicemailGreeting) {
 
     public NumberAssignment(PhoneNumber phoneNumber, WorkspaceId workspaceId, String label, boolean shared, String providerSid,
             PhoneNumber forwardTo, Instant assignedAt) {
-        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, null, null, null);
+        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, null, null, null, null);
     }
 
     public NumberAssignment(PhoneNumber phoneNumber, WorkspaceId workspaceId, String label, boolean shared, String providerSid,
             PhoneNumber forwardTo, Instant assignedAt, MessagingState messaging) {
-        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, messaging, null, null);
+        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, messaging, null, null, null);
     }
 
     public NumberAssignment(PhoneNumber phoneNumber, WorkspaceId workspaceId, String label, boolean shared, String providerSid,
             PhoneNumber forwardTo, Instant assignedAt, MessagingState messaging, Plan plan) {
-        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, messaging, plan, null);
+        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, messaging, plan, null, null);
+    }
+
+    public NumberAssignment(PhoneNumber phoneNumber, WorkspaceId workspaceId, String label, boolean shared, String providerSid,
+            PhoneNumber forwardTo, Instant assignedAt, MessagingState messaging, Plan plan, List<String> forwardingCountries) {
+        this(phoneNumber, workspaceId, label, shared, providerSid, forwardTo, assignedAt, messaging, plan, forwardingCountries, null);
     }
 
     /** Whether outbound may send from the number now (unknown counts as yes: the shared number, older events). */

@@ -141,10 +141,11 @@ public class SignalWireWebhookResource {
             PhoneNumber forwardTo = forward == null ? null : forward.target();
             if (forward != null) {
                 disposition = InboundCall.Disposition.FORWARDED;
-                cxml = VoiceResponses.dial(to, forward.target(), forward.timeLimitSeconds());
+                cxml = VoiceResponses.dial(to, forward.target(), config.forwardRingSeconds(), forward.timeLimitSeconds(),
+                        publicUrl(BASE + "/voice/dial-result"));
             } else if (owner.isPresent() || assignments.isSharedNumber(to)) {
                 disposition = InboundCall.Disposition.VOICEMAIL;
-                cxml = VoiceResponses.voicemail(publicUrl(BASE + "/voice/recording"));
+                cxml = voicemailOf(owner);
             } else {
                 disposition = InboundCall.Disposition.UNKNOWN_NUMBER;
                 cxml = VoiceResponses.unknownNumber();
@@ -188,6 +189,70 @@ public class SignalWireWebhookResource {
             return Optional.empty();
         }
         return Optional.of(new Forward(target, (int) Math.min(config.forwardMaxCallSeconds(), left)));
+    }
+
+    /** The voicemail of a call to a number {@code owner} owns (none: the shared number), with its greeting. */
+    private String voicemailOf(Optional<NumberAssignment> owner) {
+        return VoiceResponses.voicemail(owner.map(NumberAssignment::voicemailGreeting).orElse(null),
+                publicUrl(BASE + "/voice/recording"), publicUrl(BASE + "/voice/transcription"));
+    }
+
+    /**
+     * The {@code <Dial action>} of every forward: SignalWire asks here once the forward target answered and hung up
+     * ({@code completed}, {@code answered}: the call ends) or did not answer ({@code no-answer}, {@code busy},
+     * {@code failed}, {@code canceled}: the caller is offered voicemail). Any other value is treated as not answered,
+     * so a caller is never cut off without a way to leave a message.
+     */
+    @POST
+    @Path("/voice/dial-result")
+    public CompletionStage<Response> dialResult(@BeanParam SignedWebhook webhook, byte[] body) {
+        return handle("dial-result", "/voice/dial-result", webhook, body, request -> {
+            String callSid = request.requiredProviderId("CallSid");
+            PhoneNumber from = Addresses.number("From", request.required("From"));
+            PhoneNumber to = Addresses.number("To", request.required("To"));
+            String dialStatus = request.required("DialCallStatus").strip().toLowerCase(java.util.Locale.ROOT);
+            if (dialStatus.length() > 32) {
+                throw new InvalidWebhookException("DialCallStatus is not a call status");
+            }
+            var owner = assignments.dedicatedOwner(to);
+            boolean answered = dialStatus.equals("completed") || dialStatus.equals("answered");
+            String cxml = answered ? VoiceResponses.hangUp() : voicemailOf(owner);
+            var event = new InboundCall(callSid, from, to, request.param("CallStatus"), InboundCall.Disposition.DIAL_RESULT,
+                    owner.map(NumberAssignment::workspaceId).orElse(null), null, null, null, clock.instant(), dialStatus,
+                    request.param("DialCallDuration") == null ? null : intParam(request, "DialCallDuration", 0), null, null);
+            return new Publication<>(Topics.INBOUND_CALLS, to.e164(), "signalwire:dial-result:" + callSid, event,
+                    WebhookResponses.cxml(cxml), true);
+        });
+    }
+
+    /**
+     * The {@code <Record transcribeCallback>} of every voicemail: its transcript ({@code TranscriptionText}) and whether
+     * transcribing worked ({@code TranscriptionStatus}). Keyed by the called number when the callback names it, else by
+     * the call.
+     */
+    @POST
+    @Path("/voice/transcription")
+    public CompletionStage<Response> transcription(@BeanParam SignedWebhook webhook, byte[] body) {
+        return handle("transcription", "/voice/transcription", webhook, body, request -> {
+            String callSid = request.requiredProviderId("CallSid");
+            request.providerId("RecordingSid");
+            request.providerId("TranscriptionSid");
+            PhoneNumber to = request.param("To") == null ? null : Addresses.number("To", request.param("To"));
+            PhoneNumber from = request.param("From") == null ? null : Addresses.number("From", request.param("From"));
+            String status = blankToNull(request.param("TranscriptionStatus"));
+            String text = request.param("TranscriptionText");
+            if (status == null && text == null) {
+                throw new InvalidWebhookException("missing field TranscriptionStatus");
+            }
+            if (status != null && status.length() > 32) {
+                throw new InvalidWebhookException("TranscriptionStatus is not a transcription status");
+            }
+            var event = new InboundCall(callSid, from, to, request.param("CallStatus"), InboundCall.Disposition.TRANSCRIPTION,
+                    null, null, null, null, clock.instant(), null, null, text,
+                    status == null ? "completed" : status.strip().toLowerCase(java.util.Locale.ROOT));
+            return new Publication<>(Topics.INBOUND_CALLS, to != null ? to.e164() : callSid, "signalwire:transcription:" + callSid,
+                    event, Response.noContent().build());
+        });
     }
 
     @POST

@@ -44,6 +44,14 @@ public interface GatewayConfig {
     int forwardMaxCallSeconds();
 
     /**
+     * FORWARD_RING_SECONDS: how long a forward target rings (the {@code <Dial timeout>}, 5–600 s, default 25) before the
+     * caller goes to voicemail instead.
+     */
+    @WithDefault("25")
+    @WithConverter(RingSeconds.class)
+    int forwardRingSeconds();
+
+    /**
      * FORWARD_DAILY_MINUTES_PRO (300) and FORWARD_DAILY_MINUTES_ENTERPRISE (1000): minutes a workspace's calls may be
      * forwarded per UTC day; with none left, calls go to voicemail.
      */
@@ -57,6 +65,18 @@ public interface GatewayConfig {
         /** A plan's minutes; an assignment without a plan (older events) gets Pro's, the smaller. */
         default int of(Plan plan) {
             return plan == Plan.ENTERPRISE ? enterprise() : pro();
+        }
+    }
+
+    /** SignalWire's range for {@code <Dial timeout>}. */
+    class RingSeconds implements org.eclipse.microprofile.config.spi.Converter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int seconds = Integer.parseInt(value.strip());
+            if (seconds < 5 || seconds > 600) {
+                throw new IllegalArgumentException("FORWARD_RING_SECONDS must be between 5 and 600 seconds, got " + value);
+            }
+            return seconds;
         }
     }
 
