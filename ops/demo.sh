@@ -2,7 +2,8 @@
 # The seed's test procedure against a running local stack (./stack up), step by step:
 # a Pro workspace is created in Clerk -> it gets its own number -> an SMS sent from the Conversations page
 # leaves from that number -> the customer's reply lands in the same conversation -> the message reads DELIVERED.
-# Then a Starter workspace on the shared number, a call, a downgrade releasing the number, and an Enterprise
+# Then a Starter workspace on the shared number, a call, a forwarded call nobody answers that becomes a voicemail
+# the workspace plays and reads, a downgrade releasing the number, and an Enterprise
 # workspace with a Sales number whose inbox and replies are its own.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -101,6 +102,25 @@ step "7. Someone calls the Pro number"
 CXML=$(curl -sf -X POST "$SIGNALWIRE_SPACE_URL/sandbox/inbound-call" -H 'Content-Type: application/json' \
   -d "{\"from\":\"$CUSTOMER\",\"to\":\"$NUMBER\",\"durationSeconds\":95}" | json "d['cxml']")
 echo "$CXML" | grep -q "<Record" && ok "answered with voicemail cXML: $(echo "$CXML" | cut -c1-90)..." || fail "unexpected answer: $CXML"
+
+step "7b. The owner forwards calls; nobody answers the forward, the caller leaves a voicemail; the workspace plays it and reads its transcript"
+curl -sf -X PATCH "$PROVISIONING_URL/api/workspaces/$PRO/phone-numbers/$NUMBER" -H "Authorization: Bearer $TOKEN" \
+  -H 'Content-Type: application/json' -d '{"forwardTo":"+12125550100","voicemailGreeting":"You have reached the demo. Leave a message."}' >/dev/null \
+  || fail "forwarding and greeting refused"
+CALL=$(wait_for 20 sh -c "curl -sf -X POST '$SIGNALWIRE_SPACE_URL/sandbox/inbound-call' -H 'Content-Type: application/json' \
+  -d '{\"from\":\"$CUSTOMER\",\"to\":\"$NUMBER\",\"forwardAnswer\":\"no-answer\",\"voicemailSeconds\":9,\"transcript\":\"Hi, this is Sam. Please call me back about the order.\",\"durationSeconds\":38}' \
+  | python3 -c \"import json,sys; d=json.load(sys.stdin); print(d['callSid'] if '<Dial' in d['cxml'] and d['followUps'] and 'the demo' in d['followUps'][0] else '')\"") \
+  || fail "the forward did not fall back to the greeting and voicemail"
+ok "rang +12125550100 for ${FORWARD_RING_SECONDS:-25} s (no answer), then the greeting and the tone (call $CALL)"
+VOICEMAIL=$(wait_for 20 sh -c "curl -sf -H 'Authorization: Bearer $TOKEN' '$ROUTING_URL/api/workspaces/$PRO/calls?outcome=VOICEMAIL' | python3 -c \"import json,sys; d=[c for c in json.load(sys.stdin)['items'] if c['callSid']=='$CALL' and c['voicemail'] and c['voicemail']['transcript'] and c['status']=='completed']; print(json.dumps(d[0]) if d else '')\"") \
+  || fail "the voicemail is not in the call log"
+CALL_ID=$(echo "$VOICEMAIL" | json "d['id']")
+ok "call log: $(echo "$VOICEMAIL" | json "f\"{d['outcome']} from {d['from']}, {d['durationSeconds']} s, unread {d['unread']}; transcript: {d['voicemail']['transcript']}\"")"
+TYPE=$(curl -sf -o /dev/null -w '%{content_type} %{size_download}' -H "Authorization: Bearer $TOKEN" "$ROUTING_URL/api/workspaces/$PRO/calls/$CALL_ID/recording") \
+  || fail "the recording does not play"
+ok "the recording streams through the API ($TYPE bytes), fetched from SignalWire with the project's credentials"
+curl -sf -X POST -H "Authorization: Bearer $TOKEN" "$ROUTING_URL/api/workspaces/$PRO/calls/$CALL_ID/heard" | json "d['voicemail']['heard']" | grep -q True \
+  && ok "marked heard (the console's Calls tab: $CONSOLE_URL/w/$PRO/calls)" || fail "could not mark it heard"
 
 step "8. The Pro workspace downgrades to Starter: its number is released after the grace period"
 clerk organization.updated "$PRO" starter >/dev/null

@@ -91,6 +91,24 @@ class ConsolePagesTest {
                 .body(not(containsString("Exception")));
     }
 
+    /** Issue 34: the calls page, its voicemail audio and its heard mark, with routing unreachable and without a session. */
+    @Test
+    void theCallsPageAndItsRecordingsAreSentencesWhenRoutingCannotBeReachedAndNeedASession() {
+        for (String path : new String[] {"/w/org_a/calls", "/w/org_a/calls/7/recording"}) {
+            given().cookie("__session", TestTokens.forWorkspace("org_a")).get(path).then().statusCode(503)
+                    .contentType(startsWith("text/html")).body(containsString("cannot be reached right now"))
+                    .body(not(containsString("Exception")));
+            given().redirects().follow(false).get(path).then().statusCode(303).header("Location", containsString("/sign-in"));
+        }
+        given().cookie("__session", TestTokens.forWorkspace("org_b")).redirects().follow(false).get("/w/org_a/calls/7/recording")
+                .then().statusCode(403);
+        // marking heard changes something: a POST from the console's own page only
+        given().redirects().follow(false).cookie("__session", TestTokens.forWorkspace("org_a")).get("/w/org_a/calls/7/heard").then()
+                .statusCode(405);
+        given().redirects().follow(false).cookie("__session", TestTokens.forWorkspace("org_a")).header("Sec-Fetch-Site", "cross-site")
+                .post("/w/org_a/calls/7/heard").then().statusCode(403);
+    }
+
     @Test
     void aDownloadWhoseServiceCannotBeReachedIsASentence() {
         given().cookie("__session", TestTokens.forWorkspace("org_a")).get("/w/org_a/usage.csv").then().statusCode(503)

@@ -403,6 +403,82 @@ class ConsoleBrowserE2ETest {
                 browser.findElement(By.id("opted-out")).getText());
     }
 
+    /**
+     * Issue 34: someone calls, hears the number's greeting (set on the phone page), leaves a voicemail; the Calls tab
+     * shows it unheard with a player whose audio comes through the console, and its transcript; "Mark heard" clears it.
+     */
+    @Test
+    void theCallsTabPlaysAVoicemailShowsItsTranscriptAndMarksItHeard() throws Exception {
+        String org = newOrg("console_calls");
+        assertEquals(204, clerk("msg_" + UUID.randomUUID(), "organization.created", org, "pro", System.currentTimeMillis()));
+        String number = await().atMost(WAIT).until(() -> activeNumber(org), java.util.Objects::nonNull);
+        signInAs(org);
+        // the admin sets the greeting on the phone page
+        browser.get(console("/w/" + org + "/phone"));
+        browser.findElement(By.cssSelector("li.number[data-label='Main'] details.edit summary")).click();
+        WebElement greeting = browser.findElement(By.cssSelector("li.number[data-label='Main'] textarea[name=voicemailGreeting]"));
+        greeting.clear();
+        greeting.sendKeys("You have reached the console test. Leave a message.");
+        greeting.findElement(By.xpath("ancestor::form")).findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(browser, WAIT).until(b -> b.findElement(By.cssSelector("li.number[data-label='Main'] dd.greeting")).getText()
+                .equals("You have reached the console test. Leave a message."));
+
+        var call = await().atMost(WAIT).until(() -> system.sandbox.simulateInboundCall("+14155550143", number,
+                new ai.galaxyco.phone.sandbox.SignalWireSandbox.CallScript(null, 6, "Hi, it is Dana. Please call me back.", 15)),
+                c -> c.cxml() != null && c.cxml().contains("the console test"));
+        assertTrue(call.cxml().contains("transcribeCallback="), call.cxml());
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            browser.get(console("/w/" + org + "/calls"));
+            return !browser.findElements(By.cssSelector("li.call[data-outcome=VOICEMAIL] [data-transcript]")).isEmpty()
+                    && browser.findElement(By.cssSelector("li.call[data-outcome=VOICEMAIL] [data-transcript]")).getText()
+                            .contains("Dana");
+        });
+        WebElement voicemail = browser.findElement(By.cssSelector("li.call[data-outcome=VOICEMAIL]"));
+        String callId = voicemail.getAttribute("data-call");
+        assertEquals("Voicemail", voicemail.findElement(By.cssSelector("[data-outcome-label]")).getText());
+        assertEquals("true", voicemail.getAttribute("data-unread"));
+        // what the page says of the call is on screen, not only in the DOM
+        assertTrue(voicemail.findElement(By.cssSelector(".caller")).getText().contains("+14155550143"), voicemail.getText());
+        assertTrue(voicemail.getText().contains(number), voicemail.getText());
+        assertTrue((Boolean) ((JavascriptExecutor) browser).executeScript("const li = arguments[0];"
+                + " const text = getComputedStyle(li.querySelector('.caller')).color, ground = getComputedStyle(li).backgroundColor;"
+                + " return text !== ground;", voicemail), "the caller is written in a colour other than its background's");
+        // the inbox tab counts it, here and on the conversations page
+        assertEquals("1", browser.findElement(By.cssSelector(".tabs a[data-inbox='Main'] .badge.unread")).getText());
+        WebElement player = voicemail.findElement(By.cssSelector("audio[controls]"));
+        assertEquals("/w/" + org + "/calls/" + callId + "/recording", URI.create(player.getAttribute("src")).getPath());
+        // the browser fetches the audio with its session: the sandbox's recording, through the console and routing
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fetched = (Map<String, Object>) ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done({status: r.status,"
+                        + " type: r.headers.get('content-type'), head: String.fromCharCode(...new Uint8Array(b).slice(0, 4))})))"
+                        + ".catch(e => done({status: 0, type: String(e)}));", player.getAttribute("src"));
+        assertEquals(200L, ((Number) fetched.get("status")).longValue(), String.valueOf(fetched));
+        assertTrue(String.valueOf(fetched.get("type")).startsWith("audio/"), String.valueOf(fetched));
+        assertEquals("RIFF", fetched.get("head"));
+        // the player plays it: Chromium reads the WAV's length from it
+        new WebDriverWait(browser, WAIT).until(b -> {
+            Object duration = ((JavascriptExecutor) b).executeScript("const a = arguments[0]; if (a.readyState < 1) a.load();"
+                    + " return a.readyState >= 1 ? a.duration : null;", player);
+            return duration instanceof Number n && n.doubleValue() > 0;
+        });
+        browser.get(console("/w/" + org + "/conversations"));
+        assertTrue(browser.findElement(By.cssSelector(".tabs a[data-inbox='Main']")).getText().contains("1 call"),
+                browser.findElement(By.cssSelector(".tabs a[data-inbox='Main']")).getText());
+        browser.get(console("/w/" + org + "/calls"));
+        screenshots("calls");
+
+        browser.findElement(By.cssSelector("li.call[data-call='" + callId + "'] form.mark-heard button")).click();
+        new WebDriverWait(browser, WAIT).until(b -> "false".equals(b.findElement(By.cssSelector("li.call[data-call='" + callId + "']"))
+                .getAttribute("data-unread")));
+        assertTrue(browser.findElements(By.cssSelector(".tabs a[data-inbox='Main'] .badge.unread")).isEmpty());
+        assertTrue(RunningSystem.json(system.get("routing-service", "/api/workspaces/" + org + "/calls/" + callId,
+                TestTokens.forWorkspace(org))).path("voicemail").path("heard").asBoolean());
+        // another workspace's session cannot play it
+        assertEquals(403, system.get(RunningSystem.CONSOLE, "/w/" + org + "/calls/" + callId + "/recording",
+                TestTokens.forWorkspace("org_other")).statusCode());
+    }
+
     @Test
     void anOperatorRetriesAFailedWorkspaceFromTheOperatorPage() throws Exception {
         String org = newOrg("console_ops");

@@ -471,6 +471,29 @@ class SeedProcedureE2ETest {
         String dialled = await().atMost(WAIT).until(() -> system.sandbox.simulateInboundCall("+14155550111", number),
                 answer -> answer != null && answer.contains("<Dial"));
         assertTrue(dialled.contains(">+12125550100</Dial>") && dialled.contains("callerId=\"" + number + "\""), dialled);
+
+        // issue 34: nobody answers the forward; the caller hears the number's greeting, leaves a voicemail, and the
+        // workspace sees the call, reads the transcript and plays the recording through the calls API
+        assertEquals(200, system.send("PATCH", "provisioning-service", "/api/workspaces/" + org + "/phone-numbers/" + number,
+                Map.of("Authorization", "Bearer " + TestTokens.forWorkspace(org), "Content-Type", "application/json"),
+                "{\"voicemailGreeting\":\"You have reached E2E Support. Leave a message.\"}").statusCode());
+        var unanswered = await().atMost(WAIT).until(() -> system.sandbox.simulateInboundCall("+14155550112", number,
+                new ai.galaxyco.phone.sandbox.SignalWireSandbox.CallScript("no-answer", 8, "Please call me back about my order.", 40)),
+                call -> !call.followUps().isEmpty() && call.followUps().get(0).contains("E2E Support"));
+        assertTrue(unanswered.cxml().contains("/api/webhooks/signalwire/voice/dial-result"), unanswered.cxml());
+        assertTrue(unanswered.followUps().get(0).contains("transcribe=\"true\""), unanswered.followUps().get(0));
+        var call = await().atMost(WAIT).until(() -> RunningSystem.json(system.get("routing-service", "/api/workspaces/" + org
+                + "/calls?outcome=VOICEMAIL", TestTokens.forWorkspace(org))).path("items"), items -> java.util.stream.StreamSupport
+                .stream(items.spliterator(), false).anyMatch(c -> c.path("callSid").asText().equals(unanswered.callSid())
+                        && c.path("voicemail").path("transcript").asText().equals("Please call me back about my order.")
+                        && c.path("durationSeconds").asInt() == 40));
+        String callId = java.util.stream.StreamSupport.stream(call.spliterator(), false)
+                .filter(c -> c.path("callSid").asText().equals(unanswered.callSid())).findFirst().orElseThrow().path("id").asText();
+        HttpResponse<byte[]> audio = system.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(system.url(
+                "routing-service", "/api/workspaces/" + org + "/calls/" + callId + "/recording")))
+                .header("Authorization", "Bearer " + TestTokens.forWorkspace(org)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, audio.statusCode());
+        assertEquals("RIFF", new String(audio.body(), 0, 4, StandardCharsets.US_ASCII), "the sandbox's recording, streamed through");
     }
 
     @Test

@@ -132,6 +132,18 @@ class CallLogTest {
         given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/calls?outcome=LOST").then()
                 .statusCode(400).contentType("application/problem+json").body("code", equalTo("invalid_outcome"));
 
+        // the usage page's figures: this period's calls by outcome, every outcome named
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1).toString();
+        JsonPath outcomes = given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/calls/outcomes?from="
+                + today + "&to=" + tomorrow).then().statusCode(200).extract().jsonPath();
+        assertEquals(Map.of("FORWARDED", 1, "VOICEMAIL", 0, "MISSED", 1, "IN_PROGRESS", 1), outcomes.getMap("counts"));
+        assertEquals(3, outcomes.getInt("total"));
+        given().auth().oauth2(TestTokens.forWorkspace(org)).get("/api/workspaces/" + org + "/calls/outcomes?from=" + tomorrow
+                + "&to=" + today).then().statusCode(400).body("code", equalTo("invalid_request"));
+        assertEquals(List.of(), Tenancy.refusalsOf("GET", "/api/workspaces/" + org + "/calls/outcomes?from=" + today + "&to="
+                + tomorrow, org));
+
         // the contact view lists the contact's calls beside the conversations
         JsonPath contact = given().auth().oauth2(TestTokens.forWorkspace(org))
                 .get("/api/workspaces/" + org + "/contacts/" + CALLER.e164() + "/conversations").then().statusCode(200)

@@ -107,18 +107,25 @@ public class PhonePage {
         return requestNumber(user, label, areaCode, "added");
     }
 
-    /** Relabel and forward-to in one form; an empty forward-to sends calls to voicemail. */
+    /**
+     * Relabel, forward-to and voicemail greeting in one form; an empty forward-to sends calls to voicemail, an empty
+     * greeting brings back the default one. A form without the greeting field (an older page) leaves it as it is.
+     */
     @POST
     @Path("/numbers/{e164}")
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response edit(@PathParam("workspaceId") String workspaceId, @PathParam("e164") String e164,
-            @FormParam("label") String label, @FormParam("forwardTo") String forwardTo, @Context HttpHeaders headers) {
+            @FormParam("label") String label, @FormParam("forwardTo") String forwardTo,
+            @FormParam("voicemailGreeting") String voicemailGreeting, @Context HttpHeaders headers) {
         SignedInUser user = users.forWorkspace(headers, workspaceId);
         Map<String, Object> changes = new LinkedHashMap<>();
         if (label != null && !label.isBlank()) {
             changes.put("label", label.trim());
         }
         changes.put("forwardTo", forwardTo == null || forwardTo.isBlank() ? null : forwardTo.replaceAll("[\\s().-]", ""));
+        if (voicemailGreeting != null) {
+            changes.put("voicemailGreeting", voicemailGreeting.isBlank() ? null : voicemailGreeting.strip());
+        }
         return act(user, "saved", () -> apis.send(Service.PROVISIONING, "PATCH", numbersPath(workspaceId) + "/" + encode(e164),
                 user, changes));
     }

@@ -7,6 +7,7 @@ import ai.galaxyco.phone.console.backend.ServiceApis;
 import ai.galaxyco.phone.console.backend.ServiceApis.Service;
 import ai.galaxyco.phone.console.domain.SignedInUser;
 import ai.galaxyco.phone.console.domain.Usage;
+import ai.galaxyco.phone.console.domain.Usage.CallOutcomes;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Multi;
@@ -36,7 +37,8 @@ public class UsagePage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance usage(String workspaceId, String month, Usage usage, String unavailable);
+        static native TemplateInstance usage(String workspaceId, String month, Usage usage, String unavailable,
+                CallOutcomes outcomes);
     }
 
     private static final Logger LOG = Logger.getLogger(UsagePage.class);
@@ -63,6 +65,17 @@ public class UsagePage {
         return apis.events(Service.ANALYTICS, "/api/workspaces/" + encode(workspaceId) + "/usage/live", user.token());
     }
 
+    /** The month's calls by outcome, from routing's call log; null (the page says so) when routing cannot be read. */
+    private CallOutcomes outcomes(SignedInUser user, YearMonth month) {
+        try {
+            return apis.get(Service.ROUTING, "/api/workspaces/" + encode(user.workspaceId()) + "/calls/outcomes?from="
+                    + month.atDay(1) + "&to=" + month.plusMonths(1).atDay(1), user, CallOutcomes.class);
+        } catch (ApiProblem problem) {
+            LOG.debugf("call outcomes of %s not available: %s", user.workspaceId(), problem.getMessage());
+            return null;
+        }
+    }
+
     @GET
     public TemplateInstance usage(@PathParam("workspaceId") String workspaceId, @Context HttpHeaders headers) {
         SignedInUser user = users.forWorkspace(headers, workspaceId);
@@ -71,11 +84,11 @@ public class UsagePage {
         try {
             Usage usage = apis.get(Service.ANALYTICS, "/api/workspaces/" + encode(workspaceId) + "/usage?from=" + month.atDay(1)
                     + "&to=" + month.plusMonths(1).atDay(1), user, Usage.class);
-            return Templates.usage(workspaceId, title, usage, null);
+            return Templates.usage(workspaceId, title, usage, null, outcomes(user, month));
         } catch (ApiProblem problem) {
             LOG.debugf("usage of %s not available: %s", workspaceId, problem.getMessage());
             return Templates.usage(workspaceId, title, null, problem.status == 503
-                    ? "Usage is not available right now: the analytics service cannot be reached." : problem.sentence());
+                    ? "Usage is not available right now: the analytics service cannot be reached." : problem.sentence(), null);
         }
     }
 }

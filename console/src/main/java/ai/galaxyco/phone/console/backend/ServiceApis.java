@@ -152,6 +152,40 @@ public class ServiceApis {
         });
     }
 
+    /**
+     * A GET whose answer is bytes to stream on (a voicemail's audio): the open body, its content type and length (-1
+     * when unknown), for the caller to pass on and close; a refusal is an {@link ApiProblem} as for the JSON calls.
+     */
+    public Media media(Service service, String path, String token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl(service) + path)).timeout(config.requestTimeout())
+                .header("Accept", "audio/*, application/problem+json").header("Authorization", "Bearer " + token).GET().build();
+        try {
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() >= 400) {
+                JsonNode answer;
+                try (var body = response.body()) {
+                    answer = json.readTree(body);
+                } catch (IOException e) {
+                    answer = null;
+                }
+                throw problem(response.statusCode(), answer);
+            }
+            return new Media(response.body(), response.headers().firstValue("Content-Type").orElse("application/octet-stream"),
+                    response.headers().firstValueAsLong("Content-Length").orElse(-1));
+        } catch (IOException e) {
+            LOG.warnf("GET %s%s failed: %s", baseUrl(service), path, e.toString());
+            throw new ApiProblem(503, "service_unavailable",
+                    "The " + service.name + " service cannot be reached right now. Try again in a moment.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiProblem(503, "service_unavailable", "The request was interrupted.");
+        }
+    }
+
+    /** Bytes a service answered with, to stream on to the browser. */
+    public record Media(java.io.InputStream body, String contentType, long length) {
+    }
+
     /** A file a service answered with, passed on to the browser as a download. */
     public record Download(String body, String contentType, String disposition) {
     }

@@ -14,8 +14,14 @@ public final class Conversations {
     private Conversations() {
     }
 
+    /** An inbox: its unread conversations, and its voicemails and missed calls nobody has marked heard. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Inbox(String label, List<String> phoneNumbers, long conversations, long unread) {
+    public record Inbox(String label, List<String> phoneNumbers, long conversations, long unread, long unheardVoicemails,
+            long missedCalls) {
+
+        public long unheardCalls() {
+            return unheardVoicemails + missedCalls;
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -52,7 +52,8 @@ public final class PhoneSettings {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record NumberItem(String phoneNumber, String status, boolean dedicated, String label, String inbox,
-            String forwardTo, String failureReason, Instant provisionedAt, Instant releaseAfter, Messaging messaging) {
+            String forwardTo, String failureReason, Instant provisionedAt, Instant releaseAfter, Messaging messaging,
+            String voicemailGreeting) {
 
         public String statusClass() {
             return status == null ? "unknown" : status.toLowerCase(java.util.Locale.ROOT);

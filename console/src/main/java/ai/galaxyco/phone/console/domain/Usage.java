@@ -38,4 +38,13 @@ public record Usage(String from, String to, String currency, Totals totals, List
         return new BigDecimal(day.cost()).multiply(BigDecimal.valueOf(100))
                 .divide(highestDay(), 0, java.math.RoundingMode.HALF_UP).intValue();
     }
+
+    /** The period's calls by outcome, from routing's call log. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CallOutcomes(java.util.Map<String, Long> counts, long total) {
+
+        public long of(String outcome) {
+            return counts == null ? 0 : counts.getOrDefault(outcome, 0L);
+        }
+    }
 }

@@ -80,6 +80,42 @@ public class CallsResource {
         return newestFirst(calls, filter, PageRequest.of(limit, cursor, 2));
     }
 
+    /** The workspace's calls that started in a period, counted by outcome: what the usage page shows of calls. */
+    public record OutcomeCounts(java.time.LocalDate from, java.time.LocalDate to, java.util.Map<String, Long> counts, long total) {
+    }
+
+    /**
+     * How the workspace's calls that started from {@code from} (a UTC date, included) to {@code to} (excluded) ended:
+     * a count for each outcome, zeros included. At most 366 days.
+     */
+    @GET
+    @Path("/outcomes")
+    @Transactional
+    public OutcomeCounts outcomes(@PathParam("workspaceId") String workspaceId, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        access.require(workspaceId);
+        java.time.LocalDate start = date("from", from);
+        java.time.LocalDate end = date("to", to);
+        if (!end.isAfter(start) || end.isAfter(start.plusDays(366))) {
+            throw new ProblemException(400, "invalid_request", "to must be after from, and at most 366 days after it");
+        }
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        calls.outcomes(workspaceId, start.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                end.atStartOfDay(java.time.ZoneOffset.UTC).toInstant()).forEach((outcome, n) -> counts.put(outcome.name(), n));
+        return new OutcomeCounts(start, end, counts, counts.values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    private static java.time.LocalDate date(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ProblemException(400, "invalid_request", name + " is required (a date such as 2026-11-01)");
+        }
+        try {
+            return java.time.LocalDate.parse(value.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ProblemException(400, "invalid_request", name + " must be a date such as 2026-11-01");
+        }
+    }
+
     /** One page of the calls {@code filter} selects, newest first; the cursor is the last item's (startedAt, id). */
     static Page<CallView> newestFirst(CallLog calls, CallLog.Filter filter, PageRequest page) {
         var rows = page.first() ? calls.page(filter, page.fetch(), null, null)

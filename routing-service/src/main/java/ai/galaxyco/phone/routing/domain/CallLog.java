@@ -202,6 +202,20 @@ public class CallLog {
         return find(workspaceId, id);
     }
 
+    /** How many of the workspace's calls that started in [{@code from}, {@code to}) ended each way (every outcome named). */
+    public java.util.Map<Outcome, Long> outcomes(String workspaceId, Instant from, Instant to) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select outcome, count(*) from call_log where workspace_id = ?1 "
+                + "and started_at >= ?2 and started_at < ?3 group by outcome").setParameter(1, workspaceId)
+                .setParameter(2, Timestamp.from(from)).setParameter(3, Timestamp.from(to)).getResultList();
+        java.util.Map<Outcome, Long> counts = new java.util.EnumMap<>(Outcome.class);
+        for (Outcome outcome : Outcome.values()) {
+            counts.put(outcome, 0L);
+        }
+        rows.forEach(row -> counts.put(Outcome.valueOf((String) row[0]), ((Number) row[1]).longValue()));
+        return counts;
+    }
+
     /** An inbox's calls nobody has marked heard yet. */
     public record Unheard(String inbox, long voicemails, long missedCalls) {
     }
