@@ -73,7 +73,9 @@ class CallLogTest {
         String ringing = status(sid, "ringing", null);
         String inProgress = status(sid, "in-progress", null);
         String noAnswer = status(sid, "no-answer", 3); // a second final status: the first one stays
-        String answered = answer(sid, number, org, InboundCall.Disposition.VOICEMAIL);
+        Instant rang = Instant.now().minusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String answered = publish(sid, number, new InboundCall(sid, CALLER, number, "ringing", InboundCall.Disposition.VOICEMAIL,
+                WorkspaceId.of(org), null, null, null, rang));
         ProcessedEvents.awaitConsumed(RoutingFlowTest.WAIT, completed, ringing, inProgress, noAnswer, answered);
 
         JsonPath calls = list(org, "");
@@ -88,6 +90,8 @@ class CallLogTest {
         assertEquals("Sales", calls.getString("items[0].label"));
         assertEquals("INBOUND", calls.getString("items[0].direction"));
         assertNotNull(calls.getString("items[0].endedAt"));
+        // the call started when the voice webhook came, not when its final status says (reported time less duration)
+        assertEquals(rang, Instant.parse(calls.getString("items[0].startedAt")));
         assertNull(calls.get("items[0].voicemail"));
         assertTrue(calls.getBoolean("items[0].unread"));
         JsonPath inbox = inboxes(org);

@@ -86,7 +86,10 @@ public class CallLog {
                 + "our_number = coalesce(call_log.our_number, excluded.our_number), "
                 + "answered_by = coalesce(call_log.answered_by, excluded.answered_by), "
                 + "forwarded_to = coalesce(call_log.forwarded_to, excluded.forwarded_to), "
-                + "started_at = least(call_log.started_at, excluded.started_at), "
+                // the voice webhook's time is when the call started; other steps only stand in for it until it comes
+                + "started_at = case when call_log.answered_by is not null then call_log.started_at "
+                + "when excluded.answered_by is not null then excluded.started_at "
+                + "else least(call_log.started_at, excluded.started_at) end, "
                 + "dial_status = coalesce(call_log.dial_status, excluded.dial_status), "
                 + "dial_seconds = coalesce(call_log.dial_seconds, excluded.dial_seconds), "
                 + "answered_at = least(call_log.answered_at, excluded.answered_at), "
@@ -126,7 +129,8 @@ public class CallLog {
                 + "duration_seconds) values (?1, ?2, ?3, ?4, ?5, ?6, ?7) on conflict (call_sid) do update set "
                 + "status = case when excluded.status_rank > call_log.status_rank then excluded.status else call_log.status end, "
                 + "status_rank = greatest(call_log.status_rank, excluded.status_rank), "
-                + "started_at = least(call_log.started_at, excluded.started_at), "
+                + "started_at = case when call_log.answered_by is not null then call_log.started_at "
+                + "else least(call_log.started_at, excluded.started_at) end, "
                 + "answered_at = least(call_log.answered_at, excluded.answered_at), "
                 + "ended_at = coalesce(call_log.ended_at, excluded.ended_at), "
                 + "duration_seconds = coalesce(call_log.duration_seconds, excluded.duration_seconds)")
